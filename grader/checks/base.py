@@ -1,0 +1,66 @@
+"""The contract every check kind follows: a typed context in, a frozen outcome with a reason out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+
+from pydantic import BaseModel, ConfigDict
+
+from grader.results import Finding
+
+if TYPE_CHECKING:  # imported for types only, to keep check modules light to import
+    from grader.course import Course
+    from grader.ingest import Document
+    from grader.rubric import Question
+    from grader.segment import Answer
+
+
+class Verdict(str, Enum):
+    """What one check concluded about one answer."""
+
+    PASS = "pass"  # the check holds (right final answer, claim present, code correct)
+    FAIL = "fail"  # the check does not hold, and the grader can say why
+    UNKNOWN = "unknown"  # the grader could not decide (unparsable, nothing to compare)
+    REVIEW = "review"  # by design a person decides (free text); `fraction` is the provisional credit
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything a check may look at; checks never read files or globals on their own."""
+
+    question: "Question"
+    answer: "Answer"
+    params: Mapping[str, Any]  # the validated parameters of this check's rubric entry
+    course: "Course"
+    document: "Document"  # the whole submission (its extra files, e.g. `.py` answers)
+    seed: int  # deterministic per submission and question
+    timeout: float  # seconds this check may take
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """A check's result: never a bare bool, always a verdict with its reason."""
+
+    verdict: Verdict
+    reason: str
+    findings: tuple[Finding, ...] = ()
+    fraction: float | None = None  # graded checks (speedup, keyword share): credit in [0, 1]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class Params(BaseModel):
+    """Base of every check's parameter model; unknown fields are rubric typos, so they are refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Check:
+    """One kind of check. Subclasses set `name`, `Params`, and implement `run`."""
+
+    name: ClassVar[str] = ""
+    Params: ClassVar[type[Params]] = Params
+
+    def run(self, ctx: CheckContext) -> CheckOutcome:  # pragma: no cover - interface
+        raise NotImplementedError
