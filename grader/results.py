@@ -63,6 +63,7 @@ class QuestionResult:
     line: int | None = None  # first line of the answer in the original file
     end_line: int | None = None
     details: dict[str, Any] = field(default_factory=dict)  # run details: timings, trials, evidence
+    answer_line_numbers: tuple[int, ...] = ()  # original line of each line of answer_text (reports)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -32,16 +32,20 @@ class CheckContext:
 
     question: "Question"
     answer: "Answer"
-    params: Mapping[str, Any]  # the validated parameters of this check's rubric entry
+    params: "Params"  # this check's rubric entry, validated into the kind's own Params model
     course: "Course"
     document: "Document"  # the whole submission (its extra files, e.g. `.py` answers)
     seed: int  # deterministic per submission and question
     timeout: float  # seconds this check may take
+    label: str = ""  # the rubric's words for what this check looks for
 
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    """A check's result: never a bare bool, always a verdict with its reason."""
+    """A check's result: never a bare bool, always a verdict with its reason.
+
+    Findings and reasons are shown to students: they never quote a reference answer.
+    """
 
     verdict: Verdict
     reason: str

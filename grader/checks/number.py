@@ -1,0 +1,71 @@
+"""The `number` check: a numeric result matched with the tolerance of the precision the student printed."""
+
+from __future__ import annotations
+
+import re
+
+from grader import answer_math
+from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
+from grader.results import Finding, Severity
+
+NUMBER = re.compile(r"(?<![\w.^_{])-?\d+(?:\.\d+)?(?:\s*\\%|%)?")
+
+
+class NumberParams(Params):
+    expected: str  # the reference value, LaTeX or decimal: "\\frac{31}{12}", "-2.3"
+    target: str | None = None  # LaTeX of what the number is, to pick it out: "\\log p(w^*)"
+    near: tuple[str, ...] = ()  # words on the line before the number, when there is no equation to read
+
+
+class NumberCheck(Check):
+    name = "number"
+    Params = NumberParams
+
+    def _candidates(self, ctx: CheckContext, p: NumberParams) -> list[tuple[str, int]]:
+        from grader.math import equivalent
+
+        sides = answer_math.sides(ctx.answer)
+        if p.target is None:
+            out = [(s.latex, s.line) for s in sides]
+        else:
+            # only the sides of relations that name the target on another side
+            groups: dict[tuple[str, int], list[answer_math.Side]] = {}
+            for s in sides:
+                groups.setdefault((s.relation, s.line), []).append(s)
+            out = []
+            for group in groups.values():
+                named = [equivalent(s.latex, p.target).verdict == "equivalent" for s in group]
+                if any(named):
+                    out.extend((s.latex, s.line) for s, n in zip(group, named) if not n)
+        if p.near:
+            for text, number in zip(ctx.answer.lines, ctx.answer.line_numbers):
+                low = text.lower()
+                if any(w.lower() in low for w in p.near):
+                    out.extend((m.group(0), number) for m in NUMBER.finditer(re.sub(r"\$[^$]*\$", " ", text)))
+        return [(c, line) for c, line in out if re.search(r"\d", c)]
+
+    def run(self, ctx: CheckContext) -> CheckOutcome:
+        from grader.math import compare_number
+
+        p: NumberParams = ctx.params  # type: ignore[assignment]
+        label = ctx.label or "numeric result"
+        candidates = self._candidates(ctx, p)
+        if not candidates:
+            return CheckOutcome(Verdict.UNKNOWN, f"{label}: no number found",
+                                (Finding("number", f"{label}: no numeric result was found.", ctx.answer.line,
+                                         ctx.answer.end_line, Severity.WARNING),))
+        verdicts = [(compare_number(c, p.expected), line) for c, line in candidates]
+        for v, line in reversed(verdicts):
+            if v.verdict == "equivalent":
+                return CheckOutcome(Verdict.PASS, f"{label}: right value at line {line}",
+                                    (Finding("number", f"{label}: right value at line {line}.", line, line,
+                                             Severity.INFO),))
+        if all(v.verdict == "unknown" for v, _ in verdicts):
+            return CheckOutcome(Verdict.UNKNOWN, f"{label}: could not read the value ({verdicts[-1][0].reason})")
+        line = verdicts[-1][1]
+        return CheckOutcome(Verdict.FAIL, f"{label}: wrong value",
+                            (Finding("number", f"{label}: the value at line {line} is not right.", line, line,
+                                     Severity.ERROR),))
+
+
+CHECK = NumberCheck

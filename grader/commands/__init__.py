@@ -1,0 +1,1 @@
+"""The `grader` subcommands, one module each, each exposing `add_parser(subparsers)`."""

@@ -1,0 +1,86 @@
+"""A course directory: its rubrics, its reference modules and its report templates."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from functools import cached_property
+from pathlib import Path
+from types import ModuleType
+
+from grader.rubric import LoadedRubric, RubricError, load_rubric
+
+
+class CourseError(Exception):
+    """A course directory problem: unknown assignment, missing reference, broken reference module."""
+
+
+class Course:
+    """The course directory given by `--course` (default: the current directory)."""
+
+    def __init__(self, root: str | Path = "."):
+        self.root = Path(root).resolve()
+        self._rubrics: dict[str, LoadedRubric] = {}
+        self._modules: dict[str, ModuleType] = {}
+
+    @property
+    def rubrics_dir(self) -> Path:
+        return self.root / "rubrics"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.root / "reference"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.rubrics_dir / "templates"
+
+    def assignment_ids(self) -> list[str]:
+        return sorted(p.stem for p in self.rubrics_dir.glob("*.yaml"))
+
+    def rubric(self, assignment_id: str) -> LoadedRubric:
+        """The validated rubric of `assignment_id`; CourseError if there is none, RubricError if it is broken."""
+        if assignment_id not in self._rubrics:
+            path = self.rubrics_dir / f"{assignment_id}.yaml"
+            if not path.is_file():
+                known = ", ".join(self.assignment_ids()) or "none"
+                raise CourseError(f"unknown assignment {assignment_id!r}: no {path} (known: {known})")
+            self._rubrics[assignment_id] = load_rubric(path)
+        return self._rubrics[assignment_id]
+
+    def reference(self, filename: str) -> ModuleType:
+        """Import `reference/<filename>` by path, as pytest imports conftest files, once per course."""
+        if filename in self._modules:
+            return self._modules[filename]
+        path = (self.reference_dir / filename).resolve()
+        if self.reference_dir not in path.parents or not path.is_file():
+            raise CourseError(f"no reference module {filename!r} in {self.reference_dir}")
+        name = f"grader_course_reference.{path.stem}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise CourseError(f"{path}: cannot be imported")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses and pickling look modules up by name
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            del sys.modules[name]
+            raise CourseError(f"{path}: import failed: {type(exc).__name__}: {exc}") from exc
+        self._modules[filename] = module
+        return module
+
+    def reference_object(self, target: str) -> object:
+        """`file.py:name` -> that object of the reference module."""
+        filename, _, attr = target.partition(":")
+        module = self.reference(filename)
+        try:
+            return getattr(module, attr)
+        except AttributeError:
+            raise CourseError(f"reference/{filename} has no {attr!r}") from None
+
+    @cached_property
+    def has_templates(self) -> bool:
+        return self.templates_dir.is_dir()
+
+
+__all__ = ["Course", "CourseError", "RubricError"]

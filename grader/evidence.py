@@ -1,0 +1,43 @@
+"""Find rubric keywords and phrases in an answer, with the lines where they occur."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from grader.segment import Answer
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a pattern was found: the original line and the text matched."""
+
+    pattern: str
+    line: int
+    text: str
+
+
+def _normalise(text: str) -> str:
+    # `\textit{necessary}` and `*necessary*` should read as the word; math stays as written
+    text = re.sub(r"\\(?:text|textit|textbf|emph|mathrm|operatorname)\{([^{}]*)\}", r"\1", text)
+    return re.sub(r"[*_]{1,3}([^*_\n]+)[*_]{1,3}", r"\1", text).lower()
+
+
+@lru_cache(maxsize=1024)
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """`re:...` is a regular expression written by the course; anything else is a phrase matched as words."""
+    if pattern.startswith("re:"):
+        return re.compile(pattern[3:], re.IGNORECASE)
+    words = [re.escape(w) for w in pattern.lower().split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+
+
+def find(answer: Answer, pattern: str) -> Match | None:
+    """First line of the answer where `pattern` occurs, or None."""
+    rx = compile_pattern(pattern)
+    for text, number in zip(answer.lines, answer.line_numbers):
+        m = rx.search(_normalise(text))
+        if m:
+            return Match(pattern=pattern, line=number, text=m.group(0))
+    return None

@@ -1,0 +1,93 @@
+"""The `grader export` command: write LMS import files from a graded folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+DESCRIPTION = """\
+Write grade files for an LMS from a folder graded by `grader grade` (its results.json).
+
+formats:
+  canvas      Canvas gradebook import CSV (Student, ID, SIS User ID, SIS Login ID, Section,
+              "Title (id)", then a "Points Possible" row). Pass the gradebook exported from
+              Canvas as --roster so rows carry Canvas ids.
+  moodle      Moodle CSV grade import: "Email address" or "ID number", "Full name",
+              "Assignment: <title> (Real)" and "(Feedback)" columns, auto-mapped by Moodle.
+  gradescope  a folder with <student>/results.json in Gradescope's autograder format.
+  csv         the plain gradebook: student, submission, score, max_score, one column per question.
+
+--out is a file for the CSV formats (default DIR/canvas.csv, DIR/moodle.csv,
+DIR/gradebook.csv) and a folder for gradescope (default DIR/gradescope/).
+Roster students without a submission get an empty score; submissions on no roster row
+are reported on stderr (and left out of the canvas and moodle files).
+"""
+
+EPILOG = """\
+examples:
+  grader export reports/hw3 --format canvas --roster canvas_gradebook.csv
+  grader export reports/hw3 --format moodle --roster moodle_participants.csv --out hw3_moodle.csv
+  grader export reports/hw3 --format gradescope --out upload/
+  grader export reports/hw3 --format csv
+
+exit status: 0 written (warnings go to stderr), 2 usage error (no results.json, unknown
+format, unreadable roster).
+"""
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register `export` on the main command's subparsers."""
+    from grader.export.gradescope import VISIBILITIES
+
+    parser = subparsers.add_parser("export", help="write Canvas / Moodle / Gradescope / CSV grade files",
+                                   description=DESCRIPTION, epilog=EPILOG,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dir", metavar="DIR", help="a folder written by `grader grade --out DIR`")
+    # Checked in run(), not by argparse choices, so a bad value gets one line naming it.
+    parser.add_argument("--format", required=True, metavar="{canvas,moodle,gradescope,csv}",
+                        help="which import format to write")
+    parser.add_argument("--roster", metavar="FILE", help="class roster CSV: a Canvas gradebook export, a Moodle "
+                        "export with Email address / ID number, or student,name,email")
+    parser.add_argument("--out", metavar="PATH", help="output file (CSV formats) or folder (gradescope)")
+    parser.add_argument("--visibility", default="visible", metavar="{" + ",".join(VISIBILITIES) + "}",
+                        help="gradescope only: when students see each question's result (default: visible)")
+    parser.set_defaults(func=run)
+
+
+def _usage(message: str) -> int:
+    print(f"grader export: error: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the export; 0 on success, 2 on a usage error with one line on stderr."""
+    from grader.export import EXPORTERS, ExportError, GradescopeExporter, RosterError, load_results, read_roster
+    from grader.export.gradescope import VISIBILITIES
+
+    if args.format not in EXPORTERS:
+        return _usage(f"--format {args.format!r} is not one of {', '.join(EXPORTERS)}")
+    visibility = getattr(args, "visibility", "visible")
+    if visibility not in VISIBILITIES:
+        return _usage(f"--visibility {visibility!r} is not one of {', '.join(VISIBILITIES)}")
+    folder = Path(args.dir)
+    try:
+        results = load_results(folder)
+        roster = read_roster(Path(args.roster)) if args.roster else None
+        cls = EXPORTERS[args.format]
+        exporter = (GradescopeExporter(results, roster, visibility=visibility) if cls is GradescopeExporter
+                    else cls(results, roster))
+        out = Path(args.out) if args.out else folder / cls.default_name
+        if cls.writes_folder and out.exists() and not out.is_dir():
+            return _usage(f"--out {out}: the gradescope format writes a folder, and this is a file")
+        if not cls.writes_folder and out.is_dir():
+            return _usage(f"--out {out}: the {args.format} format writes a file, and this is a folder")
+        count = exporter.write(out)
+    except (ExportError, RosterError) as exc:
+        return _usage(str(exc))
+    for warning in exporter.warnings:
+        print(f"grader export: warning: {warning}", file=sys.stderr)
+    what = "student folders" if cls.writes_folder else "rows"
+    print(f"wrote {args.format} export to {out} ({count} {what})")
+    return 0

@@ -1,0 +1,48 @@
+"""The plain gradebook CSV: the columns of grades.csv, with roster students added when a roster is given."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from grader.export.base import CsvExporter
+from grader.export.safety import Cell
+
+
+class GradebookExporter(CsvExporter):
+    """student, submission, score, max_score, then one column per question id (rubric order).
+
+    With a roster, roster rows come first in roster order (a student without a submission gets
+    empty cells); submissions on no roster row follow, by student id, each reported as a warning:
+    nothing imports this file, so no grade is dropped from it.
+    """
+
+    format = "csv"
+    default_name = "gradebook.csv"
+
+    def header(self) -> Sequence[Cell]:
+        return ["student", "submission", "score", "max_score", *self.question_ids()]
+
+    def _row(self, student: str, sub: Mapping[str, Any] | None) -> list[Cell]:
+        ids = self.question_ids()
+        if sub is None:
+            return [student, None, None, None, *(None for _ in ids)]
+        scores = {str(q["id"]): float(q["score"]) for q in sub["questions"]}
+        return [student, sub["submission"], float(sub["score"]), float(sub["max_score"]),
+                *(scores.get(qid) for qid in ids)]
+
+    def rows(self) -> Iterable[Sequence[Cell]]:
+        if self.roster is None:
+            for sub in self.sorted_submissions():
+                yield self._row(sub["student"], sub)
+            return
+        found = self.match()
+        for i, entry in enumerate(self.roster.entries):
+            sub = found.by_entry.get(i)
+            ident = sub["student"] if sub else (entry.student or entry.sis_login_id or entry.email
+                                                or entry.id_number or entry.canvas_id or entry.name)
+            yield self._row(ident, sub)
+        for sub in sorted(found.unmatched, key=lambda s: (s["student"], s["submission"])):
+            self.warnings.append(f"student {sub['student']!r} ({sub['submission']}) is not on roster "
+                                 f"{self.roster.path}; listed after the roster rows")
+            yield self._row(sub["student"], sub)

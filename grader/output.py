@@ -1,0 +1,82 @@
+"""Write a graded run's contract files: results.json and grades.csv, deterministically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from grader import __version__
+from grader.results import SubmissionResult
+from grader.rubric import Assignment
+
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_dirname(student: str) -> str:
+    """A folder name for a student id that cannot leave the output folder or hide (no `/`, `..`, leading dot)."""
+    name = SAFE_NAME.sub("_", student).strip("._") or "student"
+    return name[:100]
+
+
+def report_dirs(results: Iterable[SubmissionResult]) -> list[str]:
+    """One distinct folder per submission, in order; a clash of student ids gets `__2`, `__3`."""
+    used: dict[str, int] = {}
+    out = []
+    for r in results:
+        base = safe_dirname(r.student)
+        n = used.get(base, 0) + 1
+        used[base] = n
+        out.append(base if n == 1 else f"{base}__{n}")
+    return out
+
+
+def format_score(x: float) -> str:
+    """Fixed score formatting: up to 4 decimals, trailing zeros trimmed."""
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def results_document(assignment: Assignment, results: list[SubmissionResult],
+                     extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "assignment": assignment.assignment,
+        "grader_version": __version__,
+        "assignment_title": assignment.title,
+        "submissions": [r.to_dict() for r in results],
+    }
+    if extra:
+        doc.update(extra)
+    return doc
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write through a temporary file and rename, so a killed run never leaves half a file."""
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_results_json(path: Path, document: dict[str, Any]) -> None:
+    atomic_write(path, json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def neutralise(cell: str) -> str:
+    """A text cell a spreadsheet would run as a formula gets a leading quote."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def grades_csv(assignment: Assignment, results: list[SubmissionResult]) -> str:
+    ids = [q.id for q in assignment.questions]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["student", "submission", "score", "max_score", *ids])
+    for r in results:
+        by_id = {q.id: q for q in r.questions}
+        w.writerow([neutralise(r.student), neutralise(r.submission), format_score(r.score), format_score(r.max_score),
+                    *(format_score(by_id[i].score) if i in by_id else "" for i in ids)])
+    return buf.getvalue()

@@ -1,0 +1,124 @@
+"""Grade one submission: ingest, segment, run each question's checks, score; every step contained."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from grader import checks
+from grader.checks.base import CheckContext, CheckOutcome, Verdict
+from grader.course import Course
+from grader.ingest import Document, IngestError, read_submission
+from grader.results import Finding, QuestionResult, Severity, Status, SubmissionResult
+from grader.rubric import CheckSpec, LoadedRubric, Question
+from grader.scoring import score_question
+from grader.segment import Answer, segment
+from grader.steps import run_step
+
+DEFAULT_TIMEOUT = 120.0
+
+
+def student_id_from_path(path: str) -> str:
+    """The student id a path gives without a roster: the file or folder stem."""
+    p = Path(path.rstrip("/\\"))
+    name = p.name
+    for suffix in (".zip", ".ipynb", ".md", ".markdown", ".txt", ".tex"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)] or name
+    return p.stem or name or "submission"
+
+
+def _seed(doc: Document, qid: str) -> int:
+    digest = hashlib.sha256((doc.text + "\x00" + qid).encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+def error_result(path: str, student: str, rubric: LoadedRubric, message: str) -> SubmissionResult:
+    """A submission that could not be graded: still every question, each `error` with the reason."""
+    finding = Finding("unreadable", message, None, None, Severity.ERROR)
+    questions = tuple(
+        QuestionResult(q.id, 0.0, q.points, Status.ERROR, (finding,)) for q in rubric.assignment.questions
+    )
+    return SubmissionResult(submission=path, student=student, questions=questions, findings=(finding,))
+
+
+def _run_check(spec: CheckSpec, question: Question, answer: Answer, doc: Document,
+               course: Course, timeout: float) -> CheckOutcome:
+    cls = checks.get(spec.kind)
+    params = cls.Params.model_validate(spec.params)
+    ctx = CheckContext(question=question, answer=answer, params=params, course=course, document=doc,
+                       seed=_seed(doc, question.id), timeout=timeout, label=spec.label)
+    return cls().run(ctx)
+
+
+def grade_question(question: Question, answer: Answer | None, doc: Document, course: Course,
+                   timeout: float) -> QuestionResult:
+    """Run the question's checks on its answer and score it; a crashing check makes it `error`."""
+    found = answer is not None and answer.found
+    if not found:
+        result = score_question(question, False, [])
+        return QuestionResult(question.id, result.score, question.points, result.status,
+                              (Finding("missing", "No answer was found for this question.", None, None,
+                                       Severity.WARNING),),
+                              answer_text="", line=answer.heading_line if answer else None,
+                              end_line=answer.heading_line if answer else None)
+    assert answer is not None
+    outcomes: list[tuple[CheckSpec, CheckOutcome]] = []
+    findings: list[Finding] = []
+    details: dict[str, object] = {"checks": []}
+    for spec in question.checks:
+        step = run_step(lambda spec=spec: _run_check(spec, question, answer, doc, course, timeout))
+        if not step.ok:
+            message = f"the {spec.kind} check failed inside the grader ({step.error}); a TA must review"
+            return QuestionResult(question.id, 0.0, question.points, Status.ERROR,
+                                  tuple(findings) + (Finding("grader_error", message, answer.line, answer.end_line,
+                                                             Severity.ERROR),),
+                                  answer_text=answer.text, line=answer.line, end_line=answer.end_line,
+                                  details={"trace": step.trace})
+        outcome = step.value
+        assert outcome is not None
+        outcomes.append((spec, outcome))
+        findings.extend(outcome.findings)
+        details["checks"].append({"kind": spec.kind, "role": spec.role, "label": spec.label,  # type: ignore[union-attr]
+                                  "verdict": outcome.verdict.value, "reason": outcome.reason,
+                                  **({"fraction": round(outcome.fraction, 4)} if outcome.fraction is not None else {}),
+                                  **({"details": outcome.details} if outcome.details else {})})
+    result = score_question(question, True, outcomes)
+    details["reason"] = result.reason
+    ordered = tuple(sorted(findings, key=lambda f: (f.line is None, f.line or 0, f.kind, f.message)))
+    return QuestionResult(question.id, result.score, question.points, result.status, ordered,
+                          answer_text=answer.text, line=answer.line, end_line=answer.end_line, details=details,
+                          answer_line_numbers=answer.line_numbers)
+
+
+def grade_document(path: str, doc: Document, rubric: LoadedRubric, course: Course, *, student: str,
+                   timeout: float = DEFAULT_TIMEOUT) -> SubmissionResult:
+    """Grade an already-read document against the rubric."""
+    questions = rubric.assignment.questions
+    prompts = {q.id: q.prompt for q in questions if q.prompt}
+    seg = run_step(lambda: segment(doc, [q.id for q in questions], prompts))
+    if not seg.ok:
+        return error_result(path, student, rubric, f"{path}: the write-up could not be split into questions ({seg.error})")
+    answers = seg.value or {}
+    results = tuple(grade_question(q, answers.get(q.id), doc, course, timeout) for q in questions)
+    notes = tuple(Finding("ingest", n, None, None, Severity.WARNING) for n in doc.notes)
+    return SubmissionResult(submission=path, student=student, questions=results, findings=notes,
+                            details={"writeup": doc.path})
+
+
+def grade_submission(path: str, rubric: LoadedRubric, course: Course, *, student: str | None = None,
+                     timeout: float = DEFAULT_TIMEOUT) -> SubmissionResult:
+    """Grade one submission path as given on the command line; never raises for a bad submission."""
+    student = student or student_id_from_path(path)
+    read = run_step(lambda: read_submission(path))
+    if not read.ok:
+        message = read.error or "unreadable"
+        if message.startswith("IngestError: "):
+            message = message[len("IngestError: "):]
+        return error_result(path, student, rubric, message)
+    assert read.value is not None
+    return grade_document(path, read.value, rubric, course, student=student, timeout=timeout)
+
+
+__all__ = ["grade_submission", "grade_document", "grade_question", "error_result", "student_id_from_path",
+           "IngestError", "Verdict"]

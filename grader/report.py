@@ -1,0 +1,84 @@
+"""Render per-student reports (Markdown and HTML) from plain results through jinja2 templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from grader.mathml import render_line
+from grader.output import format_score
+from grader.results import QuestionResult, Severity, SubmissionResult
+from grader.rubric import Assignment
+
+PACKAGE_TEMPLATES = Path(__file__).with_name("templates")
+STATUS_LABEL = {
+    "correct": "correct", "partial": "partial credit", "incorrect": "incorrect", "missing": "missing",
+    "needs_review": "needs review", "error": "error (a TA will review)",
+}
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    number: int
+    text: str
+    flagged: bool  # a false step or another error finding is on this line
+    messages: tuple[str, ...]
+
+
+def _environment(course_templates: Path | None, autoescape: bool) -> jinja2.Environment:
+    # the course's own templates win over the packaged defaults, file by file
+    paths = [str(p) for p in (course_templates, PACKAGE_TEMPLATES) if p is not None and p.is_dir()]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), autoescape=autoescape,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["score"] = format_score
+    env.filters["math"] = render_line
+    return env
+
+
+def _answer_lines(q: QuestionResult) -> list[AnswerLine]:
+    lines = q.answer_text.split("\n") if q.answer_text else []
+    numbers = list(q.answer_line_numbers) or list(range(q.line or 1, (q.line or 1) + len(lines)))
+    flagged: dict[int, list[str]] = {}
+    for f in q.findings:
+        if f.severity is Severity.ERROR and f.line is not None and f.file is None:
+            for n in range(f.line, (f.end_line or f.line) + 1):
+                flagged.setdefault(n, []).append(f.message)
+    return [AnswerLine(n, t, n in flagged, tuple(flagged.get(n, ()))) for n, t in zip(numbers, lines)]
+
+
+def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
+    """The plain data a report template sees."""
+    questions = []
+    for q in result.questions:
+        rq = assignment.question(q.id)
+        feedback = getattr(rq.feedback, q.status.value, "") if q.status.value != "error" else ""
+        questions.append({
+            "id": q.id, "title": rq.title, "score": q.score, "max_score": q.max_score,
+            "status": q.status.value, "status_label": STATUS_LABEL[q.status.value],
+            "findings": [f.to_dict() for f in q.findings], "feedback": feedback.strip(),
+            "lines": _answer_lines(q), "line": q.line, "end_line": q.end_line,
+        })
+    return {
+        "assignment": assignment.assignment, "title": assignment.title or assignment.assignment,
+        "student": result.student, "submission": result.submission,
+        "score": result.score, "max_score": result.max_score,
+        "findings": [f.to_dict() for f in result.findings], "questions": questions,
+    }
+
+
+class Renderer:
+    """Renders reports with the course's templates where it has them, else the packaged ones."""
+
+    def __init__(self, course_templates: Path | None = None):
+        self.markdown = _environment(course_templates, autoescape=False)
+        self.html = _environment(course_templates, autoescape=True)
+
+    def report_md(self, result: SubmissionResult, assignment: Assignment) -> str:
+        return self.markdown.get_template("report.md.j2").render(**view(result, assignment))
+
+    def report_html(self, result: SubmissionResult, assignment: Assignment) -> str:
+        return self.html.get_template("report.html.j2").render(**view(result, assignment))

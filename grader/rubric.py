@@ -1,0 +1,217 @@
+"""Rubric files: one YAML per assignment, validated at load time with errors naming file, question and field."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from grader import checks
+
+Role = Literal["answer", "claim", "steps", "item", "evidence"]
+CHECK_KEYS = ("kind", "role", "points", "label")
+
+
+class RubricError(Exception):
+    """Every problem found in one rubric file, each as `file: question Q: field F: message`."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class CheckSpec(BaseModel):
+    """One check of a question: its kind, what it counts for, and its kind-specific parameters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str
+    role: Role = "answer"  # answer/claim gate the question; steps find false steps; item is partial credit
+    points: float | None = Field(default=None, ge=0)  # only for role `item`
+    label: str = ""  # what the check looks for, in words a student understands
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Feedback(BaseModel):
+    """Text shown to the student for each status of a question."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    correct: str = ""
+    partial: str = ""
+    incorrect: str = ""
+    missing: str = ""
+    needs_review: str = ""
+
+
+class Question(BaseModel):
+    """One question of an assignment, as its rubric author wrote it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    points: float = Field(gt=0)
+    title: str = ""
+    prompt: str = ""  # the handout's question text, used to strip it where a write-up repeats it
+    review: bool = False  # a person decides this question; `review_reason` says why
+    review_reason: str = ""
+    false_step_credit: float = Field(default=0.5, ge=0, le=1)  # share kept for a right answer with a false step
+    checks: tuple[CheckSpec, ...] = ()
+    feedback: Feedback = Feedback()
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, v: Any) -> Any:
+        # YAML reads 2.1 as a float; ids are text, and "2.10" must stay "2.10"
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            raise ValueError("write the id as a quoted string, e.g. \"2.1\"")
+        return v
+
+
+class Assignment(BaseModel):
+    """A whole rubric: the assignment id, its questions in order, and how points were chosen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    assignment: str
+    title: str = ""
+    points_note: str = ""  # where the handout gives no points, how the author chose them
+    questions: tuple[Question, ...]
+
+    @property
+    def max_score(self) -> float:
+        return sum(q.points for q in self.questions)
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+
+@dataclass(frozen=True)
+class LoadedRubric:
+    """A validated assignment with the file it came from and a hash of its content."""
+
+    assignment: Assignment
+    path: Path
+    digest: str
+
+
+def _split_check(raw: Any) -> Any:
+    """Move a check's kind-specific keys under `params`, so the YAML can stay flat."""
+    if not isinstance(raw, dict):
+        return raw
+    out = {k: v for k, v in raw.items() if k in CHECK_KEYS}
+    params = {k: v for k, v in raw.items() if k not in CHECK_KEYS}
+    out["params"] = params
+    return out
+
+
+def _loc(loc: tuple[Any, ...], data: dict[str, Any]) -> tuple[str, str]:
+    """(question part, field part) of a pydantic error location, naming the question by its id."""
+    question = ""
+    parts: list[str] = []
+    i = 0
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        qs = data.get("questions") or []
+        qid = qs[loc[1]].get("id") if loc[1] < len(qs) and isinstance(qs[loc[1]], dict) else None
+        question = f"question {qid}" if qid is not None else f"question #{loc[1] + 1}"
+        i = 2
+    for part in loc[i:]:
+        parts.append(f"[{part + 1}]" if isinstance(part, int) else str(part))
+    field = ".".join(parts).replace(".[", "[")
+    return question, field
+
+
+def _problem(path: Path, question: str, field: str, message: str) -> str:
+    where = ": ".join(p for p in (str(path), question, f"field '{field}'" if field else "") if p)
+    return f"{where}: {message}"
+
+
+def parse_rubric(text: str, path: Path) -> LoadedRubric:
+    """Validate rubric YAML text; raise RubricError listing every problem found."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "?"
+        raise RubricError([f"{path}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    if not isinstance(data, dict):
+        raise RubricError([f"{path}: a rubric is a mapping with 'assignment' and 'questions'"])
+    if isinstance(data.get("questions"), list):
+        data["questions"] = [
+            {**q, "checks": [_split_check(c) for c in q.get("checks", []) or []]} if isinstance(q, dict) else q
+            for q in data["questions"]
+        ]
+    try:
+        assignment = Assignment.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            question, field = _loc(tuple(err["loc"]), data)
+            problems.append(_problem(path, question, field, err["msg"]))
+        raise RubricError(problems) from None
+    problems = _semantic_problems(assignment, path)
+    if problems:
+        raise RubricError(problems)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return LoadedRubric(assignment=assignment, path=path, digest=digest)
+
+
+def _semantic_problems(a: Assignment, path: Path) -> list[str]:
+    """What pydantic cannot see: duplicate ids, unknown check kinds, bad check params, over-allocated items."""
+    problems: list[str] = []
+    if a.assignment != path.stem:
+        problems.append(_problem(path, "", "assignment", f"is {a.assignment!r} but the file is named {path.name!r}"))
+    seen: set[str] = set()
+    for q in a.questions:
+        where = f"question {q.id}"
+        if q.id in seen:
+            problems.append(_problem(path, where, "id", "appears twice"))
+        seen.add(q.id)
+        if q.review and not q.review_reason:
+            problems.append(_problem(path, where, "review_reason", "say why a person must decide this question"))
+        if not q.checks and not q.review:
+            problems.append(_problem(path, where, "checks", "no check: add one, or set review: true with a reason"))
+        item_points = 0.0
+        for i, spec in enumerate(q.checks, start=1):
+            field = f"checks[{i}]"
+            try:
+                cls = checks.get(spec.kind)
+            except checks.UnknownCheck:
+                problems.append(_problem(path, where, f"{field}.kind",
+                                         f"unknown check kind {spec.kind!r} (known: {', '.join(checks.kinds())})"))
+                continue
+            try:
+                cls.Params.model_validate(spec.params)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    sub = ".".join(str(p) for p in err["loc"])
+                    problems.append(_problem(path, where, f"{field}.{sub}" if sub else field, err["msg"]))
+            if spec.role == "item":
+                if spec.points is None:
+                    problems.append(_problem(path, where, f"{field}.points", "an item needs points"))
+                else:
+                    item_points += spec.points
+            elif spec.points is not None:
+                problems.append(_problem(path, where, f"{field}.points", f"only role 'item' carries points, not {spec.role!r}"))
+        if item_points > q.points + 1e-9:
+            problems.append(_problem(path, where, "checks",
+                                     f"partial-credit items add up to {item_points:g}, over the question's {q.points:g} points"))
+    return problems
+
+
+def load_rubric(path: Path) -> LoadedRubric:
+    """Read and validate one rubric file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RubricError([f"{path}: no such rubric file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RubricError([f"{path}: cannot be read ({exc})"]) from None
+    return parse_rubric(text, path)
