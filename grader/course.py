@@ -45,7 +45,7 @@ class Course:
             if not path.is_file():
                 known = ", ".join(self.assignment_ids()) or "none"
                 raise CourseError(f"unknown assignment {assignment_id!r}: no {path} (known: {known})")
-            self._rubrics[assignment_id] = load_rubric(path)
+            self._rubrics[assignment_id] = load_rubric(path, self.reference_dir / "bank")
         return self._rubrics[assignment_id]
 
     def reference(self, filename: str) -> ModuleType:

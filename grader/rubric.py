@@ -54,6 +54,7 @@ class Question(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
+    bank: str = ""  # `topic.key` of the question bank entry this question reuses (reference/bank/topic.yaml)
     points: float = Field(gt=0)
     title: str = ""
     prompt: str = ""  # the handout's question text, used to strip it where a write-up repeats it
@@ -133,7 +134,37 @@ def _problem(path: Path, question: str, field: str, message: str) -> str:
     return f"{where}: {message}"
 
 
-def parse_rubric(text: str, path: Path) -> LoadedRubric:
+def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, problems: list[str]) -> None:
+    """Fill questions that name a bank entry with that entry's fields; the rubric's own fields win."""
+    cache: dict[str, Any] = {}
+    for q in data.get("questions") or []:
+        if not isinstance(q, dict) or not q.get("bank"):
+            continue
+        ref = str(q["bank"])
+        where = f"question {q.get('id', '?')}"
+        topic, _, key = ref.partition(".")
+        if bank_dir is None or not key:
+            problems.append(_problem(path, where, "bank", f"{ref!r} is not `topic.key` of a bank file"))
+            continue
+        if topic not in cache:
+            bank_file = bank_dir / f"{topic}.yaml"
+            try:
+                cache[topic] = yaml.safe_load(bank_file.read_text(encoding="utf-8")) or {}
+            except FileNotFoundError:
+                cache[topic] = None
+            except yaml.YAMLError as exc:
+                problems.append(f"{bank_file}: not valid YAML ({exc})")
+                cache[topic] = None
+        entries = (cache[topic] or {}).get("questions", {}) if isinstance(cache[topic], dict) else {}
+        entry = entries.get(key) if isinstance(entries, dict) else None
+        if not isinstance(entry, dict):
+            problems.append(_problem(path, where, "bank", f"no bank entry {ref!r} in {bank_dir / (topic + '.yaml')}"))
+            continue
+        for field_name, value in entry.items():
+            q.setdefault(field_name, value)
+
+
+def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedRubric:
     """Validate rubric YAML text; raise RubricError listing every problem found."""
     try:
         data = yaml.safe_load(text)
@@ -143,7 +174,12 @@ def parse_rubric(text: str, path: Path) -> LoadedRubric:
         raise RubricError([f"{path}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
     if not isinstance(data, dict):
         raise RubricError([f"{path}: a rubric is a mapping with 'assignment' and 'questions'"])
+    bank_problems: list[str] = []
+    bank_text = ""
     if isinstance(data.get("questions"), list):
+        _resolve_bank(data, path, bank_dir, bank_problems)
+        # the hash must change when a bank entry the rubric uses changes
+        bank_text = yaml.safe_dump(data, sort_keys=True)
         data["questions"] = [
             {**q, "checks": [_split_check(c) for c in q.get("checks", []) or []]} if isinstance(q, dict) else q
             for q in data["questions"]
@@ -151,15 +187,15 @@ def parse_rubric(text: str, path: Path) -> LoadedRubric:
     try:
         assignment = Assignment.model_validate(data)
     except ValidationError as exc:
-        problems = []
+        problems = list(bank_problems)
         for err in exc.errors():
             question, field = _loc(tuple(err["loc"]), data)
             problems.append(_problem(path, question, field, err["msg"]))
         raise RubricError(problems) from None
-    problems = _semantic_problems(assignment, path)
+    problems = bank_problems + _semantic_problems(assignment, path)
     if problems:
         raise RubricError(problems)
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    digest = hashlib.sha256((text + bank_text).encode()).hexdigest()[:16]
     return LoadedRubric(assignment=assignment, path=path, digest=digest)
 
 
@@ -206,12 +242,12 @@ def _semantic_problems(a: Assignment, path: Path) -> list[str]:
     return problems
 
 
-def load_rubric(path: Path) -> LoadedRubric:
-    """Read and validate one rubric file."""
+def load_rubric(path: Path, bank_dir: Path | None = None) -> LoadedRubric:
+    """Read and validate one rubric file; `bank_dir` holds the question bank it may draw on."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RubricError([f"{path}: no such rubric file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RubricError([f"{path}: cannot be read ({exc})"]) from None
-    return parse_rubric(text, path)
+    return parse_rubric(text, path, bank_dir)
