@@ -134,8 +134,11 @@ def _problem(path: Path, question: str, field: str, message: str) -> str:
     return f"{where}: {message}"
 
 
-def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, problems: list[str]) -> None:
-    """Fill questions that name a bank entry with that entry's fields; the rubric's own fields win."""
+def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, problems: list[str]) -> set[str]:
+    """Fill questions that name a bank entry with that entry's fields; the rubric's own fields win.
+
+    Returns the ids of questions whose entry could not be found (their other problems follow from it)."""
+    failed: set[str] = set()
     cache: dict[str, Any] = {}
     for q in data.get("questions") or []:
         if not isinstance(q, dict) or not q.get("bank"):
@@ -145,6 +148,7 @@ def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, probl
         topic, _, key = ref.partition(".")
         if bank_dir is None or not key:
             problems.append(_problem(path, where, "bank", f"{ref!r} is not `topic.key` of a bank file"))
+            failed.add(str(q.get("id")))
             continue
         if topic not in cache:
             bank_file = bank_dir / f"{topic}.yaml"
@@ -159,9 +163,11 @@ def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, probl
         entry = entries.get(key) if isinstance(entries, dict) else None
         if not isinstance(entry, dict):
             problems.append(_problem(path, where, "bank", f"no bank entry {ref!r} in {bank_dir / (topic + '.yaml')}"))
+            failed.add(str(q.get("id")))
             continue
         for field_name, value in entry.items():
             q.setdefault(field_name, value)
+    return failed
 
 
 def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedRubric:
@@ -175,9 +181,10 @@ def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedR
     if not isinstance(data, dict):
         raise RubricError([f"{path}: a rubric is a mapping with 'assignment' and 'questions'"])
     bank_problems: list[str] = []
+    unresolved: set[str] = set()
     bank_text = ""
     if isinstance(data.get("questions"), list):
-        _resolve_bank(data, path, bank_dir, bank_problems)
+        unresolved = _resolve_bank(data, path, bank_dir, bank_problems)
         # the hash must change when a bank entry the rubric uses changes
         bank_text = yaml.safe_dump(data, sort_keys=True)
         data["questions"] = [
@@ -192,14 +199,14 @@ def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedR
             question, field = _loc(tuple(err["loc"]), data)
             problems.append(_problem(path, question, field, err["msg"]))
         raise RubricError(problems) from None
-    problems = bank_problems + _semantic_problems(assignment, path)
+    problems = bank_problems + _semantic_problems(assignment, path, unresolved)
     if problems:
         raise RubricError(problems)
     digest = hashlib.sha256((text + bank_text).encode()).hexdigest()[:16]
     return LoadedRubric(assignment=assignment, path=path, digest=digest)
 
 
-def _semantic_problems(a: Assignment, path: Path) -> list[str]:
+def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """What pydantic cannot see: duplicate ids, unknown check kinds, bad check params, over-allocated items."""
     problems: list[str] = []
     if a.assignment != path.stem:
@@ -212,7 +219,7 @@ def _semantic_problems(a: Assignment, path: Path) -> list[str]:
         seen.add(q.id)
         if q.review and not q.review_reason:
             problems.append(_problem(path, where, "review_reason", "say why a person must decide this question"))
-        if not q.checks and not q.review:
+        if not q.checks and not q.review and q.id not in unresolved:
             problems.append(_problem(path, where, "checks", "no check: add one, or set review: true with a reason"))
         item_points = 0.0
         for i, spec in enumerate(q.checks, start=1):

@@ -1,0 +1,53 @@
+"""Tests of grader.report and grader.mathml: what a report shows, and that student text never becomes markup."""
+
+from __future__ import annotations
+
+import re
+
+from grader.mathml import latex_to_mathml, render_line
+from grader.report import Renderer
+from grader.results import Finding, QuestionResult, Severity, Status, SubmissionResult
+from grader.rubric import Assignment, Feedback, Question
+
+ASSIGNMENT = Assignment(assignment="demo", title="Demo", questions=(
+    Question(id="1", points=2, title="Induction", feedback=Feedback(partial="Check each step.")),
+    Question(id="2", points=1),
+))
+
+
+def result(text: str) -> SubmissionResult:
+    q1 = QuestionResult("1", 1.0, 2.0, Status.PARTIAL,
+                        (Finding("false_step", "this step does not hold: left 0.31, right 0.87", 11, 11, Severity.ERROR),),
+                        answer_text=text, line=10, end_line=12, answer_line_numbers=(10, 11, 12))
+    q2 = QuestionResult("2", 0.0, 1.0, Status.MISSING, (Finding("missing", "No answer was found.", None, None,
+                                                                Severity.WARNING),))
+    return SubmissionResult("alice.md", "alice", (q1, q2))
+
+
+def test_markdown_report_shows_scores_findings_and_the_answer() -> None:
+    md = Renderer().report_md(result("We have\n$h_t = W g_{t-1}$\ndone"), ASSIGNMENT)
+    assert "Score: **1 / 3**" in md
+    assert "**1 / 2** — partial credit (lines 10–12)" in md
+    assert "- line 11: [error] this step does not hold: left 0.31, right 0.87" in md
+    assert "      11 >> $h_t = W g_{t-1}$" in md
+    assert "      10 |  We have" in md
+    assert "Check each step." in md
+    assert "**0 / 1** — missing" in md
+
+
+def test_html_report_escapes_student_text_and_marks_the_false_step() -> None:
+    hostile = "<script>alert(1)</script>\n$x^2$ <img src=x onerror=alert(1)>\n$\\text{<script>x</script>}$"
+    page = Renderer().report_html(result(hostile), ASSIGNMENT)
+    assert "<script>" not in page
+    assert "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert re.search(r'<li value="11" id="q-1-l11" class="flagged"', page)
+    assert "<math" in page  # $x^2$ is drawn as MathML
+    assert 'href="#q-1-l11"' in page
+
+
+def test_mathml_whitelist_refuses_anything_but_mathml() -> None:
+    assert latex_to_mathml("x^2") is not None
+    assert latex_to_mathml("\\text{<script>alert(1)</script>}") is None
+    assert latex_to_mathml("\\left( x") is None
+    assert str(render_line("a & b < c")) == "a &amp; b &lt; c"

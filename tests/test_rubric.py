@@ -1,0 +1,111 @@
+"""Tests of grader.rubric: valid rubrics load; every kind of mistake is named with file, question and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.rubric import RubricError, load_rubric, parse_rubric
+
+GOOD = """
+assignment: demo
+title: Demo
+questions:
+  - id: "1.1"
+    points: 4
+    checks:
+      - kind: keywords
+        any: [viterbi]
+      - kind: keywords
+        role: item
+        points: 1
+        any: [dynamic programming]
+  - id: "1.2"
+    points: 2
+    review: true
+    review_reason: a drawing
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "demo.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def problems(tmp_path: Path, text: str, name: str = "demo.yaml", bank: Path | None = None) -> list[str]:
+    with pytest.raises(RubricError) as exc:
+        load_rubric(write(tmp_path, text, name), bank)
+    return exc.value.problems
+
+
+def test_good_rubric_loads(tmp_path: Path) -> None:
+    loaded = load_rubric(write(tmp_path, GOOD))
+    a = loaded.assignment
+    assert [q.id for q in a.questions] == ["1.1", "1.2"]
+    assert a.max_score == 6
+    assert a.questions[0].checks[0].params == {"any": ["viterbi"]}
+    assert a.questions[0].checks[1].role == "item"
+    assert len(loaded.digest) == 16
+
+
+def test_typo_in_field_is_named(tmp_path: Path) -> None:
+    got = problems(tmp_path, GOOD.replace("points: 2", "pionts: 2"))
+    p = str(tmp_path / "demo.yaml")
+    assert f"{p}: question 1.2: field 'pionts': Extra inputs are not permitted" in got
+    assert f"{p}: question 1.2: field 'points': Field required" in got
+
+
+def test_unknown_check_kind_and_bad_params(tmp_path: Path) -> None:
+    text = GOOD.replace("kind: keywords\n        any: [viterbi]", "kind: keyword\n        any: [viterbi]")
+    got = problems(tmp_path, text)
+    assert any("question 1.1: field 'checks[1].kind': unknown check kind 'keyword'" in g for g in got)
+    text = GOOD.replace("any: [viterbi]", "anyy: [viterbi]")
+    got = problems(tmp_path, text)
+    assert any("question 1.1: field 'checks[1].anyy': Extra inputs are not permitted" in g for g in got)
+
+
+def test_numeric_id_duplicate_id_and_overallocation(tmp_path: Path) -> None:
+    text = GOOD.replace('id: "1.2"', "id: 1.2")
+    assert any("question 1.2: field 'id': Value error, write the id as a quoted string" in g
+               for g in problems(tmp_path, text))
+    text = GOOD.replace('id: "1.2"', 'id: "1.1"')
+    assert any("question 1.1: field 'id': appears twice" in g for g in problems(tmp_path, text))
+    text = GOOD.replace("points: 1\n", "points: 5\n")
+    assert any("items add up to 5, over the question's 4 points" in g for g in problems(tmp_path, text))
+
+
+def test_review_needs_reason_and_checkless_question_needs_review(tmp_path: Path) -> None:
+    text = GOOD.replace("    review_reason: a drawing\n", "")
+    assert any("question 1.2: field 'review_reason'" in g for g in problems(tmp_path, text))
+    text = GOOD.replace("    review: true\n    review_reason: a drawing\n", "")
+    assert any("question 1.2: field 'checks': no check" in g for g in problems(tmp_path, text))
+
+
+def test_assignment_must_match_file_name_and_yaml_errors_have_lines(tmp_path: Path) -> None:
+    assert any("field 'assignment': is 'demo' but the file is named 'other.yaml'" in g
+               for g in problems(tmp_path, GOOD, "other.yaml"))
+    got = problems(tmp_path, "assignment: demo\nquestions: [\n  - x: :\n")
+    assert got[0].startswith(f"{tmp_path / 'demo.yaml'}: line ") and "not valid YAML" in got[0]
+
+
+def test_bank_entries_fill_questions_and_rubric_fields_win(tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "dec.yaml").write_text("questions:\n  vit:\n    title: From the bank\n    checks:\n"
+                                   "      - {kind: keywords, any: [viterbi]}\n")
+    loaded = load_rubric(write(tmp_path, "assignment: demo\nquestions:\n"
+                                         "  - {id: '2', points: 3, bank: dec.vit}\n"
+                                         "  - {id: '3', points: 1, bank: dec.vit, title: Mine}\n"), bank)
+    q2, q3 = loaded.assignment.questions
+    assert q2.title == "From the bank" and q2.checks[0].kind == "keywords"
+    assert q3.title == "Mine"
+    got = problems(tmp_path, "assignment: demo\nquestions:\n  - {id: '2', points: 3, bank: dec.nope}\n", bank=bank)
+    assert got == [f"{tmp_path / 'demo.yaml'}: question 2: field 'bank': no bank entry 'dec.nope' in {bank / 'dec.yaml'}"]
+
+
+def test_digest_changes_with_content(tmp_path: Path) -> None:
+    a = parse_rubric(GOOD, Path("demo.yaml")).digest
+    b = parse_rubric(GOOD.replace("points: 4", "points: 5"), Path("demo.yaml")).digest
+    assert a != b
