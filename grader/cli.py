@@ -13,6 +13,8 @@ COMMANDS: tuple[str, ...] = (
     "grader.commands.grade",
     "grader.commands.check",
     "grader.commands.validate",
+    "grader.export.command",
+    "grader.gradescope_entry",
 )
 
 

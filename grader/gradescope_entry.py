@@ -122,8 +122,8 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # grade_submission contains bad submissions; this is the grader failing
         print(f"grader gradescope: the grader failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         _write(results_path, {"score": 0.0, "output_format": "text", "visibility": args.visibility,
-                              "output": "The grader failed on this submission; course staff have been "
-                                        "shown the error. Your score is provisional."})
+                              "output": "The grader failed on this submission, so this score is not a "
+                                        "grade; please tell course staff."})
         return 1
     data = gradescope_results(result.to_dict(), visibility=args.visibility)
     data["execution_time"] = round(time.monotonic() - started, 3)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
 from grader.executor import Task, default_jobs, grade_all
-from grader.pipeline import DEFAULT_TIMEOUT, student_id_from_path
+from grader.pipeline import DEFAULT_TIMEOUT
 from grader.report import Renderer
 from grader.writer import write_run
 
@@ -45,16 +45,19 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         print("grader grade: --timeout must be positive", file=sys.stderr)
         return ExitCode.USAGE
-    students = {}
+    roster = None
     if args.roster:
-        from grader.export.roster import RosterError, load_roster  # the roster reader lives with the exporters
+        from grader.export.roster import RosterError, read_roster  # the roster reader lives with the exporters
         try:
-            roster = load_roster(Path(args.roster))
+            roster = read_roster(Path(args.roster))
         except (OSError, RosterError) as exc:
             print(f"grader grade: {args.roster}: {exc}", file=sys.stderr)
             return ExitCode.USAGE
-        students = {path: roster.student_for_submission(path) for path in args.submissions}
-    tasks = [Task(path, students.get(path) or student_id_from_path(path)) for path in args.submissions]
+    from grader.students import student_ids
+    students, warnings = student_ids(args.submissions, roster)
+    for w in warnings:
+        print(f"grader grade: {w}", file=sys.stderr)
+    tasks = [Task(path, students[path]) for path in args.submissions]
     start = time.perf_counter()
     results = grade_all(tasks, course, args.assignment, jobs=args.jobs or default_jobs(), timeout=args.timeout)
     written = write_run(Path(args.out), rubric.assignment, results, Renderer(course.templates_dir),

@@ -70,6 +70,11 @@ def load_results(folder: Path) -> dict[str, Any]:
     return validate_results(data, path)
 
 
+def student_order(sub: Mapping[str, Any]) -> tuple[str, str, str]:
+    """Sort key without a roster: student id ignoring case, then exactly, then the path."""
+    return (str(sub["student"]).casefold(), str(sub["student"]), str(sub["submission"]))
+
+
 def _finding_line(finding: Mapping[str, Any]) -> str:
     where = ""
     if isinstance(finding.get("line"), int):
@@ -88,7 +93,8 @@ def question_heading(question: Mapping[str, Any]) -> str:
     """`Q2: partial, 3 / 5 points`: one line saying how a question went."""
     status = str(question["status"])
     label = "needs TA review (provisional score)" if status == "needs_review" else status
-    return f"Q{question['id']}: {label}, {format_score(question['score'])} / {format_score(question['max_score'])} points"
+    points = f"{format_score(question['score'])} / {format_score(question['max_score'])}"
+    return f"Q{question['id']}: {label}, {points} points"
 
 
 def question_feedback(question: Mapping[str, Any]) -> str:
@@ -144,7 +150,7 @@ class Exporter(ABC):
 
     def sorted_submissions(self) -> list[Mapping[str, Any]]:
         """Without a roster rows go by student id, then by path, so output is stable across runs."""
-        return sorted(self.submissions, key=lambda s: (s["student"], s["submission"]))
+        return sorted(self.submissions, key=student_order)
 
     def match(self) -> Match:
         """The roster rows matched to submissions; every problem becomes a warning."""

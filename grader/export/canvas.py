@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from grader.export.base import CsvExporter, ExportError
+from grader.export.base import CsvExporter, ExportError, student_order
 from grader.export.roster import Roster
 from grader.export.safety import Cell
 
@@ -70,6 +70,6 @@ class CanvasExporter(CsvExporter):
             sub: Mapping[str, Any] | None = found.by_entry.get(i)
             yield [entry.name, entry.canvas_id, entry.sis_user_id, entry.sis_login_id, entry.section,
                    float(sub["score"]) if sub else None]
-        for sub in sorted(found.unmatched, key=lambda s: (s["student"], s["submission"])):
+        for sub in sorted(found.unmatched, key=student_order):
             self.warnings.append(f"student {sub['student']!r} ({sub['submission']}) is not on Canvas roster "
                                  f"{self.roster.path}; left out of the Canvas file")

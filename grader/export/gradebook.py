@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from grader.export.base import CsvExporter
+from grader.export.base import CsvExporter, student_order
 from grader.export.safety import Cell
 
 
@@ -42,7 +42,7 @@ class GradebookExporter(CsvExporter):
             ident = sub["student"] if sub else (entry.student or entry.sis_login_id or entry.email
                                                 or entry.id_number or entry.canvas_id or entry.name)
             yield self._row(ident, sub)
-        for sub in sorted(found.unmatched, key=lambda s: (s["student"], s["submission"])):
+        for sub in sorted(found.unmatched, key=student_order):
             self.warnings.append(f"student {sub['student']!r} ({sub['submission']}) is not on roster "
                                  f"{self.roster.path}; listed after the roster rows")
             yield self._row(sub["student"], sub)

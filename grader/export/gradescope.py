@@ -18,7 +18,7 @@ RESULTS_FILE = "results.json"
 
 
 def _points(value: Any) -> float:
-    return round(float(value), 4)
+    return float(format_score(float(value)))
 
 
 def gradescope_results(sub: Mapping[str, Any], *, visibility: str = "visible") -> dict[str, Any]:
@@ -79,7 +79,8 @@ class GradescopeExporter(Exporter):
     default_name = "gradescope"
     writes_folder = True
 
-    def __init__(self, results: Mapping[str, Any], roster: Roster | None = None, *, visibility: str = "visible") -> None:
+    def __init__(self, results: Mapping[str, Any], roster: Roster | None = None, *,
+                 visibility: str = "visible") -> None:
         super().__init__(results, roster)
         if visibility not in VISIBILITIES:
             raise ValueError(f"visibility {visibility!r} is not one of {', '.join(VISIBILITIES)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from grader.export.base import CsvExporter, ExportError, question_feedback
+from grader.export.base import CsvExporter, ExportError, question_feedback, student_order
 from grader.export.roster import Roster, RosterEntry
 from grader.export.safety import Cell
 
@@ -82,6 +82,6 @@ class MoodleExporter(CsvExporter):
                 self.warnings.append(f"roster row {entry.label()} has no {self.identity}; left out of the Moodle file")
                 continue
             yield self._row(ident, entry.name, found.by_entry.get(i))
-        for sub in sorted(found.unmatched, key=lambda s: (s["student"], s["submission"])):
+        for sub in sorted(found.unmatched, key=student_order):
             self.warnings.append(f"student {sub['student']!r} ({sub['submission']}) is not on roster "
                                  f"{self.roster.path}; left out of the Moodle file")

@@ -190,7 +190,8 @@ def _moodle(path: Path, header: list[str], body: Iterable[list[str]]) -> Roster:
     get = _getter(header)
     entries = []
     for row in body:
-        name = " ".join(p for p in (get(row, "First name"), get(row, "Last name")) if p) or get(row, "Full name", "Name")
+        parts = (get(row, "First name"), get(row, "Last name"))
+        name = " ".join(p for p in parts if p) or get(row, "Full name", "Name")
         entries.append(RosterEntry(name=name, email=get(row, "Email address", "Email"),
                                    id_number=get(row, "ID number", "idnumber")))
     return Roster("moodle", path, tuple(entries))

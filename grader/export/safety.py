@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Union
@@ -26,7 +27,9 @@ def format_score(value: float) -> str:
     """A score with at most 4 decimals and no trailing zeros, so exports stay byte-stable."""
     if not math.isfinite(value):
         raise ValueError(f"score {value!r} is not a finite number")
-    text = f"{round(value, 4):.4f}".rstrip("0").rstrip(".")
+    # Round the shortest decimal that reads back as `value` (2.12345, not 2.1234499...), half up.
+    rounded = Decimal(repr(float(value))).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    text = f"{rounded:f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 

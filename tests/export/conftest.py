@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from grader.export.gradescope import VISIBILITIES
+
 GOLDEN = Path(__file__).parent / "golden"
 # Put in `details` of the fixture; no export may ever contain it.
 SECRET = "REFERENCE_ANSWER_SECRET_42"
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true", default=False,
-                     help="rewrite tests/export/golden/ from the current exporters instead of comparing")
 
 
 def _question(qid: str, score: float, max_score: float, status: str, *findings: dict[str, Any]) -> dict[str, Any]:
@@ -43,8 +40,8 @@ def sample_results() -> dict[str, Any]:
                               _finding('this step does not hold: left side 0.31, right side "0.87", at t = 5', 12),
                               _finding("=1+1 is what you wrote", 14, "warning", file="helper.py"))),
         _submission("Jürgen Müller", "class/Jürgen Müller/",
-                    _question("1", 2.12345, 4, "partial"), _question("2", 0, 6, "missing",
-                                                                     _finding("No answer was found.", None, "warning"))),
+                    _question("1", 2.12345, 4, "partial"),
+                    _question("2", 0, 6, "missing", _finding("No answer was found.", None, "warning"))),
         _submission("evil", "class/evil.md",
                     _question("1", 4, 4, "correct"), _question("2", 6, 6, "needs_review",
                                                                _finding("@SUM(A1:A9) claims need review", 3, "info"))),
@@ -124,3 +121,74 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, bytes], None]:
         assert actual == path.read_bytes(), f"{name} differs from its golden file (review, then --update-goldens)"
 
     return check
+
+
+def read_csv_bytes(data: bytes) -> list[list[str]]:
+    """Parse an export as an importer would: strict UTF-8, RFC 4180."""
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+NUMBER = r"^-?\d+(\.\d+)?$"
+
+
+@pytest.fixture
+def parse_csv() -> Callable[[bytes], list[list[str]]]:
+    return read_csv_bytes
+
+
+@pytest.fixture
+def assert_spreadsheet_safe() -> Callable[[list[list[str]], set[int]], None]:
+    """Every cell outside `numeric` columns is free of formula prefixes; numeric cells are plain numbers."""
+    import re
+
+    def check(rows: list[list[str]], numeric: set[int]) -> None:
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if c in numeric and r > 0 and cell != "" and re.match(NUMBER, cell):
+                    continue
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), f"row {r} col {c}: {cell!r}"
+
+    return check
+
+
+TEST_KEYS = {"score", "max_score", "status", "name", "name_format", "number", "output", "output_format", "tags",
+             "visibility", "extra_data"}
+TOP_KEYS = {"score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
+            "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"}
+FORMATS = {"text", "html", "simple_format", "md", "ansi"}
+
+
+def _validate_gradescope(data: Mapping[str, Any]) -> None:
+    """The results.json schema of gradescope-autograders.readthedocs.io/en/latest/specs/, strictly."""
+    assert set(data) <= TOP_KEYS, set(data) - TOP_KEYS
+    assert isinstance(data["score"], float)
+    assert isinstance(data.get("output", ""), str)
+    for key in ("output_format", "test_output_format", "test_name_format"):
+        assert data.get(key, "text") in FORMATS
+    assert data.get("visibility", "visible") in VISIBILITIES
+    tests = data["tests"]
+    assert isinstance(tests, list) and tests
+    for test in tests:
+        assert set(test) <= TEST_KEYS, set(test) - TEST_KEYS
+        assert {"score", "max_score", "status", "name", "output", "visibility"} <= set(test)
+        assert isinstance(test["score"], float) and isinstance(test["max_score"], float)
+        assert 0 <= test["score"] <= test["max_score"]
+        assert test["status"] in ("passed", "failed")
+        assert isinstance(test["name"], str) and isinstance(test["output"], str)
+        assert test["visibility"] in VISIBILITIES
+        assert test.get("output_format", "text") == "text"
+    assert data["score"] == pytest.approx(sum(t["score"] for t in tests))
+    assert SECRET not in json.dumps(data)
+
+
+@pytest.fixture
+def validate_gradescope() -> Callable[[Mapping[str, Any]], None]:
+    return _validate_gradescope
+
+
+@pytest.fixture
+def secret() -> str:
+    return SECRET
