@@ -12,6 +12,7 @@ from grader.mathml import render_line
 from grader.output import format_score
 from grader.results import QuestionResult, Severity, SubmissionResult
 from grader.rubric import Assignment
+from grader.summary import summary_view
 
 PACKAGE_TEMPLATES = Path(__file__).with_name("templates")
 STATUS_LABEL = {
@@ -82,3 +83,9 @@ class Renderer:
 
     def report_html(self, result: SubmissionResult, assignment: Assignment) -> str:
         return self.html.get_template("report.html.j2").render(**view(result, assignment))
+
+    def summary_md(self, assignment: Assignment, results: list[SubmissionResult]) -> str:
+        return self.markdown.get_template("summary.md.j2").render(**summary_view(assignment, results))
+
+    def summary_html(self, assignment: Assignment, results: list[SubmissionResult]) -> str:
+        return self.html.get_template("summary.html.j2").render(**summary_view(assignment, results))

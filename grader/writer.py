@@ -42,6 +42,8 @@ def write_run(out: Path, assignment: Assignment, results: list[SubmissionResult]
         atomic_write(folder / "report.md", renderer.report_md(result, assignment))
         atomic_write(folder / "report.html", renderer.report_html(result, assignment))
         written.append(dataclasses.replace(result, details={**result.details, "report_dir": name}))
+    atomic_write(out / "summary.md", renderer.summary_md(assignment, written))
+    atomic_write(out / "summary.html", renderer.summary_html(assignment, written))
     atomic_write(out / "grades.csv", grades_csv(assignment, written))
     write_results_json(out / "results.json", results_document(assignment, written, extra))
     return written
