@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.output import format_score
+from grader.export.safety import format_score
 from grader.results import Status, SubmissionResult
 from grader.rubric import Assignment
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from grader import __version__
+from grader.export.safety import Cell, cell_text
 from grader.results import SubmissionResult
 from grader.rubric import Assignment
 
@@ -33,12 +34,6 @@ def report_dirs(results: Iterable[SubmissionResult]) -> list[str]:
         used[base] = n
         out.append(base if n == 1 else f"{base}__{n}")
     return out
-
-
-def format_score(x: float) -> str:
-    """Fixed score formatting: up to 4 decimals, trailing zeros trimmed."""
-    text = f"{x:.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def results_document(assignment: Assignment, results: list[SubmissionResult],
@@ -65,18 +60,14 @@ def write_results_json(path: Path, document: dict[str, Any]) -> None:
     atomic_write(path, json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
 
 
-def neutralise(cell: str) -> str:
-    """A text cell a spreadsheet would run as a formula gets a leading quote."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def grades_csv(assignment: Assignment, results: list[SubmissionResult]) -> str:
     ids = [q.id for q in assignment.questions]
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", "submission", "score", "max_score", *ids])
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([cell_text(c) for c in ("student", "submission", "score", "max_score", *ids)])
     for r in results:
         by_id = {q.id: q for q in r.questions}
-        w.writerow([neutralise(r.student), neutralise(r.submission), format_score(r.score), format_score(r.max_score),
-                    *(format_score(by_id[i].score) if i in by_id else "" for i in ids)])
+        row: list[Cell] = [r.student, r.submission, r.score, r.max_score,
+                           *(by_id[i].score if i in by_id else None for i in ids)]
+        w.writerow([cell_text(c) for c in row])
     return buf.getvalue()

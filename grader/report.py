@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 
 from grader.mathml import render_line
-from grader.output import format_score
+from grader.export.safety import format_score
 from grader.results import QuestionResult, Severity, SubmissionResult
 from grader.rubric import Assignment
 from grader.summary import summary_view

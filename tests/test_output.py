@@ -1,0 +1,34 @@
+"""Tests of grader.output: safe report folder names, score formatting, grades.csv."""
+
+from __future__ import annotations
+
+from grader.export.safety import format_score, neutralise
+from grader.output import grades_csv, report_dirs, safe_dirname
+from grader.results import QuestionResult, Status, SubmissionResult
+from grader.rubric import Assignment, Question
+
+
+def test_student_ids_cannot_leave_the_output_folder() -> None:
+    for hostile in ("../../etc", "/abs/path", "..", ".hidden", "a/../../b", "", "con\x00sole"):
+        name = safe_dirname(hostile)
+        assert "/" not in name and not name.startswith(".") and name not in ("", "..")
+    assert safe_dirname("Zoë O'Brien") == "Zo_O_Brien"
+
+
+def test_clashing_ids_get_distinct_folders() -> None:
+    subs = [SubmissionResult(p, s, ()) for p, s in (("a/x.md", "x"), ("b/x.md", "x"), ("y.md", "y"), ("c/x.md", "x"))]
+    assert report_dirs(subs) == ["x", "x__2", "y", "x__3"]
+
+
+def test_score_format_is_fixed() -> None:
+    assert [format_score(x) for x in (0, 1.5, 2.0, 1 / 3, -0.0, 12.34567)] == ["0", "1.5", "2", "0.3333", "0", "12.3457"]
+
+
+def test_grades_csv_neutralises_formulas_in_text_cells() -> None:
+    a = Assignment(assignment="d", questions=(Question(id="1", points=2),))
+    r = SubmissionResult("=HYPERLINK(\"x\").md", "=cmd|' /C calc'!A0",
+                         (QuestionResult("1", 1.5, 2, Status.PARTIAL),))
+    text = grades_csv(a, [r])
+    assert text.splitlines()[1].startswith("'=cmd")
+    assert '"\'=HYPERLINK' in text
+    assert neutralise("+1") == "'+1" and neutralise("plain") == "plain"
