@@ -64,7 +64,9 @@ def grade_question(question: Question, answer: Answer | None, doc: Document, cou
                               end_line=answer.heading_line if answer else None)
     assert answer is not None
     outcomes: list[tuple[CheckSpec, CheckOutcome]] = []
-    findings: list[Finding] = []
+    # what segmentation noticed (answered twice, one text for several parts) is worth a TA's glance
+    findings: list[Finding] = [Finding("segment", note, answer.heading_line, answer.heading_line, Severity.WARNING)
+                               for note in getattr(answer, "notes", ())]
     details: dict[str, object] = {"checks": []}
     for spec in question.checks:
         step = run_step(lambda spec=spec: _run_check(spec, question, answer, doc, course, timeout))

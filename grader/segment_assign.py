@@ -1,0 +1,191 @@
+"""Assign rubric question ids to heading lines: a monotone dynamic program over the expected id order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from grader.segment_headings import Candidate, Label
+
+FORCED = 100  # weight that makes the chain keep a question heading that fixes the order of the questions
+WEAK = 1  # a relative label whose parent heading was never written ("1." right after the previous question)
+
+
+def split_id(question_id: str) -> Label:
+    """'2.2.a' -> ('2', '2', 'a'); '1.a' -> ('1', 'a'); 'Q3' -> ('3',)."""
+    parts: list[str] = []
+    for piece in question_id.strip().lower().replace("(", ".").replace(")", "").split("."):
+        piece = piece.strip()
+        if piece[:1] == "q" and piece[1:].isdigit():
+            piece = piece[1:]
+        if len(piece) >= 2 and piece[:-1].isdigit() and piece[-1].isalpha():
+            parts.extend([piece[:-1], piece[-1]])
+        elif piece:
+            parts.append(piece)
+    return tuple(parts)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the document from `start` (column `col`) up to the next segment, attributed to one id."""
+
+    start: int
+    col: int
+    node: int  # index into the expanded id list
+    zone: str  # "question": heading in the flow; "answer": after a Solution/Answer marker; "repeat": answered again
+    head: bool = False  # the zone's own opening line (marker) rather than a sub-heading inside it
+
+
+class Outline:
+    """The expanded id list: every rubric id and its ancestors, in preorder (parents before children)."""
+
+    def __init__(self, question_ids: Sequence[str]) -> None:
+        self.rubric = {split_id(q): q for q in question_ids}
+        order: list[Label] = []
+        for label in self.rubric:
+            for depth in range(1, len(label) + 1):
+                if label[:depth] not in order:
+                    order.append(label[:depth])
+        self.nodes = self._preorder(order)
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+        self.by_suffix: dict[Label, list[int]] = {}
+        for i, n in enumerate(self.nodes):
+            for k in range(1, len(n) + 1):
+                self.by_suffix.setdefault(n[-k:], []).append(i)
+
+    @staticmethod
+    def _preorder(order: list[Label]) -> list[Label]:
+        out: list[Label] = []
+
+        def visit(parent: Label) -> None:
+            for n in order:
+                if len(n) == len(parent) + 1 and n[:-1] == parent:
+                    out.append(n)
+                    visit(n)
+
+        visit(())
+        return out
+
+    def subtree(self, node: int) -> list[int]:
+        """`node` and its descendants (a contiguous run of the preorder)."""
+        top = self.nodes[node]
+        end = node + 1
+        while end < len(self.nodes) and self.nodes[end][: len(top)] == top:
+            end += 1
+        return list(range(node, end))
+
+    def reorder(self, first_seen: dict[Label, int]) -> None:
+        """Put top-level groups in the order the document answers them; unseen groups follow their predecessor."""
+        groups: list[list[Label]] = []
+        for n in self.nodes:
+            if len(n) == 1:
+                groups.append([])
+            groups[-1].append(n)
+        seen = sorted((g for g in groups if g[0] in first_seen), key=lambda g: first_seen[g[0]])
+        placed: list[list[Label]] = []
+        for g in seen:
+            placed.append(g)
+        for pos, g in enumerate(groups):
+            if g[0] in first_seen:
+                continue
+            before = groups[pos - 1] if pos else None
+            at = placed.index(before) + 1 if before in placed else 0
+            placed.insert(at, g)
+        self.nodes = [n for g in placed for n in g]
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+        self.by_suffix = {}
+        for i, n in enumerate(self.nodes):
+            for k in range(1, len(n) + 1):
+                self.by_suffix.setdefault(n[-k:], []).append(i)
+
+
+@dataclass(frozen=True)
+class _Node:
+    score: int
+    cand: int  # position in the candidate list
+    node: int
+    prev: "_Node | None"
+
+
+def _matches(c: Candidate, outline: Outline, allowed: set[int]) -> list[tuple[int, int | None]]:
+    """(node, scope depth) pairs the candidate can denote; depth None for an absolute label."""
+    if c.absolute:
+        j = outline.index.get(c.label)
+        return [(j, None)] if j is not None and j in allowed else []
+    k = len(c.label)
+    return [(j, len(outline.nodes[j]) - k) for j in outline.by_suffix.get(c.label, ()) if j in allowed]
+
+
+def chain(cands: Sequence[Candidate], outline: Outline, allowed: Sequence[int], start: int | None = None,
+          bonus: dict[int, int] | None = None) -> list[tuple[Candidate, int]]:
+    """Best monotone assignment of ids (in outline order) to candidates (in document order).
+
+    A relative label ("1.", "(b)") may only continue inside its parent's scope, so a footnote "1." inside
+    question 1.2 cannot be 1.1 again (that would go backwards) nor 2.1 (question 2 has not started).
+    """
+    allowed_set = set(allowed)
+    order = sorted(allowed_set)
+    best: dict[int, _Node] = {}
+    root = _Node(0, -1, start, None) if start is not None else None
+    if root is not None:
+        best[start] = root  # type: ignore[index]
+    bonus = bonus or {}
+    for pos, c in enumerate(cands):
+        if c.marker and not c.label:
+            continue
+        updates: list[_Node] = []
+        for j, depth in _matches(c, outline, allowed_set):
+            if j == start:
+                continue
+            prev = _best_before(best, order, outline, j, depth, root)
+            if prev is None:
+                continue
+            node, weak = prev
+            weight = WEAK if weak else 2 * c.strength + bonus.get(c.index, 0)
+            score = (node.score if node else 0) + weight
+            if j not in best or score > best[j].score:
+                updates.append(_Node(score, pos, j, node))
+        for u in updates:
+            if u.node not in best or u.score > best[u.node].score:
+                best[u.node] = u
+    return _unwind(best, cands, root)
+
+
+def _best_before(best: dict[int, _Node], order: list[int], outline: Outline, j: int, depth: int | None,
+                 root: _Node | None) -> tuple[_Node | None, bool] | None:
+    """Best chain end that may precede node j and whether the link is weak; None when j cannot come next."""
+    target = outline.nodes[j]
+    scope = target[:depth] if depth else ()
+    strong = root if root is not None and outline.nodes[root.node][: len(scope)] == scope else None
+    weak: _Node | None = None
+    for i in order:
+        if i >= j:
+            break
+        n = best.get(i)
+        if n is None or n is root:
+            continue
+        if outline.nodes[i][: len(scope)] == scope:
+            if strong is None or n.score > strong.score:
+                strong = n
+        elif weak is None or n.score > weak.score:
+            weak = n
+    if strong is not None:
+        return strong, False
+    if not scope:
+        return (None, False) if root is None else None  # opens the chain
+    if outline.index.get(scope, -2) + 1 == j:
+        return weak, True  # first child of a parent whose heading is absent
+    return None
+
+
+def _unwind(best: dict[int, _Node], cands: Sequence[Candidate], root: _Node | None) -> list[tuple[Candidate, int]]:
+    ends = [n for n in best.values() if n is not root]
+    if not ends:
+        return []
+    top = max(ends, key=lambda n: (n.score, -n.cand))
+    out: list[tuple[Candidate, int]] = []
+    node: _Node | None = top
+    while node is not None and node is not root:
+        out.append((cands[node.cand], node.node))
+        node = node.prev
+    return out[::-1]

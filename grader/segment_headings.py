@@ -1,0 +1,181 @@
+"""Find the lines of a write-up that may open an answer, with the label each carries, and the noise lines."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+Label = tuple[str, ...]
+
+# wrappers in front of a label: quote marks, markdown headings, bullets, emphasis, LaTeX sectioning
+_HEADING_WRAP = re.compile(r"\#{1,6}\s*|\\(?:sub)*section\*?\{|\\paragraph\*?\{|\\textbf\{|\*\*|__")
+_OTHER_WRAP = re.compile(r"\s+|>\s*|[-+•–—·▪]\s+|\\\*|\*|_|\\(?:textit|emph|item)\b\s*\[?|\{")
+_CLOSE = r"[*_}\]\s]*"
+_LETTER = r"[a-z]|[ivx]{2,4}"
+_PATH = r"[0-9]{1,2}(?:\.[0-9]{1,2})*"
+
+_KEYWORD = re.compile(
+    r"(question|problem|exercise|assignment|task|homework|hw|part|q|ex)\.?\s*"
+    rf"(?:({_PATH})(?:\s*,?\s*(?:part\s*)?\(({_LETTER})\)|\.?({_LETTER})\b|\s*,?\s*part\s+({_LETTER}))?"
+    rf"|\(({_LETTER})\)|({_LETTER})\b){_CLOSE}[.:)]?", re.I)
+_DOTTED = re.compile(
+    rf"([0-9]{{1,2}}(?:\.[0-9]{{1,2}})+)(?:\.?([a-z])(?![a-z0-9])|\s*\(({_LETTER})\)|\s+({_LETTER})\))?{_CLOSE}[.:)]?(?=\s|$)")
+_NUMBER = re.compile(rf"([0-9]{{1,2}})(?:\s*\(({_LETTER})\)|([a-z])\))?{_CLOSE}[.):]{_CLOSE}(?=\s|$)")
+_LETTERED = re.compile(rf"(?:\(({_LETTER})\)|({_LETTER})[*_]*[.)]){_CLOSE}(?=\s|$)", re.I)
+_MARKER = re.compile(
+    r"(solutions?|answers?|proof|sol\.)(?![a-z])"
+    r"(?!\s+(?:in|the|each|is|are|should|must|will|may|with|of\s+the|to\s+(?:this|the))\b)"
+    r"(?:\s+(?:to|of|for))?(?:\s+(?:question|problem|exercise|part|q)\.?)?\s*"
+    rf"({_PATH}(?:\.?[a-z](?![a-z0-9]))?)?{_CLOSE}([.:)\-–—]*)", re.I)
+
+_NOISE = re.compile(
+    r"[-–—\s]*(?:page\s*)?[0-9]{1,3}(?:\s*(?:/|of)\s*[0-9]{1,3})?[-–—\s]*$"
+    r"|.*\bdo not (?:distribute|copy|share|circulate)\b|\W*confidential\W*$|\W*draft\W*$|\W*due(?:\s+date)?\s*:"
+    r"|\\(?:documentclass|usepackage|maketitle|(?:begin|end)\{document\})", re.I)
+_MATH_OPEN = re.compile(r"\\begin\{(equation|align|aligned|gather|multline|eqnarray|array|[bpvV]?matrix|cases)\*?\}")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A line that may open an answer: the label it carries and how sure that is."""
+
+    index: int  # 0-based line of the document
+    label: Label  # components as written, lower case: ("2", "2", "a"), ("b",), () for a bare marker
+    absolute: bool  # the label names a path from the top (keyword or dotted), not one relative to context
+    marker: bool  # a "Solution" / "Answer" / "Proof" line
+    strength: int  # how sure the line is a heading
+    rest: int  # column where the text after the label starts
+    keyword: str = ""  # "question", "problem", ... when a keyword names the label
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What segmentation needs to know about each line."""
+
+    candidates: tuple[Candidate, ...]
+    noise: frozenset[int]  # page headers, footers, watermarks: never part of an answer
+    display: frozenset[int]  # inside multi-line math or code: never a heading
+
+
+def _unwrap(line: str) -> tuple[int, bool]:
+    """Column after the wrappers in front of a label, and whether a heading wrapper was among them."""
+    pos, heading = 0, False
+    for _ in range(8):  # a handful of nested wrappers at most; bounded for hostile input
+        m = _HEADING_WRAP.match(line, pos)
+        if m and m.end() > pos:
+            pos, heading = m.end(), True
+            continue
+        m = _OTHER_WRAP.match(line, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    return pos, heading
+
+
+def _letters(*groups: str | None) -> Label:
+    return tuple(g.lower() for g in groups if g)
+
+
+def _parse(line: str, index: int) -> Candidate | None:
+    """The label a line opens with, if any."""
+    pos, heading = _unwrap(line)
+    if pos >= len(line) or line[pos] == "$" or line.startswith("<sup>", pos):
+        return None  # math or a footnote mark is never a heading
+    bonus = 1 if heading else 0
+    m = _MARKER.match(line, pos)
+    if m and (m.group(2) or m.group(3) or m.end() >= len(line.rstrip()) or m.group(1).lower().startswith("sol")):
+        label = tuple(_split_path(m.group(2))) if m.group(2) else ()
+        return Candidate(index, label, bool(label), True, 5 + bonus, m.end(), "answer" if label else "")
+    m = _KEYWORD.match(line, pos)
+    if m:
+        word = m.group(1).lower()
+        label = tuple(_split_path(m.group(2) or "")) + _letters(m.group(3), m.group(4), m.group(5), m.group(6), m.group(7))
+        if label and (m.group(2) or word == "part"):
+            strength = (6 if word != "part" else 3) + bonus
+            return Candidate(index, label, word != "part", False, strength, m.end(), word)
+    m = _DOTTED.match(line, pos)
+    if m:
+        label = tuple(_split_path(m.group(1))) + _letters(m.group(2), m.group(3), m.group(4))
+        return Candidate(index, label, True, False, 5 + bonus, m.end())
+    m = _NUMBER.match(line, pos)
+    if m and m.group(1) != "0":
+        return Candidate(index, (m.group(1),) + _letters(m.group(2), m.group(3)), False, False, 3 + bonus, m.end())
+    m = _LETTERED.match(line, pos)
+    if m:
+        return Candidate(index, _letters(m.group(1), m.group(2)), False, False, 3 + bonus, m.end())
+    return None
+
+
+def _split_path(path: str) -> list[str]:
+    """'2.2.a' -> ['2', '2', 'a']; '2.4a' -> ['2', '4', 'a']."""
+    parts: list[str] = []
+    for piece in path.lower().split("."):
+        m = re.fullmatch(r"([0-9]+)([a-z])", piece)
+        parts.extend(m.groups() if m else [piece])
+    return [p for p in parts if p]
+
+
+def _display_lines(lines: Sequence[str]) -> frozenset[int]:
+    """Lines inside fenced code, multi-line $$ math or LaTeX math environments."""
+    inside: set[int] = set()
+    closer: str | None = None
+    for i, raw in enumerate(lines):
+        s = raw.strip()
+        if closer is not None:
+            inside.add(i)
+            if closer in s:
+                closer = None
+            continue
+        if s.startswith(("```", "~~~")):
+            closer = s[:3]
+        elif s.startswith("$$") and "$$" not in s[2:]:
+            closer = "$$"
+        elif s.startswith("\\[") and "\\]" not in s:
+            closer = "\\]"
+        else:
+            m = _MATH_OPEN.search(s)
+            if m and f"\\end{{{m.group(1)}" not in s:
+                closer = f"\\end{{{m.group(1)}"
+        if closer is not None:
+            inside.add(i)
+    return frozenset(inside)
+
+
+def _noise_lines(lines: Sequence[str], display: frozenset[int]) -> frozenset[int]:
+    """Watermarks, page numbers, due dates, and headers repeated on every page."""
+    keys = [_noise_key(line) for line in lines]
+    counts = Counter(k for k in keys if k)
+    firsts = {k for k in keys[:10] if k}  # a title that comes back later is a running page header
+    noise = set()
+    for i, line in enumerate(lines):
+        if i in display or not line.strip():
+            continue
+        pos, _ = _unwrap(line)
+        k = keys[i]
+        if _NOISE.match(line, pos) or (k and (counts[k] >= 3 or (counts[k] >= 2 and k in firsts))):
+            noise.add(i)
+    return frozenset(noise)
+
+
+def _noise_key(line: str) -> str:
+    """A line that could be a running header: long enough, no math, not a marker or heading."""
+    s = " ".join(line.split())
+    if len(s) < 15 or "$" in s or "\\" in s or _parse(line, 0) is not None:
+        return ""
+    return s.lower()
+
+
+def scan(lines: Sequence[str]) -> Scan:
+    """Candidates, noise and display lines of a document."""
+    display = _display_lines(lines)
+    noise = _noise_lines(lines, display)
+    found = []
+    for i, line in enumerate(lines):
+        if i in display or i in noise or not line.strip():
+            continue
+        cand = _parse(line, i)
+        if cand is not None:
+            found.append(cand)
+    return Scan(tuple(found), noise, display)
