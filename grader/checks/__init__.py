@@ -13,6 +13,7 @@ BUILTIN: dict[str, str] = {
     "final_answer": "grader.checks.final_answer",
     "number": "grader.checks.number",
     "complexity": "grader.checks.complexity",
+    "code": "grader.checks.code",
 }
 
 _loaded: dict[str, type[Check]] = {}
