@@ -96,16 +96,50 @@ def rows(latex: str) -> list[str]:
     return merged
 
 
+def plain_spans(answer: Answer) -> list[Span]:
+    """Math written in prose without delimiters ("N^T possible sequences"), with original lines."""
+    from grader.math import find_plain_math
+
+    out = []
+    for m in find_plain_math(answer.text, first_line=1):
+        line = answer.line_numbers[min(m.line, len(answer.line_numbers)) - 1] if answer.line_numbers else m.line
+        out.append(Span(m.latex, line, line, False))
+    return out
+
+
 def sides(answer: Answer) -> list[Side]:
-    """Every relation side and bare expression of the answer, in reading order."""
+    """Every relation side and bare expression of the answer (delimited math, then prose math), in line order."""
     out: list[Side] = []
-    for span in spans(answer):
+    for span in sorted(spans(answer) + plain_spans(answer), key=lambda s: s.line):
         for row in rows(span.latex):
             parts = [p.strip() for p in _split_top(row, RELATIONS)]
             parts = [p for p in parts if p]
             for k, part in enumerate(parts):
                 out.append(Side(part, span.line, k, len(parts), row))
     return out
+
+
+def items(latex: str) -> list[str]:
+    """The members of a written list or tuple (`(2.5, 2.583)`, `\frac83, \frac{10}3`), or the side itself."""
+    body = latex.strip()
+    for left, right in (("\left(", "\right)"), ("\left[", "\right]"), ("(", ")"), ("[", "]")):
+        if body.startswith(left) and body.endswith(right):
+            inner = body[len(left):-len(right)]
+            if len(_split_top(inner, (",",))) > 1:
+                body = inner
+            break
+    parts = [p.strip() for p in _split_top(body, (",", ";")) if p.strip()]
+    return parts or [latex]
+
+
+def same_quantity(a: str, b: str) -> bool:
+    """Whether two pieces of LaTeX name the same quantity as written (not merely the same value)."""
+    from grader.math import MathError, parse, to_text
+
+    try:
+        return to_text(parse(a).root) == to_text(parse(b).root)
+    except (MathError, RecursionError):
+        return "".join(a.split()) == "".join(b.split())
 
 
 def asymptotic_claims(answer: Answer) -> list[tuple[str, int, str]]:

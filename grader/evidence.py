@@ -21,15 +21,19 @@ class Match:
 def _normalise(text: str) -> str:
     # `\textit{necessary}` and `*necessary*` should read as the word; math stays as written
     text = re.sub(r"\\(?:text|textit|textbf|emph|mathrm|operatorname)\{([^{}]*)\}", r"\1", text)
-    return re.sub(r"[*_]{1,3}([^*_\n]+)[*_]{1,3}", r"\1", text).lower()
+    text = re.sub(r"\*{1,3}([^*\n]+)\*{1,3}", r"\1", text)
+    # `_word_` is emphasis only at word edges: `h_{t-1}` and `x_t` keep their underscores
+    return re.sub(r"(?<!\w)_{1,3}([^_\n]+)_{1,3}(?!\w)", r"\1", text).lower()
 
 
 @lru_cache(maxsize=1024)
 def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """`re:...` is a regular expression written by the course; anything else is a phrase matched as words."""
+    """`re:...` is a regular expression written by the course; anything else is a phrase matched as words,
+    where a word ending in `*` matches any ending (`vanish*` finds "vanishes", "vanishing")."""
     if pattern.startswith("re:"):
         return re.compile(pattern[3:], re.IGNORECASE)
-    words = [re.escape(w) for w in pattern.lower().split()]
+    words = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") and len(w) > 1 else re.escape(w)
+             for w in pattern.lower().split()]
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
 
 

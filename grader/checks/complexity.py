@@ -9,11 +9,19 @@ from grader.results import Finding, Severity
 
 class ComplexityParams(Params):
     expected: str  # e.g. "O(T N^2)"; Θ when the question asks for Θ
+    alternatives: tuple[str, ...] = ()  # other classes that are right under another reading of the question
     near: tuple[str, ...] = ()  # words that introduce the claim on its line ("time"); empty: any claim
     avoid: tuple[str, ...] = ()  # words that introduce another claim ("space")
     require_theta: bool = False  # the question asks for a tight (Θ) answer
     loose_credit: float = 0.5  # share of the points for a correct but loose bound
+    bound_credit: float = 0.5  # share for the right growth stated with O (or Ω) where Θ is asked
     assume: tuple[str, ...] = ()  # "n >> d"
+
+
+def _rank(v: object) -> int:
+    """Best verdict first: equivalent, then a loose bound, then unknown, then different."""
+    verdict, tight = getattr(v, "verdict"), getattr(v, "tight")
+    return 0 if verdict == "equivalent" else 1 if tight is False else 2 if verdict == "unknown" else 3
 
 
 class ComplexityCheck(Check):
@@ -38,13 +46,21 @@ class ComplexityCheck(Check):
             return CheckOutcome(Verdict.UNKNOWN, f"{label}: no O/Θ/Ω claim found",
                                 (Finding("complexity", f"{label}: no complexity claim (O, Θ or Ω) was found.",
                                          ctx.answer.line, ctx.answer.end_line, Severity.WARNING),))
-        verdicts = [(compare_complexity(claim, p.expected, p.assume, p.require_theta), line)
-                    for claim, line, _ in claims]
+        references = (p.expected, *p.alternatives)
+        verdicts = [(min((compare_complexity(claim, ref, p.assume, p.require_theta) for ref in references),
+                         key=_rank), line) for claim, line, _ in claims]
         for v, line in verdicts:
             if v.verdict == "equivalent":
                 return CheckOutcome(Verdict.PASS, f"{label}: right class (line {line})",
                                     (Finding("complexity", f"{label}: the class at line {line} is right.", line, line,
                                              Severity.INFO),))
+        if p.require_theta:
+            for (claim, line, _), _v in zip(claims, verdicts):
+                if any(compare_complexity(claim, ref, p.assume).verdict == "equivalent" for ref in references):
+                    return CheckOutcome(Verdict.PASS, f"{label}: right growth, but not stated as Θ (line {line})",
+                                        (Finding("complexity", f"{label}: the growth at line {line} is right, but "
+                                                 "the question asks for a tight (Θ) class.", line, line,
+                                                 Severity.WARNING),), fraction=p.bound_credit)
         for v, line in verdicts:
             if v.tight is False:
                 return CheckOutcome(Verdict.PASS, f"{label}: a correct but loose bound (line {line})",

@@ -16,8 +16,6 @@ class FinalAnswerParams(Params):
 
 def _candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[answer_math.Side]:
     """What the student offers as the answer: sides of relations about `target`, or whole relations."""
-    from grader.math import equivalent
-
     all_sides = answer_math.sides(ctx.answer)
     if p.target is None:
         seen, out = set(), []
@@ -34,7 +32,8 @@ def _candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[answer_math.Sid
     for group in by_relation.values():
         if len(group) < 2:
             continue
-        is_target = [equivalent(s.latex, p.target, p.assume).verdict == "equivalent" for s in group]
+        # the target as written (`\lambda`), not any side that happens to have its value
+        is_target = [answer_math.same_quantity(s.latex, p.target) for s in group]
         if any(is_target):
             out.extend(s for s, t in zip(group, is_target) if not t)
     return out

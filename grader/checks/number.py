@@ -22,11 +22,9 @@ class NumberCheck(Check):
     Params = NumberParams
 
     def _candidates(self, ctx: CheckContext, p: NumberParams) -> list[tuple[str, int]]:
-        from grader.math import equivalent
-
         sides = answer_math.sides(ctx.answer)
         if p.target is None:
-            out = [(s.latex, s.line) for s in sides]
+            out = [(item, s.line) for s in sides for item in answer_math.items(s.latex)]
         else:
             # only the sides of relations that name the target on another side
             groups: dict[tuple[str, int], list[answer_math.Side]] = {}
@@ -34,9 +32,10 @@ class NumberCheck(Check):
                 groups.setdefault((s.relation, s.line), []).append(s)
             out = []
             for group in groups.values():
-                named = [equivalent(s.latex, p.target).verdict == "equivalent" for s in group]
+                named = [answer_math.same_quantity(s.latex, p.target) for s in group]
                 if any(named):
-                    out.extend((s.latex, s.line) for s, n in zip(group, named) if not n)
+                    out.extend((item, s.line) for s, n in zip(group, named) if not n
+                               for item in answer_math.items(s.latex))
         if p.near:
             for text, number in zip(ctx.answer.lines, ctx.answer.line_numbers):
                 low = text.lower()
