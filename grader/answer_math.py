@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from grader.segment import Answer
 
 RELATIONS = ("\\leqslant", "\\geqslant", "\\leq", "\\geq", "\\neq", "\\le", "\\ge", "\\ne", "\\approx",
-             "\\implies", "\\Rightarrow", "\\Leftrightarrow", "\\iff", "=", "<", ">", "\u2264", "\u2265", "\u2260")
+             "=", "<", ">", "\u2264", "\u2265", "\u2260")
+# what separates statements written on one row: `a = 1 \quad \text{and} \quad b = 2`, `a \le b \implies c \le d`
+STATEMENT_SEPARATORS = ("\\implies", "\\Rightarrow", "\\Leftrightarrow", "\\iff", "\\Longrightarrow",
+                        "\\text{and}", "\\text{ and }", "\\qquad", "\\quad", ",", ";")
+EQUALITY = ("=",)
 ASYMPTOTIC = re.compile(r"(?:\\mathcal\{O\}|\\Theta|\\Omega|\\mathcal O|\\operatorname\{O\}|[O\u0398\u03a9])\s*\(")
 PLAIN_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\d)")
 
@@ -22,6 +27,7 @@ class Side:
     index: int  # position of the side in its relation: 0 is the left-most
     of: int  # how many sides that relation has
     relation: str  # the whole relation it belongs to
+    ops: tuple[str, ...] = ()  # the relation symbols between its sides, in order (len = of - 1)
 
 
 @dataclass(frozen=True)
@@ -45,8 +51,13 @@ def spans(answer: Answer) -> list[Span]:
 
 
 def _split_top(latex: str, seps: tuple[str, ...]) -> list[str]:
-    """Split at separators outside braces, brackets and \\left...\\right groups."""
-    parts, depth, start, i = [], 0, 0, 0
+    """Split at separators outside braces, brackets, \\left...\\right groups and environments."""
+    return _split_keep(latex, seps)[0]
+
+
+def _split_keep(latex: str, seps: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The parts between top-level separators, and the separators themselves."""
+    parts, found, depth, start, i = [], [], 0, 0, 0
     while i < len(latex):
         c = latex[i]
         if latex.startswith("\\left", i) and not latex[i + 5:i + 6].isalpha():
@@ -57,23 +68,65 @@ def _split_top(latex: str, seps: tuple[str, ...]) -> list[str]:
             depth -= 1
             i += 6
             continue
-        if c == "\\" and i + 1 < len(latex) and latex[i + 1] in "{}":
-            i += 2
+        # a cases or matrix environment is one expression: its rows are not rows of the answer
+        if latex.startswith("\\begin{", i) or latex.startswith("\\end{", i):
+            depth += 1 if latex[i + 1] == "b" else -1
+            close = latex.find("}", i)
+            i = close + 1 if close > 0 else i + 1
             continue
+        if c == "\\" and i + 1 < len(latex) and not latex[i + 1].isalpha():
+            # a control symbol (`\{`, `\;`, `\,`) is never a bracket or a separator, except `\\` when asked
+            if not (depth == 0 and latex[i + 1] == "\\" and "\\\\" in seps):
+                depth += 1 if latex[i + 1] == "{" else -1 if latex[i + 1] == "}" else 0
+                i += 2
+                continue
         if c in "{([":
             depth += 1
         elif c in "})]":
             depth -= 1
         elif depth == 0:
             for sep in seps:
-                if latex.startswith(sep, i) and not (sep[0] == "\\" and latex[i + len(sep):i + len(sep) + 1].isalpha()):
+                if latex.startswith(sep, i) and not (sep[0] == "\\" and sep[-1].isalpha()
+                                                     and latex[i + len(sep):i + len(sep) + 1].isalpha()):
                     parts.append(latex[start:i])
+                    found.append(sep)
                     start = i + len(sep)
                     i = start - 1
                     break
         i += 1
     parts.append(latex[start:])
-    return parts
+    return parts, found
+
+
+def statements(row: str) -> list[str]:
+    """The statements of one row; a piece without a relation belongs to the statement before it (`a = 1, 2`)."""
+    parts, seps = _split_keep(row, STATEMENT_SEPARATORS)
+    out: list[str] = []
+    for k, part in enumerate(parts):
+        has_relation = len(_split_top(part, RELATIONS)) > 1
+        if out and not has_relation and seps[k - 1] in (",", ";"):
+            out[-1] = out[-1] + seps[k - 1] + part
+        elif part.strip():
+            out.append(part)
+    return [p.strip().rstrip(".,;").strip() for p in out if p.strip().rstrip(".,;").strip()]
+
+
+def _outside_environments(latex: str, change: Callable[[str], str]) -> str:
+    """Apply `change` to the text outside `\\begin{...}...\\end{...}` (a cases block keeps its `&`)."""
+    out, depth, last = [], 0, 0
+    for m in re.finditer(r"\\(begin|end)\{[^}]*\}", latex):
+        if m.group(1) == "begin":
+            if depth == 0:
+                out.append(change(latex[last:m.start()]))
+                last = m.start()
+            depth += 1
+        else:
+            depth = max(0, depth - 1)
+            if depth == 0:
+                out.append(latex[last:m.end()])
+                last = m.end()
+    out.append(change(latex[last:]) if depth == 0 else latex[last:])
+    return "".join(out)
 
 
 def rows(latex: str) -> list[str]:
@@ -83,7 +136,7 @@ def rows(latex: str) -> list[str]:
     body = re.sub(r"\\tag\{[^}]*\}", "", body)
     out = []
     for row in _split_top(body, ("\\\\",)):
-        row = row.replace("&", " ").strip().rstrip(".,;")
+        row = _outside_environments(row, lambda text: text.replace("&", " ")).strip().rstrip(".,;")
         if row:
             out.append(row)
     # a row starting with a relation continues the previous one: `a &= b \\ &= c`
@@ -112,11 +165,35 @@ def sides(answer: Answer) -> list[Side]:
     out: list[Side] = []
     for span in sorted(spans(answer) + plain_spans(answer), key=lambda s: s.line):
         for row in rows(span.latex):
-            parts = [p.strip() for p in _split_top(row, RELATIONS)]
-            parts = [p for p in parts if p]
-            for k, part in enumerate(parts):
-                out.append(Side(part, span.line, k, len(parts), row))
+            for statement in statements(row):
+                parts, ops = _split_keep(statement, RELATIONS)
+                parts = [p.strip() for p in parts]
+                if not all(parts):  # `= b` on its own: a continuation the row merge could not join
+                    continue
+                for k, part in enumerate(parts):
+                    out.append(Side(part, span.line, k, len(parts), statement, tuple(ops)))
     return out
+
+
+SYMBOLS = {"\\leqslant": "<=", "\\leq": "<=", "\\le": "<=", "\u2264": "<=", "<=": "<=",
+           "\\geqslant": ">=", "\\geq": ">=", "\\ge": ">=", "\u2265": ">=", ">=": ">=",
+           "\\neq": "!=", "\\ne": "!=", "\u2260": "!=", "\\approx": "~", "=": "=", "<": "<", ">": ">"}
+
+
+def relation_symbol(op: str) -> str:
+    """One spelling per relation: `\\leq`, `\\le`, `≤` and `<=` are all `<=`."""
+    return SYMBOLS.get(op.strip(), op.strip())
+
+
+def statements_of(all_sides: list[Side]) -> list[list[Side]]:
+    """The sides grouped back into the statements they came from, in reading order."""
+    groups: list[list[Side]] = []
+    for s in all_sides:
+        if s.index == 0 or not groups:
+            groups.append([s])
+        else:
+            groups[-1].append(s)
+    return groups
 
 
 def items(latex: str) -> list[str]:

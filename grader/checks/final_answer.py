@@ -9,7 +9,8 @@ from grader.results import Finding, Severity
 
 class FinalAnswerParams(Params):
     expected: str  # LaTeX of the reference: an expression (with `target`) or a whole relation
-    target: str | None = None  # LaTeX of what the answer gives, e.g. "\\lambda" or "\\mathbf{g}_t"
+    target: str | tuple[str, ...] | None = None  # LaTeX of what the answer gives ("\\lambda"), or its several names
+    relation: tuple[str, ...] = ("=",)  # how the target must be related to the result: "=", "<=", "<", ">=", ">"
     alternatives: tuple[str, ...] = ()  # other accepted forms (e.g. the other sign convention)
     assume: tuple[str, ...] = ()  # plain-text assumptions: "delta >= 0", "gamma > 0"
 
@@ -25,17 +26,21 @@ def _candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[answer_math.Sid
                 seen.add(key)
                 out.append(answer_math.Side(s.relation, s.line, 0, 1, s.relation))
         return out
+    targets = (p.target,) if isinstance(p.target, str) else p.target
+    allowed = {answer_math.relation_symbol(r) for r in p.relation}
     out = []
-    by_relation: dict[tuple[str, int], list[answer_math.Side]] = {}
-    for s in all_sides:
-        by_relation.setdefault((s.relation, s.line), []).append(s)
-    for group in by_relation.values():
+    for group in answer_math.statements_of(all_sides):
         if len(group) < 2:
             continue
         # the target as written (`\lambda`), not any side that happens to have its value
-        is_target = [answer_math.same_quantity(s.latex, p.target) for s in group]
-        if any(is_target):
-            out.extend(s for s, t in zip(group, is_target) if not t)
+        is_target = [any(answer_math.same_quantity(s.latex, t) for t in targets) for s in group]
+        ops = [answer_math.relation_symbol(o) for o in group[0].ops]
+        for j, side in enumerate(group):
+            if is_target[j]:
+                continue
+            # a result is linked to a target through relations of the asked kind only (`b \le m` is not `b = m`)
+            if any(is_target[i] and all(op in allowed for op in ops[min(i, j):max(i, j)]) for i in range(len(group))):
+                out.append(side)
     return out
 
 

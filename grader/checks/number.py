@@ -26,12 +26,9 @@ class NumberCheck(Check):
         if p.target is None:
             out = [(item, s.line) for s in sides for item in answer_math.items(s.latex)]
         else:
-            # only the sides of relations that name the target on another side
-            groups: dict[tuple[str, int], list[answer_math.Side]] = {}
-            for s in sides:
-                groups.setdefault((s.relation, s.line), []).append(s)
+            # only the sides of statements that name the target on another side
             out = []
-            for group in groups.values():
+            for group in answer_math.statements_of(sides):
                 named = [answer_math.same_quantity(s.latex, p.target) for s in group]
                 if any(named):
                     out.extend((item, s.line) for s, n in zip(group, named) if not n

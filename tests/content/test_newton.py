@@ -89,7 +89,6 @@ CORPUS_XFAIL = {
     "1.1": WORLD + " (lines 15-19: σ^{-1})",
     "1.2": "rnn.vanishing_bound targets ∂h_T/∂h_0; the write-up bounds ∂g_T/∂g_0 (needs_review now), and the "
            "dropped exponent at line 59 needs the derivation checker",
-    "2.1": "momentum.equivalence (content A) does not read `\\alpha = \\beta \\quad \\text{and} \\quad \\epsilon = ...`",
     "2.3": "momentum.bias (content A) gives no credit for E[v_t] left as the weighted sum",
 }
 
