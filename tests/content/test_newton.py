@@ -45,7 +45,8 @@ CORRECT = {
 # 4.2 a wrong s; 4.3 the conclusion reversed.
 FLAWED = {
     "1.1": ("partial", 3.0), "1.2": ("partial", 3), "1.3": ("needs_review", 1.3333),
-    "2.1": ("partial", 2), "2.2": ("correct", 4), "2.3": ("partial", 1),
+    "2.1": ("partial", 2), "2.2": ("correct", 4),
+    "2.3": ("incorrect", 0),  # the rescaling by 1/(1 - β^{t-1}) is wrong too: no item
     "3.1": ("incorrect", 0), "3.2": ("correct", 4), "3.3": ("partial", 2.0),
     "4.1": ("correct", 6), "4.2": ("incorrect", 0), "4.3": ("partial", 2),
 }
