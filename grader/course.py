@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import secrets
 import sys
 from functools import cached_property
 from pathlib import Path
@@ -77,6 +79,26 @@ class Course:
             return getattr(module, attr)
         except AttributeError:
             raise CourseError(f"reference/{filename} has no {attr!r}") from None
+
+    def secret(self) -> str:
+        """The course's secret key for hidden seeds: $GRADER_SECRET, else `.grader-secret` in the course
+        directory, made on first use. Reruns stay reproducible; students never hold it."""
+        key = os.environ.get("GRADER_SECRET")
+        if key:
+            return key
+        path = self.root / ".grader-secret"
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            pass
+        token = secrets.token_hex(32)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker made it first
+            return path.read_text(encoding="utf-8").strip()
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(token + "\n")
+        return token
 
     @cached_property
     def has_templates(self) -> bool:
