@@ -197,9 +197,9 @@ def statements_of(all_sides: list[Side]) -> list[list[Side]]:
 
 
 def items(latex: str) -> list[str]:
-    """The members of a written list or tuple (`(2.5, 2.583)`, `\frac83, \frac{10}3`), or the side itself."""
+    """The members of a written list or tuple (`(2.5, 2.583)`, `\\frac83, \\frac{10}3`), or the side itself."""
     body = latex.strip()
-    for left, right in (("\left(", "\right)"), ("\left[", "\right]"), ("(", ")"), ("[", "]")):
+    for left, right in ((r"\left(", r"\right)"), (r"\left[", r"\right]"), ("(", ")"), ("[", "]")):
         if body.startswith(left) and body.endswith(right):
             inner = body[len(left):-len(right)]
             if len(_split_top(inner, (",",))) > 1:

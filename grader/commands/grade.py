@@ -1,21 +1,43 @@
-"""`grader grade`: grade a class of submissions and write results.json, grades.csv and reports."""
+"""`grader grade`: grade a class of submissions incrementally and write results.json, grades.csv and reports."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import dataclasses
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
+from grader import __version__
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
-from grader.executor import Task, default_jobs, grade_all
-from grader.pipeline import DEFAULT_TIMEOUT
-from grader.report import Renderer
-from grader.writer import write_run
+from grader.course import Course
+from grader.executor import Graded, Task, default_jobs, grade_all
+from grader.pipeline import DEFAULT_TIMEOUT, student_id_from_path
+from grader.progress import RunProgress
+from grader.results import SubmissionResult
+from grader.rubric import LoadedRubric
+from grader.store import (
+    RunLock,
+    ScoreChange,
+    Store,
+    StoreLocked,
+    apply_overrides,
+    code_version,
+    export_fingerprint,
+    iter_keys,
+    roundtrip,
+)
 
 EXAMPLES = """examples:
   grader grade class/*.md --assignment decoding-2021 --out reports/decoding-2021
   grader grade alice.zip bob/ --assignment attention --out graded --jobs 2 --timeout 60
+  grader grade class/* --assignment attention --out graded --dry-run    # after a rubric fix: show the changes
+  grader grade class/* --assignment attention --out graded --executor dask --scheduler tcp://head:8786
+
+A rerun on the same --out grades only the write-ups whose bytes, rubric or grader version changed,
+and prints every score change per student and question before it writes anything.
 """
 
 
@@ -26,47 +48,187 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("submissions", nargs="+", metavar="SUBMISSION",
                    help="a write-up (.md, .txt, .tex, .ipynb), or a folder or zip of one student's files")
     p.add_argument("--assignment", required=True, metavar="ID", help="assignment id (rubrics/ID.yaml)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (it also holds the results store)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="write-ups graded at once (default: all cores)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"time limit per write-up (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--roster", metavar="FILE", help="roster CSV mapping LMS download names to student ids")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: forked workers on this machine (default); dask: an existing dask.distributed cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="grade and print the score changes, but write no results, grade file or reports")
+    p.add_argument("--fresh", action="store_true", help="grade every write-up again, reusing nothing from the store")
     add_course_option(p)
     p.set_defaults(func=run)
 
 
+def _usage(message: str) -> int:
+    print(f"grader grade: {message}", file=sys.stderr)
+    return ExitCode.USAGE
+
+
+def _check_args(args: argparse.Namespace) -> str | None:
+    if args.jobs is not None and args.jobs < 1:
+        return "--jobs must be at least 1"
+    if args.timeout <= 0:
+        return "--timeout must be positive"
+    if args.executor == "dask" and not args.scheduler:
+        return "--executor dask needs --scheduler ADDRESS"
+    if args.scheduler and args.executor != "dask":
+        return "--scheduler is only used with --executor dask"
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        return f"--out {args.out} exists and is not a folder"
+    return None
+
+
+def _students(args: argparse.Namespace) -> dict[str, str] | str:
+    """Student id per path from the roster, or the error message."""
+    if not args.roster:
+        return {}
+    from grader.export.roster import RosterError, load_roster  # the roster reader lives with the exporters
+    try:
+        roster = load_roster(Path(args.roster))
+    except (OSError, RosterError) as exc:
+        return f"{args.roster}: {exc}"
+    return {path: roster.student_for_submission(path) for path in args.submissions}
+
+
 def run(args: argparse.Namespace) -> int:
+    problem = _check_args(args)
+    if problem:
+        return _usage(problem)
     course, rubric = load_rubric_or_exit(args.course, args.assignment)
     if course is None or rubric is None:
         return ExitCode.USAGE
-    if args.jobs is not None and args.jobs < 1:
-        print("grader grade: --jobs must be at least 1", file=sys.stderr)
-        return ExitCode.USAGE
-    if args.timeout <= 0:
-        print("grader grade: --timeout must be positive", file=sys.stderr)
-        return ExitCode.USAGE
-    roster = None
-    if args.roster:
-        from grader.export.roster import RosterError, read_roster  # the roster reader lives with the exporters
-        try:
-            roster = read_roster(Path(args.roster))
-        except (OSError, RosterError) as exc:
-            print(f"grader grade: {args.roster}: {exc}", file=sys.stderr)
-            return ExitCode.USAGE
-    from grader.students import student_ids
-    students, warnings = student_ids(args.submissions, roster)
-    for w in warnings:
-        print(f"grader grade: {w}", file=sys.stderr)
-    tasks = [Task(path, students[path]) for path in args.submissions]
+    students = _students(args)
+    if isinstance(students, str):
+        return _usage(students)
+    tasks = [Task(path, students.get(path) or student_id_from_path(path)) for path in args.submissions]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    # code answers run in a sandbox that must not see the results store or other students' reports
+    hidden = [p for p in os.environ.get("GRADER_SANDBOX_HIDE", "").split(":") if p]
+    os.environ["GRADER_SANDBOX_HIDE"] = ":".join(dict.fromkeys([*hidden, str(out.resolve()),
+                                                               *(str(Path(p).resolve().parent) for p in args.submissions)]))
+    try:
+        with RunLock(out), Store(out) as store:
+            return _grade_locked(args, course, rubric, tasks, store)
+    except StoreLocked as exc:
+        return _usage(str(exc))
+
+
+def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric, tasks: list[Task],
+                  store: Store) -> int:
     start = time.perf_counter()
-    results = grade_all(tasks, course, args.assignment, jobs=args.jobs or default_jobs(), timeout=args.timeout)
-    written = write_run(Path(args.out), rubric.assignment, results, Renderer(course.templates_dir),
-                        extra={"rubric_hash": rubric.digest})
-    failed = [r for r in written if r.has_error]
+    version = code_version(__version__, course.reference_dir)
+    keys = list(iter_keys([t.path for t in tasks], rubric.digest, version))
+    results: list[SubmissionResult | None] = [None] * len(tasks)
+    if not args.fresh:
+        for i, key in enumerate(keys):
+            stored = store.load(key) if key is not None else None
+            if stored is not None and stored.student == tasks[i].student:
+                results[i] = stored
+    todo = [i for i, r in enumerate(results) if r is None]
+    reused = len(tasks) - len(todo)
+    jobs = args.jobs or default_jobs()
+    run_id = store.begin_run(rubric.assignment.assignment, rubric.digest, version, args.executor, jobs,
+                             len(tasks), reused)
+    progress = RunProgress(len(tasks), reused)
+    peak_rss = 0
+
+    def on_done(g: Graded) -> None:
+        nonlocal peak_rss
+        i = todo[g.index]
+        key = keys[i]
+        result = _with_timing(g)
+        if key is not None and not g.executor_error:
+            store.save(key, result, duration_s=g.duration_s, cpu_s=g.cpu_s, max_rss_kb=g.max_rss_kb, run_id=run_id)
+        results[i] = roundtrip(result)  # fresh results export exactly as stored ones will
+        peak_rss = max(peak_rss, g.max_rss_kb)
+        progress.advance(g.result.has_error)
+
+    grading_start = time.perf_counter()
+    todo_tasks = [tasks[i] for i in todo]
+    try:
+        if todo_tasks and args.executor == "dask":
+            from grader.dask_executor import DaskUnavailable, grade_all_dask
+            try:
+                grade_all_dask(todo_tasks, course, rubric, scheduler=args.scheduler, timeout=args.timeout,
+                               on_done=on_done, tick=progress.tick)
+            except DaskUnavailable as exc:
+                progress.close()
+                return _usage(str(exc))
+        elif todo_tasks:
+            grade_all(todo_tasks, course, rubric, jobs=jobs, timeout=args.timeout, on_done=on_done,
+                      tick=progress.tick)
+    finally:
+        progress.close()
+    grading_s = time.perf_counter() - grading_start
+    overrides = store.overrides()
+    final = [apply_overrides(r, overrides) for r in results if r is not None]
+    changes = store.changes(rubric.assignment.assignment, final)
+    _print_changes(changes)
+    if not args.dry_run:
+        final = _export(Path(args.out), course, rubric, final, store, version)
+        store.publish(run_id, rubric.assignment.assignment, rubric.digest, final, changes)
+    failed = [r for r in final if r.has_error]
+    store.finish_run(run_id, graded=len(todo), failed=len(failed), grading_s=grading_s, max_worker_rss_kb=peak_rss,
+                     published=not args.dry_run)
     for r in failed:
         reason = next((f.message for q in r.questions for f in q.findings if f.severity.value == "error"), "error")
         where = "" if reason.startswith(r.submission) else f"{r.submission}: "
         print(f"grader grade: {where}{reason}", file=sys.stderr)
-    print(f"graded {len(written)} submission(s) in {time.perf_counter() - start:.1f} s -> {args.out}"
-          + (f"; {len(failed)} with errors" if failed else ""), file=sys.stderr)
+    verb = "and wrote nothing (--dry-run)" if args.dry_run else f"-> {args.out}"
+    print(f"graded {len(todo)} of {len(final)} submission(s), {reused} unchanged, in "
+          f"{time.perf_counter() - start:.1f} s {verb}" + (f"; {len(failed)} with errors" if failed else ""),
+          file=sys.stderr)
     return ExitCode.GRADING_ERROR if failed else ExitCode.OK
+
+
+def _export(out: Path, course: Course, rubric: LoadedRubric, results: list[SubmissionResult], store: Store,
+            version: str) -> list[SubmissionResult]:
+    """Write results.json, grades.csv and reports, unless the files on disk were made from exactly these results."""
+    from grader.output import report_dirs
+    from grader.writer import mark_clashes
+
+    assignment = rubric.assignment.assignment
+    fingerprint = export_fingerprint(results, rubric.digest, version, course.templates_dir)
+    as_written = [dataclasses.replace(r, details={**r.details, "report_dir": d})
+                  for r, d in zip(mark_clashes(results), report_dirs(results))]
+    files = [out / "results.json", out / "grades.csv",
+             *(out / r.details["report_dir"] / name for r in as_written for name in ("report.md", "report.html"))]
+    if store.export_fingerprint(assignment) == fingerprint and all(f.is_file() for f in files):
+        return as_written  # a rerun with nothing changed: rendering every report again is most of its time
+    from grader.report import Renderer  # jinja2 and the templates load only when something is exported
+    from grader.writer import write_run
+
+    written = write_run(out, rubric.assignment, results, Renderer(course.templates_dir),
+                        extra={"rubric_hash": rubric.digest})
+    store.set_export_fingerprint(assignment, fingerprint)
+    return written
+
+
+def _with_timing(g: Graded) -> SubmissionResult:
+    """The result with its run details under `details.timing`, which "identical results" leaves aside."""
+    timing = {"duration_s": round(g.duration_s, 3)}
+    return dataclasses.replace(g.result, details={**g.result.details, "timing": timing})
+
+
+def _print_changes(changes: Sequence[ScoreChange]) -> None:
+    """The score changes a publish makes, per student and question, as a plain table on stderr."""
+    if not changes:
+        return
+
+    def score(x: float | None, status: str | None) -> str:
+        return "-" if x is None else f"{x:.4f}".rstrip("0").rstrip(".") + f" ({status})"
+
+    rows = [(c.student, c.question_id, score(c.old_score, c.old_status), score(c.new_score, c.new_status))
+            for c in changes]
+    header = ("student", "question", "before", "after")
+    widths = [max(len(r[k]) for r in [header, *rows]) for k in range(4)]
+    students = len({c.submission for c in changes})
+    print(f"score changes since the last published run: {len(changes)} question(s) of {students} submission(s)",
+          file=sys.stderr)
+    for r in [header, *rows]:
+        print("  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip(), file=sys.stderr)

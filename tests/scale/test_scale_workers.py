@@ -1,0 +1,84 @@
+"""Workers: a hanging or crashing write-up costs only itself; a SIGKILLed run resumes to the same results."""
+
+from __future__ import annotations
+
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import HERE, grade_subprocess, make_class, results, write_rubric
+
+from grader.dask_executor import needs_gpu
+from grader.rubric import Assignment, LoadedRubric
+
+Grade = Callable[..., tuple[int, str]]
+
+
+def test_hanging_and_crashing_writeups_cost_only_themselves(tmp_path: Path, grade: Grade) -> None:
+    paths = make_class(tmp_path / "class", 5, extra={1: "HANG", 3: "CRASH"})
+    start = time.monotonic()
+    code, _ = grade(paths, "out", "--timeout", "1.5", "--jobs", "2")
+    assert time.monotonic() - start < 6
+    assert code == 1
+    subs = results(tmp_path / "out")["submissions"]
+    assert [s["score"] for s in subs] == [5, 0, 5, 0, 5]
+    assert "grading took longer than the 1.5 s limit" in subs[1]["questions"][0]["findings"][0]["message"]
+    assert "the grading worker exited with code 9 before it sent a result" in subs[3]["findings"][0]["message"]
+    assert all(q["status"] == "error" for q in subs[1]["questions"] + subs[3]["questions"])
+    # the store keeps only real results: the two failed write-ups are tried again, the others reused
+    assert "graded 2 of 5 submission(s), 3 unchanged" in grade(paths, "out", "--timeout", "1.5")[1]
+
+
+@pytest.mark.slow
+def test_sigkill_half_way_then_rerun_gives_identical_results(tmp_path: Path, course: Path) -> None:
+    write_rubric(course, seconds=0.15)
+    paths = make_class(tmp_path / "class", 16)
+    full = grade_subprocess(tmp_path, paths, course, "full", "--jobs", "2")
+    assert full.wait(60) == 0, full.stderr.read() if full.stderr else ""
+    killed = grade_subprocess(tmp_path, paths, course, "out", "--jobs", "2")
+    db_path = tmp_path / "out" / "grader.sqlite"
+    deadline = time.monotonic() + 30
+    committed = 0
+    while committed < 6 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        try:
+            with sqlite3.connect(db_path) as db:
+                committed = db.execute("SELECT count(*) FROM writeups").fetchone()[0]
+        except sqlite3.OperationalError:
+            continue  # the run has not created its tables yet
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(10)
+    assert 6 <= committed < 16 and not (tmp_path / "out" / "results.json").exists()
+    rerun = grade_subprocess(tmp_path, paths, course, "out", "--jobs", "2")
+    _, err = rerun.communicate(timeout=60)
+    assert rerun.returncode == 0, err
+    graded = re.search(r"graded (\d+) of 16 submission\(s\), (\d+) unchanged", err)
+    assert graded and int(graded[1]) <= 16 - committed and int(graded[2]) >= committed
+    assert results(tmp_path / "out") == results(tmp_path / "full")
+
+
+def test_workers_are_forked_without_torch() -> None:
+    code = ("import sys; sys.path.insert(0, %r); import sleepcheck; sleepcheck.register();"
+            "from grader.course import Course; from grader.executor import preload;"
+            "import pathlib, tempfile; d = pathlib.Path(tempfile.mkdtemp());"
+            "from conftest import write_rubric; write_rubric(d);"
+            "preload(Course(d).rubric('hw'));"
+            "assert 'sympy' in sys.modules and 'torch' not in sys.modules, sorted(sys.modules)") % str(HERE)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_gpu_rule_is_a_code_check_on_cuda() -> None:
+    def rubric(device: str) -> LoadedRubric:
+        a = Assignment.model_validate({"assignment": "a", "questions": [
+            {"id": "1", "points": 1, "checks": [{"kind": "code", "params": {"device": device}}]}]})
+        return LoadedRubric(a, Path("a.yaml"), "0")
+
+    assert needs_gpu(rubric("cuda")) and needs_gpu(rubric("cuda:0"))
+    assert not needs_gpu(rubric("cpu"))
