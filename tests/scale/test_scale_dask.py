@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import HERE, make_class, results
+from .conftest import HERE, make_class, results
 
 distributed = pytest.importorskip("distributed")
 

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import make_class, results, write_rubric
+from .conftest import make_class, results, write_rubric
 
 from grader.store import RunLock, Store, submission_hash, without_run_details
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import HERE, grade_subprocess, make_class, results, write_rubric
+from .conftest import HERE, grade_subprocess, make_class, results, write_rubric
 
 from grader.dask_executor import needs_gpu
 from grader.rubric import Assignment, LoadedRubric
