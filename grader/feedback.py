@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from grader.export.safety import format_score
-from grader.results import Status, SubmissionResult
+from grader.results import QuestionResult, Status, SubmissionResult
 from grader.rubric import Assignment
+
+NOT_CHECKED = "not_checked"  # a check's details key: why it could not decide (set by the self-check pack's kinds)
 
 SAYS = {
     Status.CORRECT: "every automatic check of this question holds",
@@ -14,30 +18,64 @@ SAYS = {
     Status.NEEDS_REVIEW: "a person will read this answer; the machine cannot decide it",
     Status.ERROR: "the grader could not check this answer",
 }
+# where the pack could not run every check, the status says less than it would with the full references
+SAYS_PARTLY = {
+    Status.CORRECT: "every check the pack could run holds, but it could not run them all (see below)",
+    Status.PARTIAL: "some checks the pack could run hold, others do not; it could not run them all (see below)",
+    Status.INCORRECT: "the checks the pack could run do not accept this answer; it could not run them all",
+    Status.NEEDS_REVIEW: "the pack cannot decide this answer (see what it could not check); the real grading may",
+}
 
 
-def render_feedback(result: SubmissionResult, assignment: Assignment) -> str:
+# what an unlabelled check looks for, in words (the pack's kinds read like the kinds they replay)
+KIND_WORDS = {"free_text": "evidence for the rubric's points", "pack_free_text": "evidence for the rubric's points",
+              "derivation": "the derivation steps"}
+
+
+def _name(check: dict[str, Any]) -> str:
+    kind = check["kind"]
+    return check["label"] or KIND_WORDS.get(kind, kind.removeprefix("pack_").replace("_", " "))
+
+
+def _unchecked(checks: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(_name(c), c["details"][NOT_CHECKED]) for c in checks if NOT_CHECKED in (c.get("details") or {})]
+
+
+def _question(q: QuestionResult, assignment: Assignment, pack: bool) -> list[str]:
+    rq = assignment.question(q.id)
+    ran = list(q.details.get("checks", []))
+    unchecked = _unchecked(ran)
+    says = SAYS_PARTLY.get(q.status, SAYS[q.status]) if unchecked else SAYS[q.status]
+    head = (f"Question {q.id}{': ' + rq.title if rq.title else ''} -- {q.status.value} "
+            f"({format_score(q.score)}/{format_score(q.max_score)} provisional)")
+    out = [head, f"  {says}."]
+    decided = sorted({_name(c) for c in ran if NOT_CHECKED not in (c.get("details") or {})})
+    if decided:
+        out.append(f"  checked: {', '.join(decided)}")
+    for label, why in sorted(set(unchecked)):
+        out.append(f"  not checked{' by the pack' if pack else ''}: {label} ({why})")
+    if rq.review or q.status is Status.NEEDS_REVIEW:
+        out.append("  not checked automatically: the reasoning in words (a TA grades it)")
+    for f in q.findings:
+        if f.kind == "pack":  # already said in the "not checked" lines above
+            continue
+        where = f"line {f.line}: " if f.line else ""
+        out.append(f"  - [{f.severity.value}] {where}{f.message}")
+    text = getattr(rq.feedback, q.status.value, "") if q.status is not Status.ERROR else ""
+    if text.strip():
+        out.append(f"  feedback: {text.strip()}")
+    return out + [""]
+
+
+def render_feedback(result: SubmissionResult, assignment: Assignment, pack: bool = False) -> str:
     """Per-question feedback. It never claims a question passed beyond the checks that actually ran."""
     out = [f"{assignment.title or assignment.assignment}: self-check of {result.submission}", ""]
     for f in result.findings:
         out.append(f"  note: {f.message}")
     for q in result.questions:
-        rq = assignment.question(q.id)
-        out.append(f"Question {q.id}{': ' + rq.title if rq.title else ''} -- {q.status.value} "
-                   f"({format_score(q.score)}/{format_score(q.max_score)} provisional)")
-        out.append(f"  {SAYS[q.status]}.")
-        ran = [c for c in q.details.get("checks", [])]
-        if ran:
-            checked = ", ".join(sorted({c['label'] or c['kind'] for c in ran}))
-            out.append(f"  checked: {checked}")
-        if rq.review or q.status is Status.NEEDS_REVIEW:
-            out.append("  not checked automatically: the reasoning in words (a TA grades it)")
-        for f in q.findings:
-            where = f"line {f.line}: " if f.line else ""
-            out.append(f"  - [{f.severity.value}] {where}{f.message}")
-        text = getattr(rq.feedback, q.status.value, "") if q.status is not Status.ERROR else ""
-        if text.strip():
-            out.append(f"  feedback: {text.strip()}")
-        out.append("")
+        out.extend(_question(q, assignment, pack))
     out.append("This is a self-check, not your grade: a passing check means only what it says it checked.")
+    if pack:
+        out.append("Checked with a self-check pack: it compares fingerprints of the references, never the "
+                   "references themselves, and names above every check it could not run.")
     return "\n".join(out) + "\n"

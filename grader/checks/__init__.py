@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
+from grader.pack import PACK_KINDS
 
 # Every built-in kind, by rubric name -> module. A new kind is a new module and one line here.
 BUILTIN: dict[str, str] = {
@@ -14,7 +15,10 @@ BUILTIN: dict[str, str] = {
     "number": "grader.checks.number",
     "complexity": "grader.checks.complexity",
     "code": "grader.checks.code",
+    "derivation": "grader.checks.derivation",
 }
+# the self-check pack's own kinds: fingerprints instead of reference answers (grader/pack)
+BUILTIN.update(PACK_KINDS)
 
 _loaded: dict[str, type[Check]] = {}
 

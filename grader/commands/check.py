@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
 from grader.feedback import render_feedback
 from grader.pipeline import DEFAULT_TIMEOUT, grade_submission
 
 EXAMPLES = """examples:
-  grader check my-writeup.md --assignment attention
+  grader check my-writeup.md --pack packs/attention          # students: the self-check pack of the course
+  grader check my-writeup.md --assignment attention          # TAs, or courses that publish their references
   grader check my-writeup.md --assignment attention --course ~/course
 """
 
@@ -20,16 +23,29 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                                           "question by question, without revealing any reference answer.",
                               epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("submission", metavar="SUBMISSION")
-    p.add_argument("--assignment", required=True, metavar="ID")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--assignment", metavar="ID", help="check with the course's full references")
+    source.add_argument("--pack", metavar="DIR", help="check with a self-check pack (from `grader pack`)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
     add_course_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    course, rubric = load_rubric_or_exit(args.course, args.assignment)
-    if course is None or rubric is None:
-        return ExitCode.USAGE
+    if args.pack:
+        from grader.course import Course
+        from grader.pack.load import PackError, load_pack
+
+        try:
+            rubric = load_pack(Path(args.pack))
+        except PackError as exc:
+            print(f"grader check: {exc}", file=sys.stderr)
+            return ExitCode.USAGE
+        course = Course(args.pack)  # a pack's public worlds live under its own reference/ folder
+    else:
+        course, rubric = load_rubric_or_exit(args.course, args.assignment)  # type: ignore[assignment]
+        if course is None or rubric is None:
+            return ExitCode.USAGE
     result = grade_submission(args.submission, rubric, course, timeout=args.timeout)
-    print(render_feedback(result, rubric.assignment), end="")
+    print(render_feedback(result, rubric.assignment, pack=bool(args.pack)), end="")
     return ExitCode.GRADING_ERROR if result.has_error else ExitCode.OK

@@ -166,6 +166,9 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
         progress.close()
     grading_s = time.perf_counter() - grading_start
     overrides = store.overrides()
+    from grader.overrides import moved  # a regrade that changes an overridden question says so
+    for m in moved(store, [r for r in results if r is not None]):
+        print(f"grader grade: {m.text()}", file=sys.stderr)
     final = [apply_overrides(r, overrides) for r in results if r is not None]
     changes = store.changes(rubric.assignment.assignment, final)
     _print_changes(changes)

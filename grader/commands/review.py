@@ -1,0 +1,140 @@
+"""`grader review`: what a TA must look at in a graded folder: needs_review, error and low-confidence questions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.commands.common import ExitCode
+from grader.overrides import GradedFolderError, bases, read_results, stored_results
+from grader.store import DB_NAME, Store
+
+EXAMPLES = """examples:
+  grader review reports/decoding-2021
+  grader review reports/decoding-2021 --json > review.json
+
+Listed: every question whose status is needs_review or error, and every low-confidence one: a check that
+could not decide (verdict unknown) under a machine status, or a derivation whose worlds skipped more
+statements than they evaluated (at least 3 skipped). Then decide with `grader override`.
+"""
+
+SKIPPED_MIN = 3  # a derivation with fewer skipped statements is not called low-confidence
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question a TA should look at, with why, the student's answer and the evidence."""
+
+    student: str
+    submission: str
+    question: str
+    status: str
+    score: float
+    max_score: float
+    why: list[str]
+    answer: str | None  # None: the store no longer holds the answer text
+    line: int | None
+    findings: list[dict[str, Any]]
+    checks: list[dict[str, Any]]
+    override: dict[str, Any] | None
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("review", help="list the questions a TA must decide, with answers and evidence",
+                              description="List every needs_review, error and low-confidence question of a "
+                                          "graded folder, sorted by student then question.",
+                              epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("folder", metavar="DIR", help="a folder written by `grader grade`")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.set_defaults(func=run)
+
+
+def low_confidence(q: dict[str, Any]) -> list[str]:
+    """Why a question the machine scored may still be wrong."""
+    why = []
+    for c in (q.get("details") or {}).get("checks", []):
+        name = c.get("label") or c.get("kind")
+        d = c.get("details") or {}
+        if c.get("verdict") == "unknown":
+            why.append(f"{name}: could not decide ({c.get('reason', '')})")
+        skipped, evaluated = d.get("skipped", 0), d.get("evaluated", 0)
+        if c.get("kind") == "derivation" and skipped >= SKIPPED_MIN and skipped > evaluated:
+            why.append(f"{name}: {skipped} statements skipped, {evaluated} evaluated")
+    return why
+
+
+def collect(folder: Path) -> list[Item]:
+    doc = read_results(folder)
+    order = {}
+    answers: dict[tuple[str, str], tuple[str, int | None]] = {}
+    basis: dict[tuple[str, str], tuple[float, str]] = {}
+    if (folder / DB_NAME).is_file():
+        with Store(folder) as store:
+            stored = stored_results(store, [s["submission"] for s in doc["submissions"]], str(doc.get("rubric_hash")))
+            basis = bases(store)
+        answers = {(path, q.id): (q.answer_text, q.line) for path, r in stored.items() for q in r.questions}
+    items = []
+    for sub in doc["submissions"]:
+        for k, q in enumerate(sub["questions"]):
+            order.setdefault(q["id"], k)
+            override = (q.get("details") or {}).get("override")
+            status = override["machine_status"] if override else q["status"]
+            why = [f"status {status}"] if status in ("needs_review", "error") else []
+            if status not in ("needs_review", "error", "missing"):
+                why += low_confidence(q)
+            before = basis.get((sub["student"], q["id"]))
+            if override and before and (round(before[0], 4), before[1]) != (round(override["machine_score"], 4),
+                                                                             override["machine_status"]):
+                why.append(f"overridden, and the machine's result moved from {before[0]:g} ({before[1]}) to "
+                           f"{override['machine_score']:g} ({override['machine_status']}) since")
+            elif override and not why:
+                continue
+            if not why:
+                continue
+            text, line = answers.get((sub["submission"], q["id"]), (None, q.get("line")))
+            checks = [{k2: c.get(k2) for k2 in ("kind", "role", "label", "verdict", "reason")}
+                      for c in (q.get("details") or {}).get("checks", [])]
+            items.append(Item(sub["student"], sub["submission"], q["id"], q["status"], q["score"], q["max_score"],
+                              why, text, line, q["findings"], checks, override))
+    return sorted(items, key=lambda i: (i.student, order.get(i.question, 0), i.submission))
+
+
+def _text(items: list[Item]) -> str:
+    out: list[str] = []
+    for i in items:
+        out.append(f"== {i.student}  question {i.question}  [{i.status}, {i.score:g}/{i.max_score:g}]  ({i.submission})")
+        for w in i.why:
+            out.append(f"   why: {w}")
+        if i.override:
+            out.append(f"   override: {i.override['score']:g} -- {i.override['note']}")
+        out.append(f"   answer{f' (line {i.line})' if i.line else ''}:")
+        if i.answer is None:
+            out.append("     (the answer text is not in the results store)")
+        else:
+            out.extend(f"     | {line}" for line in (i.answer.splitlines() or ["(empty)"]))
+        for c in i.checks:
+            out.append(f"   check {c['label'] or c['kind']}: {c['verdict']} -- {c['reason']}")
+        for f in i.findings:
+            where = f"line {f['line']}: " if f.get("line") else ""
+            out.append(f"   - [{f['severity']}] {where}{f['message']}")
+        out.append("")
+    out.append(f"{len(items)} question(s) to review" + ("; decide with `grader override DIR STUDENT QUESTION SCORE "
+                                                         "--note TEXT`" if items else ""))
+    return "\n".join(out) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        items = collect(Path(args.folder))
+    except GradedFolderError as exc:
+        print(f"grader review: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    if args.json:
+        print(json.dumps([asdict(i) for i in items], indent=2, ensure_ascii=False))
+    else:
+        print(_text(items), end="")
+    return ExitCode.OK

@@ -1,0 +1,171 @@
+"""Build a self-check pack from a course's rubric: public text copied, every reference turned into a fingerprint."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.course import Course
+from grader.math.errors import MathError
+from grader.pack import FORMAT, PACK_FILE, classes, numbers, phrases, points
+from grader.pack.hashing import new_salt
+from grader.rubric import CheckSpec, LoadedRubric, Question
+
+PUBLIC_FEEDBACK = ("correct", "partial", "incorrect", "missing", "needs_review")
+GENERIC_REVIEW = "a TA confirms this question"  # the rubric's review_reason is for TAs and may name answers
+
+
+@dataclass
+class Built:
+    """What building wrote, and what it had to leave out or redact (printed by `grader pack`)."""
+
+    path: Path
+    notes: list[str] = field(default_factory=list)
+
+
+def _fold(text: str) -> str:
+    """Whitespace and backslashes removed: the form a reference is searched for in public text."""
+    return re.sub(r"[\s\\]+", "", text)
+
+
+def _secrets(question: Question) -> list[str]:
+    """The reference answers of a question that public text must not quote (long enough to be meaningful)."""
+    out: list[str] = []
+    for spec in question.checks:
+        prm = spec.params
+        if spec.kind in ("final_answer", "number", "complexity"):
+            out += [str(prm.get("expected", ""))] + [str(a) for a in prm.get("alternatives", ()) or ()]
+    return [s for s in (_fold(x) for x in out) if len(s) >= 4]
+
+
+def _public_text(text: str, secrets: list[str], where: str, notes: list[str]) -> str:
+    """Public text as written, unless it quotes a reference answer: then it is left out, and said so."""
+    folded = _fold(text)
+    if any(s in folded for s in secrets):
+        notes.append(f"{where}: quotes a reference answer; left out of the pack")
+        return ""
+    return text
+
+
+def _unavailable(spec: CheckSpec, why: str) -> dict[str, Any]:
+    return {"kind": "pack_unavailable", "params": {"kind": spec.kind, "why": why}}
+
+
+def _world_is_public(course: Course, world: str) -> Path | None:
+    """The world's file when its module declares PUBLIC = True (it holds only what the handout states)."""
+    filename = world.partition(":")[0]
+    path = (course.reference_dir / filename).resolve()
+    if course.reference_dir not in path.parents or not path.is_file():
+        return None
+    try:
+        module = course.reference(filename)
+    except Exception:  # noqa: BLE001 - a broken world is simply not copied; `grader validate` reports it
+        return None
+    return path if getattr(module, "PUBLIC", False) is True else None
+
+
+class _Translator:
+    """Turns each rubric check into the pack check that replays it without its reference."""
+
+    def __init__(self, course: Course, salt: str, out: Path, notes: list[str]):
+        self.course, self.salt, self.out, self.notes = course, salt, out, notes
+
+    def check(self, qid: str, i: int, spec: CheckSpec) -> dict[str, Any]:
+        prm = spec.params
+        tag = f"{qid}#{i}"
+        if spec.kind == "final_answer":
+            forms: list[dict[str, Any] | None] = []
+            for j, latex in enumerate([prm["expected"], *prm.get("alternatives", ())]):
+                try:
+                    forms.append(points.fingerprint(latex, prm.get("assume", ()), self.salt, f"{tag}.{j}"))
+                except points.Unfingerprintable as exc:
+                    self.notes.append(f"question {qid}: check {i + 1}: accepted form {j + 1} not in the pack ({exc})")
+                    forms.append(None)
+            if not any(forms):
+                return _unavailable(spec, "the accepted answer's form cannot be fingerprinted")
+            return {"kind": "pack_final_answer", "params": {
+                "target": prm.get("target"), "relation": list(prm.get("relation", ("=",))),
+                "assume": list(prm.get("assume", ())), "forms": forms}}
+        if spec.kind == "number":
+            try:
+                fp = numbers.fingerprint(str(prm["expected"]), self.salt)
+            except MathError:
+                return _unavailable(spec, "the reference is not a plain number")
+            return {"kind": "pack_number", "params": {
+                "target": prm.get("target"), "near": list(prm.get("near", ())), "fingerprint": fp}}
+        if spec.kind == "complexity":
+            try:
+                fp = classes.fingerprint(prm["expected"], prm.get("assume", ()), self.salt)
+            except MathError:
+                return _unavailable(spec, "the reference class cannot be read")
+            keep = {k: prm[k] for k in ("near", "avoid", "require_theta", "loose_credit", "assume") if k in prm}
+            return {"kind": "pack_complexity", "params": {**keep, "fingerprint": fp}}
+        if spec.kind == "keywords":
+            groups = {k: phrases.hashed(prm.get(k, ()) or (), self.salt) for k in ("any", "all", "none")}
+            if not any(g["digests"] for g in groups.values()):
+                return _unavailable(spec, "what it looks for is given only as patterns, which a pack does not hold")
+            return {"kind": "pack_keywords", "params": groups}
+        if spec.kind == "free_text":
+            claims = [{"weight": c.get("weight", 1.0), **phrases.hashed(c.get("any", ()), self.salt)}
+                      for c in prm.get("claims", ())]
+            return {"kind": "pack_free_text", "params": {"claims": claims, "min_words": prm.get("min_words", 5)}}
+        if spec.kind == "code":
+            return {"kind": "pack_code", "params": {
+                "function": prm["function"], "args": [a["name"] for a in prm.get("args", ())]}}
+        if spec.kind == "derivation":
+            path = _world_is_public(self.course, prm.get("world", ""))
+            if path is None:
+                return _unavailable(spec, "the derivation steps are checked in the question's world, which is "
+                                          "not public")
+            target = self.out / "reference" / path.relative_to(self.course.reference_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            return {"kind": "derivation", "params": dict(prm)}
+        return _unavailable(spec, f"a {spec.kind} check needs the course's references")
+
+    def spec(self, qid: str, i: int, spec: CheckSpec, secrets: list[str]) -> dict[str, Any]:
+        made = self.check(qid, i, spec)
+        if made["kind"].startswith("pack_") and made["kind"] != "pack_unavailable":
+            made["params"]["salt"] = self.salt
+        out: dict[str, Any] = {"kind": made["kind"], "role": spec.role,
+                               "label": _public_text(spec.label, secrets, f"question {qid}: check {i + 1}: label",
+                                                     self.notes)}
+        if spec.points is not None:
+            out["points"] = spec.points
+        out["params"] = made["params"]
+        return out
+
+
+def _question(q: Question, tr: _Translator, notes: list[str]) -> dict[str, Any]:
+    secrets = _secrets(q)
+    feedback = {k: _public_text(getattr(q.feedback, k), secrets, f"question {q.id}: feedback.{k}", notes)
+                for k in PUBLIC_FEEDBACK if getattr(q.feedback, k)}
+    out: dict[str, Any] = {
+        "id": q.id, "points": q.points,
+        "title": _public_text(q.title, secrets, f"question {q.id}: title", notes),
+        "prompt": _public_text(q.prompt, secrets, f"question {q.id}: prompt", notes),
+        "false_step_credit": q.false_step_credit, "feedback": feedback,
+        "checks": [tr.spec(q.id, i, spec, secrets) for i, spec in enumerate(q.checks)],
+    }
+    if q.review:
+        out.update(review=True, review_reason=GENERIC_REVIEW)
+    return out
+
+
+def build_pack(course: Course, rubric: LoadedRubric, out: Path, salt: str | None = None) -> Built:
+    """Write `out/pack.json` (and any public world files); `out` is emptied of a previous pack first."""
+    a = rubric.assignment
+    if (out / PACK_FILE).is_file():
+        shutil.rmtree(out / "reference", ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    built = Built(out / PACK_FILE)
+    tr = _Translator(course, salt or new_salt(), out, built.notes)
+    doc = {"format": FORMAT, "assignment": a.assignment, "title": a.title, "salt": tr.salt,
+           "questions": [_question(q, tr, built.notes) for q in a.questions]}
+    (out / PACK_FILE).write_text(json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+                                 encoding="utf-8")
+    return built

@@ -1,0 +1,126 @@
+"""The leak test: a pack's bytes hold none of its assignment's reference answers, raw or folded."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.course import Course
+from grader.math.errors import MathError
+from grader.math.numbers import read_number
+from grader.pack.build import build_pack
+
+REPO = Path(__file__).resolve().parents[2]
+RUBRICS = sorted(p.stem for p in (REPO / "rubrics").glob("*.yaml"))
+MIN_CHARS = 4  # shorter needles ("0", "a", "c") are in every file; numbers need 3+ significant digits
+
+
+def fold(text: str) -> str:
+    return re.sub(r"[\s\\]+", "", text)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+
+
+def _printed(value: Fraction) -> set[str]:
+    """The value printed to 3..8 significant digits, as a student or a careless pack would print it."""
+    out = set()
+    for k in range(3, 9):
+        text = f"{float(value):.{k}g}"
+        if len(re.sub(r"\D", "", text.lstrip("-0.").split("e")[0])) >= 3:
+            out.add(text)
+    return out
+
+
+def _reference_sources(target: str) -> list[str]:
+    """Lines of a code check's reference function (read as text, never imported)."""
+    filename, _, name = target.partition(":")
+    source = (REPO / "reference" / filename).read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            segment = ast.get_source_segment(source, node) or ""
+            return [ln.strip() for ln in segment.splitlines()[1:] if len(ln.strip()) >= 25
+                    and not ln.strip().startswith(("#", '"""'))]
+    return []
+
+
+def needles(course: Course, assignment: str) -> tuple[dict[str, set[str]], str, str]:
+    """Reference answers by kind; the rubric's public text (prompts, titles, labels, targets, assumptions); and
+    its feedback, public too, where a phrase a rubric looks for may appear in the author's own advice."""
+    found: dict[str, set[str]] = {"math": set(), "phrase": set(), "number": set(), "code": set()}
+    public: list[str] = []
+    feedback: list[str] = []
+    for q in course.rubric(assignment).assignment.questions:
+        public += [q.title, q.prompt]
+        feedback += list(q.feedback.model_dump().values())
+        for spec in q.checks:
+            prm = spec.params
+            public.append(spec.label)
+            targets = prm.get("target") or ()
+            public += [targets] if isinstance(targets, str) else list(targets)
+            public += list(prm.get("near", ()) or ()) + list(prm.get("avoid", ()) or ()) + list(prm.get("assume", ()) or ())
+            if spec.kind in ("final_answer", "number", "complexity"):
+                for latex in [prm["expected"], *prm.get("alternatives", ())]:
+                    found["math"].add(str(latex))
+                    try:
+                        found["number"] |= _printed(read_number(str(latex))[0])
+                    except (MathError, ZeroDivisionError):
+                        pass
+            if spec.kind == "keywords":
+                for key in ("any", "all", "none"):
+                    found["phrase"] |= {p.removeprefix("re:") for p in prm.get(key, ()) or ()}
+            if spec.kind == "free_text":
+                for claim in prm.get("claims", ()):
+                    found["phrase"].add(claim["claim"])
+                    found["phrase"] |= {p.removeprefix("re:") for p in claim.get("any", ())}
+            if spec.kind == "code":
+                found["code"] |= set(_reference_sources(prm["reference"]))
+    return found, fold(" ".join(p for p in public if p)).lower(), fold(" ".join(feedback)).lower()
+
+
+def _number_in(text: str, number: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(number)}(?!\d)", text) is not None
+
+
+@pytest.mark.parametrize("assignment", RUBRICS)
+def test_pack_holds_no_reference_answer(assignment: str, course: Course, tmp_path: Path) -> None:
+    built = build_pack(course, course.rubric(assignment), tmp_path)
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    raw = "\n".join(p.read_bytes().decode("utf-8", "replace") for p in files)
+    decoded = "\n".join(_strings(json.loads(built.path.read_text(encoding="utf-8"))))
+    haystacks = (raw, decoded)
+    folded = fold(decoded).lower()
+    found, public, feedback = needles(course, assignment)
+    leaks: list[str] = []
+    searched = 0
+    for kind in ("math", "phrase", "code"):
+        for needle in sorted(found[kind]):
+            key = fold(needle).lower()
+            if len(key) < MIN_CHARS or key in public or kind == "phrase" and key in feedback:
+                continue  # too short to mean anything, or stated by the rubric's own public text
+            searched += 1
+            if any(needle in h for h in haystacks) or fold(needle).lower() in folded:
+                leaks.append(f"{kind}: {needle!r}")
+    for number in sorted(found["number"]):
+        if number.lstrip("-") in public:
+            continue
+        searched += 1
+        if any(_number_in(h, number) for h in haystacks):
+            leaks.append(f"number: {number}")
+    assert searched > 0 or assignment == "attention-lab" and found["code"] == set()
+    assert leaks == [], f"{assignment}: the pack holds reference answers: {leaks}"

@@ -1,0 +1,143 @@
+"""Fingerprints replay the full comparisons: numbers by printed precision, classes by hash, phrases by n-grams."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from grader.course import Course
+from grader.math import compare_complexity, compare_number, equivalent
+from grader.pack import classes, numbers, phrases, points
+from grader.pack.build import build_pack
+from grader.pack.load import PackError, load_pack
+
+SALT = "unit-salt"
+
+
+@pytest.mark.parametrize("reference", [r"\frac{31}{12}", "-8.2", r"\frac{155}{144}", "0", "1078", "0.125"])
+@pytest.mark.parametrize("student", ["2.58", "2.583", "2.5", "2.6", "3", "-8.2", "-8.25", "-8.16", "-8", "1.076",
+                                     "1.08", "1.07", r"\frac{31}{12}", "0", "0.0", "0.01", "1078", "1.08e3", "0.12",
+                                     "0.13", "12.5\\%"])
+def test_number_fingerprint_agrees_with_compare_number(reference: str, student: str) -> None:
+    fp = numbers.fingerprint(reference, SALT)
+    assert numbers.compare(student, fp, SALT).verdict == compare_number(student, reference).verdict
+
+
+@pytest.mark.parametrize("reference,assume,student", [
+    (r"\sigma(\mathbf{h}_t)", [], r"\sigma(\mathbf{h}_t)"),
+    (r"\sigma(\mathbf{h}_t)", [], r"\tanh(h_t)"),
+    (r"\delta^{T}", ["delta >= 0", "delta < 1"], r"(\delta^2)^{T/2}"),
+    (r"\delta^{T}", ["delta >= 0", "delta < 1"], r"\delta^{T-1}"),
+    (r"\frac{\gamma}{\|\mathbf{u}\|}", ["gamma > 0"], r"\gamma \|u\|^{-1}"),
+    (r"\frac{\gamma}{\|\mathbf{u}\|}", ["gamma > 0"], r"\frac{\gamma}{\|\mathbf{u}\|^2}"),
+    (r"\epsilon < \frac{2 g^\top g}{g^\top H g}", [], r"\frac{2 g^T g}{g^T H g} > \epsilon"),
+    (r"\epsilon < \frac{2 g^\top g}{g^\top H g}", [], r"\epsilon < \frac{g^T g}{g^T H g}"),
+    (r"x = x_0 - H^{-1} g", [], r"x - x_0 = -H^{-1}g"),
+    (r"x = x_0 - H^{-1} g", [], r"x_0 - H^{-1} g"),
+    ("0", [], "0.0"),
+    ("0", [], r"\mu - \mu"),
+    ("0", [], "1"),
+    (r"\max_{i} P_{ij}\delta_{t-1}(i)", [], r"\max_{k} P_{kj}\delta_{t-1}(k)"),
+    (r"\max_{i} P_{ij}\delta_{t-1}(i)", [], r"\sum_i P_{ij}\delta_{t-1}(i)"),
+    (r"\mathbf{w}^\top\mathbf{x} + \beta", [], r"\mathbf{x}^\top\mathbf{w}+\beta"),
+    ("N^{T}", ["N >= 2", "T >= 1"], "N^{T+1}"),
+    ("N^{T}", ["N >= 2", "T >= 1"], "N^T"),
+])
+def test_expression_fingerprint_agrees_with_equivalent(reference: str, assume: list[str], student: str) -> None:
+    fp = points.fingerprint(reference, assume, SALT, "t")
+    assert points.compare(student, fp, assume, SALT).verdict == equivalent(student, reference, assume).verdict
+
+
+@pytest.mark.parametrize("student,expected", [
+    ("O(N^2 T)", "equivalent"), ("O(TN^2+TN)", "equivalent"), (r"\Theta(T N^3)", "different"),
+    ("O(T N^3)", "unknown"),  # loose but correct: the hash cannot tell it from a wrong O-class
+    ("O(T N)", "unknown"),
+])
+def test_class_fingerprint(student: str, expected: str) -> None:
+    fp = classes.fingerprint("O(T N^2)", [], SALT)
+    v = classes.compare(student, fp, [], False, SALT)
+    assert v.verdict == expected
+    if expected != "unknown":
+        assert compare_complexity(student, "O(T N^2)").verdict == expected
+    else:
+        assert v.reason == classes.UNDECIDED
+
+
+@pytest.mark.parametrize("line,phrase,found", [
+    ("It is NOT sufficient, though.", "not sufficient", True),
+    ("(zero mean) here", "zero mean", True),
+    ("insufficient", "sufficient", False),
+    ("a non-zero mean", "zero mean", True),
+    ("the  same   thing", "the same", True),
+    ("isn't sufficient", "isn't sufficient", True),
+    ("sufficiently", "sufficient", False),
+])
+def test_phrases_match_like_evidence(line: str, phrase: str, found: bool) -> None:
+    grams = phrases.answer_grams([line], [1], len(phrase.split()), SALT)
+    assert (phrases.phrase_digest(phrase, SALT) in grams) is found
+
+
+def test_pack_folder_errors(tmp_path: Path) -> None:
+    with pytest.raises(PackError, match="not a self-check pack"):
+        load_pack(tmp_path)
+    (tmp_path / "pack.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(PackError, match="not a grader-pack/1 pack"):
+        load_pack(tmp_path)
+
+
+def test_public_world_is_copied_and_private_one_is_not(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    (course / "rubrics").mkdir(parents=True)
+    (course / "reference" / "worlds").mkdir(parents=True)
+    (course / "reference" / "worlds" / "open.py").write_text("PUBLIC = True\n", encoding="utf-8")
+    (course / "reference" / "worlds" / "closed.py").write_text("SECRET = 42\n", encoding="utf-8")
+    rubric = {"assignment": "w", "questions": [{"id": "1", "points": 1, "review": True, "review_reason": "r",
+                                                "checks": [{"kind": "keywords", "any": ["x"]}]}]}
+    (course / "rubrics" / "w.yaml").write_text(json.dumps(rubric), encoding="utf-8")
+    loaded = Course(course).rubric("w")
+    from grader.pack.build import _Translator
+    from grader.rubric import CheckSpec
+    notes: list[str] = []
+    tr = _Translator(Course(course), SALT, tmp_path / "pack", notes)
+    open_spec = CheckSpec(kind="derivation", params={"world": "worlds/open.py:W"})
+    closed_spec = CheckSpec(kind="derivation", params={"world": "worlds/closed.py:W"})
+    assert tr.check("1", 0, open_spec)["kind"] == "derivation"
+    assert (tmp_path / "pack" / "reference" / "worlds" / "open.py").is_file()
+    assert tr.check("1", 1, closed_spec)["kind"] == "pack_unavailable"
+    assert not (tmp_path / "pack" / "reference" / "worlds" / "closed.py").exists()
+    built = build_pack(Course(course), loaded, tmp_path / "p2")
+    assert load_pack(tmp_path / "p2").assignment.questions[0].review_reason == "a TA confirms this question"
+    assert built.notes == []
+
+
+def test_public_text_quoting_an_answer_is_left_out(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    (course / "rubrics").mkdir(parents=True)
+    rubric = {"assignment": "q", "questions": [{
+        "id": "1", "points": 1, "title": "Find lambda",
+        "feedback": {"incorrect": "It should be \\lambda = 2\\eta\\gamma.", "correct": "Right."},
+        "checks": [{"kind": "final_answer", "target": "\\lambda", "expected": "2\\eta\\gamma"}]}]}
+    (course / "rubrics" / "q.yaml").write_text(json.dumps(rubric), encoding="utf-8")
+    built = build_pack(Course(course), Course(course).rubric("q"), tmp_path / "p")
+    assert built.notes == ["question 1: feedback.incorrect: quotes a reference answer; left out of the pack"]
+    text = (tmp_path / "p" / "pack.json").read_text(encoding="utf-8")
+    assert "eta" not in text.replace("\\\\", "\\").replace("feedback", "")
+    assert load_pack(tmp_path / "p").assignment.questions[0].feedback.correct == "Right."
+
+
+def test_check_with_a_pack_says_what_it_did_not_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from grader import cli
+
+    repo = Path(__file__).resolve().parents[2]
+    assert cli.main(["pack", "--assignment", "decoding-2021", "--out", str(tmp_path / "p"), "--course", str(repo)]) == 0
+    capsys.readouterr()
+    writeup = str(repo / "submissions" / "decoding-2021" / "flawed.md")
+    assert cli.main(["check", writeup, "--pack", str(tmp_path / "p")]) == 0
+    text = capsys.readouterr().out
+    assert "not checked by the pack: time complexity of Viterbi decoding" in text
+    assert "the pack cannot grade loose bounds" in text
+    assert "Question 2.1: Number of sequences -- incorrect" in text
+    assert "all passed" not in text.lower()
+    assert cli.main(["check", writeup, "--pack", str(tmp_path / "nothing")]) == 2
