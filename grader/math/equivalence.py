@@ -1,0 +1,511 @@
+"""`equivalent()`: structural compare first, then evaluation at seeded random points, per kind of statement."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from grader.math import nodes as N
+from grader.math.assume import Assumptions, assumptions as read_assumptions
+from grader.math.errors import MathError
+from grader.math.evaluate import Evaluator, ShapeError, _scalar, is_array
+from grader.math.parsed import Parsed, parse
+from grader.math.printer import op_text, to_text
+from grader.math.randenv import LazyEnv, Types, infer_types, opaque_value
+from grader.math.verdict import Verdict, different, equivalent_, unknown
+
+POINTS = 6  # random points per comparison
+TRUTH_POINTS = 24  # inequalities: truth compared at more points
+TIME_BUDGET_S = 1.5
+FLIP = {">": "<", ">=": "<=", ">>": "<<"}
+SYMMETRIC = {"=", "!=", "approx", "sim", "equiv", "iff"}
+
+
+@dataclass
+class Ctx:
+    types: Types
+    assume: Assumptions
+    deadline: float
+    mode: str = "vector"
+    dots: bool = False  # an elided part was given a placeholder value
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise MathError("time limit reached while comparing")
+
+
+class Inconclusive(MathError):
+    """Too few valid random points to decide."""
+
+
+def _close(a: Any, b: Any) -> bool:
+    a, b = _scalar(a), _scalar(b)
+    if is_array(a) != is_array(b):
+        return False
+    try:
+        a_arr = np.asarray(a, dtype=complex)
+        b_arr = np.asarray(b, dtype=complex)
+    except (TypeError, ValueError):
+        return False
+    if a_arr.shape != b_arr.shape:
+        return False
+    scale = max(1.0, float(np.max(np.abs(a_arr))), float(np.max(np.abs(b_arr))))
+    return bool(np.all(np.abs(a_arr - b_arr) <= 1e-7 * scale))
+
+
+def _finite(v: Any) -> bool:
+    v = _scalar(v)
+    try:
+        arr = np.asarray(v, dtype=complex)
+    except (TypeError, ValueError):
+        return False
+    return bool(np.all(np.isfinite(arr))) and bool(np.all(np.abs(arr.imag) < 1e-12)) and np.max(np.abs(arr)) < 1e12
+
+
+SCALES = (1.0, 3.0, 0.3, 1.0, 6.0, 0.1)  # magnitudes of random values, so x^2 <= 4 meets x = -3
+
+
+def sample(ctx: Ctx, exprs: Sequence[N.Node], points: int = POINTS, spread: bool = False) -> list[tuple[LazyEnv, list[Any]]]:
+    """Values of the expressions at seeded random points (same point for all); tries vectors, then square matrices."""
+    last_error: MathError | None = None
+    for mode in ("vector", "square"):
+        ctx.mode = mode
+        out: list[tuple[LazyEnv, list[Any]]] = []
+        try:
+            for seed in range(points * 3):
+                ctx.check_time()
+                scale = SCALES[seed % len(SCALES)] if spread else 1.0
+                env = LazyEnv(seed, ctx.types, ctx.assume, mode, positive=seed >= points, scale=scale)
+                ev = Evaluator(env, opaque=opaque_value)
+                with np.errstate(all="ignore"):
+                    vals = [ev.ev(e) for e in exprs]
+                if "Dots" in ev.used_opaque:
+                    ctx.dots = True
+                if all(_finite(v) for v in vals):
+                    out.append((env, vals))
+                if len(out) >= points:
+                    break
+            if len(out) < max(2, points // 2):
+                raise Inconclusive("too few points where both sides have a value (overflow or out of domain)")
+            return out
+        except ShapeError as exc:
+            last_error = exc
+            continue
+    raise MathError(f"the shapes do not fit: {last_error}")
+
+
+def _point_text(env: LazyEnv, limit: int = 3) -> str:
+    items = []
+    for k, v in env.values.items():
+        if k.startswith("__") or is_array(v) or v is None:
+            continue
+        items.append(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}")
+    return ", ".join(sorted(items)[:limit]) or "a random point"
+
+
+def _val_text(v: Any) -> str:
+    v = _scalar(v)
+    if is_array(v):
+        return f"a {'x'.join(map(str, v.shape))} array"
+    if isinstance(v, complex):
+        v = v.real
+    return f"{float(v):.4g}"
+
+
+# ---------------------------------------------------------------------- expressions
+def compare_exprs(a: N.Node, b: N.Node, ctx: Ctx) -> Verdict:
+    if a == b:
+        return equivalent_("identical after parsing")
+    pts = sample(ctx, [a, b])
+    for env, (va, vb) in pts:
+        if not _close(va, vb):
+            if ctx.dots:
+                return unknown("the sides differ where an elided part (\\cdots) was given a placeholder")
+            return different(f"differ at {_point_text(env)}: {_val_text(va)} vs {_val_text(vb)}")
+    return equivalent_(f"equal at {len(pts)} random points")
+
+
+# ---------------------------------------------------------------------- relations
+def _normal(lhs: N.Node, op: str, rhs: N.Node) -> tuple[N.Node, str, N.Node]:
+    if op in FLIP:
+        return rhs, FLIP[op], lhs
+    if op == "equiv":
+        return lhs, "=", rhs
+    return lhs, op, rhs
+
+
+def _diff(lhs: N.Node, rhs: N.Node) -> N.Node:
+    return N.Add((lhs, N.Neg(rhs)))
+
+
+def _ratios(fa: Any, fb: Any) -> list[float] | None:
+    """fa / fb entry-wise where both are non-zero; None when exactly one of them vanishes somewhere."""
+    a = np.atleast_1d(np.asarray(_scalar(fa), dtype=float)).ravel()
+    b = np.atleast_1d(np.asarray(_scalar(fb), dtype=float)).ravel()
+    if a.shape != b.shape:
+        return None
+    scale = max(1.0, float(np.max(np.abs(a))), float(np.max(np.abs(b))))
+    za = np.abs(a) <= 1e-9 * scale
+    zb = np.abs(b) <= 1e-9 * scale
+    if np.any(za != zb):
+        return None
+    return [float(x) for x in (a[~za] / b[~zb])]
+
+
+def compare_relations(ra: tuple[N.Node, str, N.Node], rb: tuple[N.Node, str, N.Node], ctx: Ctx) -> Verdict:
+    la, opa, xa = _normal(*ra)
+    lb, opb, xb = _normal(*rb)
+    if opa != opb:
+        return different(f"different relations: {op_text(opa)} vs {op_text(opb)}")
+    if (la, xa) == (lb, xb) or (opa in SYMMETRIC and (la, xa) == (xb, lb)):
+        return equivalent_("identical after parsing" if (la, xa) == (lb, xb) else "the same with sides swapped")
+    if opa in ("=", "!=", "<", "<=", "approx"):
+        if opa == "approx":
+            both = compare_exprs(_diff(la, xa), _diff(lb, xb), ctx)
+            if both.verdict == "equivalent":
+                return both
+        return _compare_by_difference(la, opa, xa, lb, xb, ctx)
+    # relations with no arithmetic meaning (\to, \in, \sim, :): compare side by side
+    left = compare_exprs(la, lb, ctx)
+    right = compare_exprs(xa, xb, ctx)
+    if left.verdict == "equivalent" and right.verdict == "equivalent":
+        return equivalent_(f"both sides of {op_text(opa)} match")
+    if opa in SYMMETRIC:
+        l2, r2 = compare_exprs(la, xb, ctx), compare_exprs(xa, lb, ctx)
+        if l2.verdict == "equivalent" and r2.verdict == "equivalent":
+            return equivalent_(f"both sides of {op_text(opa)} match (swapped)")
+    bad = left if left.verdict != "equivalent" else right
+    side = "left" if bad is left else "right"
+    return Verdict(bad.verdict, f"{side} sides of {op_text(opa)}: {bad.reason}")
+
+
+def _compare_by_difference(la: N.Node, op: str, xa: N.Node, lb: N.Node, xb: N.Node, ctx: Ctx) -> Verdict:
+    fa = _diff(xa, la)  # rhs - lhs: >= 0 for "<=", 0 for "="
+    fb = _diff(xb, lb)
+    inequality = op in ("<", "<=")
+    pts = sample(ctx, [fa, fb], TRUTH_POINTS if inequality else POINTS, spread=inequality)
+    ratios: list[float] = []
+    consistent = True
+    zero_a = zero_b = True
+    for env, (va, vb) in pts:
+        r = _ratios(va, vb)
+        if r is None:
+            consistent = False
+            break
+        ratios.extend(r)
+        if np.any(np.abs(np.asarray(_scalar(va), dtype=float)) > 1e-9):
+            zero_a = False
+        if np.any(np.abs(np.asarray(_scalar(vb), dtype=float)) > 1e-9):
+            zero_b = False
+    if consistent and zero_a and zero_b:
+        return equivalent_("both hold identically")
+    if consistent and ratios and max(ratios) - min(ratios) <= 1e-7 * max(1.0, abs(max(ratios))):
+        k = ratios[0]
+        if not inequality or k > 0:
+            how = "the same relation" if abs(k - 1) < 1e-9 else (
+                "the same with sides swapped" if abs(k + 1) < 1e-9 else f"the same up to a factor {1 / k:.4g}")
+            return equivalent_(how)
+        return different("the inequality points the other way")
+    if consistent and not inequality and _scaled_arrays(pts):
+        return equivalent_("the same up to a non-zero scalar factor")
+    if inequality:
+        strict = op == "<"
+        agree = 0
+        for env, (va, vb) in pts:
+            va, vb = _scalar(va), _scalar(vb)
+            if is_array(va) or is_array(vb):
+                return unknown("an inequality between vectors")
+            ta = va > 0 if strict else va >= -1e-12
+            tb = vb > 0 if strict else vb >= -1e-12
+            if ta != tb:
+                if ctx.dots:
+                    return unknown("the inequalities differ where an elided part (\\cdots) got a placeholder")
+                return different(f"at {_point_text(env)} one holds and the other does not")
+            agree += 1
+        return equivalent_(f"hold at the same {agree} random points")
+    if ctx.dots:
+        return unknown("cannot compare: an elided part (\\cdots) was given a placeholder")
+    return _compare_zero_sets(fa, fb, ctx)
+
+
+def _scaled_arrays(pts: list[tuple[LazyEnv, list[Any]]]) -> bool:
+    """Vector equations whose differences are parallel at every point (one scalar factor per point)."""
+    for _, (va, vb) in pts:
+        va, vb = _scalar(va), _scalar(vb)
+        if not (is_array(va) and is_array(vb)):
+            return False
+        r = _ratios(va, vb)
+        if not r or len(r) < 2 or max(r) - min(r) > 1e-7 * max(1.0, abs(max(r))) or abs(r[0]) < 1e-9:
+            return False
+    return True
+
+
+def _compare_zero_sets(fa: N.Node, fb: N.Node, ctx: Ctx) -> Verdict:
+    """Equations that are not multiples of each other: same solutions for a variable, other values fixed?"""
+    names = sorted({n.name for n in N.walk(fa) if isinstance(n, N.Sym) and not n.sub and not n.bold}
+                   & {n.name for n in N.walk(fb) if isinstance(n, N.Sym) and not n.sub and not n.bold}
+                   - ctx.types.ints - ctx.types.arrays)
+    if not names:
+        return different("the two equations are not multiples of each other")
+    grid = np.linspace(-4.0, 4.0, 81)
+    found = False
+    for var in names:
+        for seed in range(3):
+            ctx.check_time()
+            env = LazyEnv(100 + seed, ctx.types, ctx.assume, ctx.mode)
+            roots_a = _roots(fa, var, env, grid)
+            roots_b = _roots(fb, var, env, grid)
+            if roots_a is None or roots_b is None:
+                return different("the two equations are not multiples of each other")
+            found = found or bool(roots_a)
+            if not _same_roots(roots_a, roots_b):
+                return different(f"different solutions for {var} at {_point_text(env)}: "
+                                 f"{_roots_text(roots_a)} vs {_roots_text(roots_b)}")
+    if not found:
+        return unknown("the equations are not multiples of each other and have no solutions to compare")
+    return equivalent_(f"same solutions for {', '.join(names)}")
+
+
+def _roots(f: N.Node, var: str, env: LazyEnv, grid: np.ndarray) -> list[float] | None:
+    ev = Evaluator(env, opaque=opaque_value)
+    vals = []
+    with np.errstate(all="ignore"):
+        for x in grid:
+            ev.local[var] = float(x)
+            try:
+                v = _scalar(ev.ev(f))
+            except MathError:
+                return None
+            if is_array(v):
+                return None
+            vals.append(float(np.real(v)) if np.isfinite(v) else np.nan)
+    roots: list[float] = []
+    for i in range(len(grid) - 1):
+        y0, y1 = vals[i], vals[i + 1]
+        if np.isnan(y0) or np.isnan(y1):
+            continue
+        if y0 == 0:
+            roots.append(float(grid[i]))
+        elif y0 * y1 < 0:
+            lo, hi = float(grid[i]), float(grid[i + 1])
+            for _ in range(50):
+                mid = (lo + hi) / 2
+                ev.local[var] = mid
+                ym = float(np.real(_scalar(ev.ev(f))))
+                if (ym < 0) == (y0 < 0):
+                    lo = mid
+                else:
+                    hi = mid
+            # a sign change across a pole is not a root
+            ev.local[var] = (lo + hi) / 2
+            if abs(float(np.real(_scalar(ev.ev(f))))) < 1e-6:
+                roots.append((lo + hi) / 2)
+    return roots
+
+
+def _same_roots(a: list[float], b: list[float]) -> bool:
+    def covered(xs: list[float], ys: list[float]) -> bool:
+        return all(any(abs(x - y) < 1e-5 for y in ys) for x in xs)
+    return covered(a, b) and covered(b, a)
+
+
+def _roots_text(roots: list[float]) -> str:
+    return "{" + ", ".join(f"{r:.4g}" for r in roots[:4]) + "}" if roots else "none"
+
+
+# ---------------------------------------------------------------------- statements
+def _links(node: N.Node) -> list[tuple[N.Node, str, N.Node]]:
+    if isinstance(node, N.Relation):
+        return [(node.lhs, node.op, node.rhs)]
+    if isinstance(node, N.Chain):
+        return list(node.links)
+    return []
+
+
+def _overall(node: N.Chain) -> tuple[N.Node, str, N.Node] | None:
+    """What a chain says end to end: a = b <= c says a <= c."""
+    ops = {_normal(N.Dots(), op, N.Dots())[1] for op in node.ops}
+    flipped = any(op in FLIP for op in node.ops)
+    first, last = node.items[0], node.items[-1]
+    if flipped:
+        if not all(op in (">", ">=", "=") for op in node.ops):
+            return None
+        first, last = last, first
+    if ops <= {"="}:
+        return first, "=", last
+    if ops <= {"=", "<="}:
+        return first, "<=", last
+    if ops <= {"=", "<=", "<"}:
+        return first, "<", last
+    return None
+
+
+def compare_statements(a: N.Node, b: N.Node, ctx: Ctx) -> Verdict:
+    ka, kb = type(a), type(b)
+    if isinstance(a, N.System) or isinstance(b, N.System):
+        return compare_systems(a, b, ctx)
+    if isinstance(a, N.Chain) and isinstance(b, N.Chain):
+        if len(a.ops) == len(b.ops):
+            for k, (la, lb) in enumerate(zip(a.links, b.links)):
+                v = compare_relations(la, lb, ctx)
+                if v.verdict != "equivalent":
+                    return Verdict(v.verdict, f"link {k + 1} ({to_text(la[0])} {op_text(la[1])} ...): {v.reason}")
+            return equivalent_(f"all {len(a.ops)} links match")
+        oa, ob = _overall(a), _overall(b)
+        if oa is None or ob is None:
+            return unknown("chains of different lengths with mixed relations")
+        v = compare_relations(oa, ob, ctx)
+        return Verdict(v.verdict, f"end to end: {v.reason}")
+    if isinstance(a, (N.Relation, N.Chain)) and isinstance(b, (N.Relation, N.Chain)):
+        ra = _links(a)[0] if isinstance(a, N.Relation) else _overall(a)
+        rb = _links(b)[0] if isinstance(b, N.Relation) else _overall(b)
+        if ra is None or rb is None:
+            return unknown("a chain with mixed relations against a single relation")
+        v = compare_relations(ra, rb, ctx)
+        if isinstance(a, N.Chain) or isinstance(b, N.Chain):
+            return Verdict(v.verdict, f"end to end: {v.reason}")
+        return v
+    if isinstance(a, N.Relation) and not isinstance(b, (N.Relation, N.Chain)):
+        return _answer_vs_expr(a, b, ctx)
+    if isinstance(b, N.Relation) and not isinstance(a, (N.Relation, N.Chain)):
+        return _answer_vs_expr(b, a, ctx)
+    if isinstance(a, N.SetN) and isinstance(b, N.SetN):
+        return compare_sets(a, b, ctx)
+    if isinstance(a, N.Matrix) and isinstance(b, N.Matrix):
+        return compare_matrices(a, b, ctx)
+    if isinstance(a, N.TupleN) and isinstance(b, N.TupleN):
+        if len(a.items) != len(b.items):
+            return different(f"tuples of {len(a.items)} and {len(b.items)} entries")
+        for k, (x, y) in enumerate(zip(a.items, b.items)):
+            v = compare_statements(x, y, ctx)
+            if v.verdict != "equivalent":
+                return Verdict(v.verdict, f"entry {k + 1}: {v.reason}")
+        return equivalent_("all entries match")
+    if ka in (N.SetN, N.Matrix, N.TupleN) or kb in (N.SetN, N.Matrix, N.TupleN):
+        return different(f"a {ka.__name__} against a {kb.__name__}")
+    return compare_exprs(a, b, ctx)
+
+
+def _answer_vs_expr(rel: N.Relation, expr: N.Node, ctx: Ctx) -> Verdict:
+    """`x = 2` against `2`: the answer's right side is compared."""
+    if rel.op != "=":
+        return different(f"a relation ({op_text(rel.op)}) against an expression")
+    v = compare_exprs(rel.rhs, expr, ctx)
+    return Verdict(v.verdict, f"right side of the equation: {v.reason}")
+
+
+def compare_sets(a: N.SetN, b: N.SetN, ctx: Ctx) -> Verdict:
+    def dedup(items: tuple[N.Node, ...]) -> list[N.Node]:
+        out: list[N.Node] = []
+        for it in items:
+            if not any(compare_statements(it, o, ctx).verdict == "equivalent" for o in out):
+                out.append(it)
+        return out
+    xa, xb = dedup(a.items), dedup(b.items)
+    if len(xa) != len(xb):
+        return different(f"sets of {len(xa)} and {len(xb)} elements")
+    unmatched = list(xb)
+    for item in xa:
+        hit = next((o for o in unmatched if compare_statements(item, o, ctx).verdict == "equivalent"), None)
+        if hit is None:
+            return different(f"element {to_text(item)} has no match")
+        unmatched.remove(hit)
+    return equivalent_(f"same {len(xa)} elements")
+
+
+def compare_matrices(a: N.Matrix, b: N.Matrix, ctx: Ctx) -> Verdict:
+    sa = (len(a.rows), len(a.rows[0]))
+    sb = (len(b.rows), len(b.rows[0]))
+    if sa != sb:
+        return different(f"matrices of shapes {sa[0]}x{sa[1]} and {sb[0]}x{sb[1]}")
+    for i, (ra, rb) in enumerate(zip(a.rows, b.rows)):
+        for j, (x, y) in enumerate(zip(ra, rb)):
+            v = compare_statements(x, y, ctx)
+            if v.verdict != "equivalent":
+                return Verdict(v.verdict, f"entry ({i + 1},{j + 1}): {v.reason}")
+    return equivalent_(f"all {sa[0] * sa[1]} entries match")
+
+
+def compare_systems(a: N.Node, b: N.Node, ctx: Ctx) -> Verdict:
+    ia = list(a.items) if isinstance(a, N.System) else [a]
+    ib = list(b.items) if isinstance(b, N.System) else [b]
+    unmatched = list(range(len(ib)))
+    for x in ia:
+        found = None
+        for j in unmatched:
+            try:
+                v = compare_statements(x, ib[j], ctx)
+            except MathError:
+                continue
+            if v.verdict == "equivalent":
+                found = j
+                break
+        if found is None:
+            if len(ia) == len(ib):
+                from grader.math.solve import compare_by_solving
+                solved = compare_by_solving(ia, ib, ctx.assume)
+                if solved is not None:
+                    return solved
+            return different(f"{to_text(x)} has no counterpart")
+        unmatched.remove(found)
+    if unmatched:
+        return different(f"{to_text(ib[unmatched[0]])} has no counterpart")
+    return equivalent_(f"all {len(ia)} statements match")
+
+
+# ---------------------------------------------------------------------- entry point
+def _is_asymptotic(p: Parsed) -> bool:
+    return any(isinstance(n, N.Asym) for n in N.walk(p.root))
+
+
+def _plain_number(p: Parsed) -> bool:
+    node = p.root
+    if isinstance(node, N.Neg):
+        node = node.x
+    return isinstance(node, N.Num)
+
+
+def equivalent(a: str, b: str, assume: Sequence[str] = ()) -> Verdict:
+    """Are two LaTeX formulas (expressions, relations, chains, systems, sets, matrices, classes) the same?"""
+    try:
+        facts = read_assumptions(assume)
+    except MathError as exc:
+        return unknown(f"cannot read the assumptions: {exc}")
+    try:
+        pa = parse(a)
+    except MathError as exc:
+        return unknown(f"cannot read the first formula: {exc}")
+    except RecursionError:
+        return unknown("cannot read the first formula: nested too deeply")
+    try:
+        pb = parse(b)
+    except MathError as exc:
+        return unknown(f"cannot read the second formula: {exc}")
+    except RecursionError:
+        return unknown("cannot read the second formula: nested too deeply")
+    if _is_asymptotic(pa) or _is_asymptotic(pb):
+        from grader.math.complexity import compare_complexity
+        return compare_complexity(a, b, assume)
+    if (_plain_number(pa) or _plain_number(pb)) and ("." in a or "." in b):
+        from grader.math.numbers import compare_number
+        try:
+            v = compare_number(a, b)
+            if v.verdict != "unknown":
+                return v
+        except MathError:
+            pass
+    types = infer_types([pa.root, pb.root])
+    ctx = Ctx(types, facts, time.monotonic() + TIME_BUDGET_S)
+    try:
+        return compare_statements(pa.root, pb.root, ctx)
+    except Inconclusive as exc:
+        from grader.math.solve import symbolic_equal
+        fallback = symbolic_equal(pa.root, pb.root)
+        return fallback if fallback is not None else unknown(str(exc))
+    except MathError as exc:
+        return unknown(str(exc))
+    except (RecursionError, OverflowError, ZeroDivisionError, ValueError, TypeError, IndexError) as exc:
+        return unknown(f"cannot evaluate: {type(exc).__name__}: {exc}")

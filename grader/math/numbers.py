@@ -1,0 +1,146 @@
+"""Numbers compared with the tolerance printed: 2.58 matches 31/12, 2.5 does not match 2.75."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from grader.math import nodes as N
+from grader.math.errors import MathError
+from grader.math.limits import DEFAULT_LIMITS
+from grader.math.parser import const_value
+from grader.math.parsed import parse
+from grader.math.verdict import Verdict, different, equivalent_, unknown
+
+_PLAIN = re.compile(r"^\s*([-+−]?)\s*(\d+(?:\.\d*)?|\.\d+)(?:\s*(?:[eE]([+-]?\d+)|\\times\s*10\^\{?([+-−]?\d+)\}?|"
+                    r"\\cdot\s*10\^\{?([+-−]?\d+)\}?))?\s*(\\?%)?\s*\.?\s*$")
+
+
+def read_number(text: str) -> tuple[Fraction, Fraction | None]:
+    """(value, half of the last printed unit) of a number as written; None when exact (an integer, a fraction)."""
+    s = text.strip().strip("$").strip()
+    if len(s) > 200:
+        raise MathError(f"a number of {len(s)} characters is over the limit")
+    m = _PLAIN.match(s)
+    if m:
+        sign, digits, e1, e2, e3, pct = m.groups()
+        exp = int((e1 or e2 or e3 or "0").replace("−", "-"))
+        if abs(exp) > 300 or len(digits) > DEFAULT_LIMITS.max_number_digits:
+            raise MathError(f"the number {text[:20]!r} is out of range")
+        try:
+            dec = Decimal(digits)
+        except InvalidOperation as exc:
+            raise MathError(f"cannot read the number {text!r}") from exc
+        value = Fraction(dec) * Fraction(10) ** exp
+        if pct:
+            value /= 100
+            exp -= 2
+        if sign in ("-", "−"):
+            value = -value
+        if "." in digits:
+            decimals = len(digits.split(".")[1])
+            half = Fraction(1, 2) * Fraction(10) ** (exp - decimals)
+            return value, half
+        if e1 or e2 or e3:  # 3e-4 is printed to one significant digit
+            return value, Fraction(1, 2) * Fraction(10) ** exp
+        return value, None
+    parsed = parse(s)
+    node = parsed.root
+    if parsed.kind != "expr":
+        raise MathError(f"{text!r} is not a number")
+    value = _exact(node)
+    if value is None:
+        v = const_value(node)
+        if v is None:
+            raise MathError(f"{text!r} is not a number")
+        return Fraction(v), Fraction(1, 10**12)
+    return value, _printed_half(node)
+
+
+def _printed_half(node: N.Node) -> Fraction | None:
+    halves = []
+    for n in N.walk(node):
+        if isinstance(n, N.Num) and "." in n.text:
+            halves.append(Fraction(1, 2) * Fraction(1, 10 ** len(n.text.split(".")[1])))
+    return max(halves) if halves else None
+
+
+def _exact(node: N.Node) -> Fraction | None:
+    if isinstance(node, N.Num):
+        return node.value
+    if isinstance(node, N.Neg):
+        v = _exact(node.x)
+        return None if v is None else -v
+    if isinstance(node, N.Div):
+        a, b = _exact(node.num), _exact(node.den)
+        return None if a is None or b is None or b == 0 else a / b
+    if isinstance(node, N.Mul):
+        out = Fraction(1)
+        for f in node.factors:
+            v = _exact(f)
+            if v is None:
+                return None
+            out *= v
+        return out
+    if isinstance(node, N.Add):
+        vals = [_exact(t) for t in node.terms]
+        return None if any(v is None for v in vals) else sum(vals, Fraction(0))  # type: ignore[arg-type]
+    if isinstance(node, N.Pow):
+        b, e = _exact(node.base), _exact(node.exp)
+        if b is None or e is None or e.denominator != 1 or abs(e) > 64 or (b == 0 and e < 0):
+            return None
+        return b ** int(e)
+    return None
+
+
+def _fmt(x: Fraction) -> str:
+    f = float(x)
+    return f"{f:.6g}"
+
+
+def _reference(reference: str | float | int | Fraction) -> tuple[Fraction, Fraction | None, str]:
+    if isinstance(reference, Fraction):
+        return reference, None, str(reference)
+    if isinstance(reference, bool):
+        raise MathError("a reference number cannot be a bool")
+    if isinstance(reference, int):
+        return Fraction(reference), None, str(reference)
+    if isinstance(reference, float):
+        text = repr(reference)
+        value, half = read_number(text)
+        return value, half, text
+    value, half = read_number(reference)
+    return value, half, reference.strip()
+
+
+def compare_number(student: str, reference: str | float) -> Verdict:
+    """Equal within half a unit of the last digit printed by the less precise side."""
+    try:
+        return _compare_number(student, reference)
+    except (MathError, OverflowError, ValueError, ZeroDivisionError, RecursionError) as exc:
+        return unknown(f"cannot compare the numbers: {exc}")
+
+
+def _compare_number(student: str, reference: str | float) -> Verdict:
+    try:
+        s_value, s_half = read_number(student)
+    except MathError as exc:
+        return unknown(f"cannot read the student's number: {exc}")
+    try:
+        r_value, r_half, r_text = _reference(reference)
+    except MathError as exc:
+        return unknown(f"cannot read the reference number: {exc}")
+    halves = [h for h in (s_half, r_half) if h is not None]
+    tol = max(halves) if halves else Fraction(0)
+    diff = abs(s_value - r_value)
+    # a hair of slack so 0.125 printed as 0.13 or 0.12 both pass, and binary floats do not bite
+    slack = tol * Fraction(1001, 1000) + Fraction(1, 10**12) * max(1, abs(r_value))
+    shown = f"{student.strip()} vs {r_text} = {_fmt(r_value)}"
+    if tol == 0:
+        if diff <= Fraction(1, 10**12) * max(1, abs(r_value)):
+            return equivalent_(f"{shown}: equal")
+        return different(f"{shown}: differ by {_fmt(diff)} (both exact)")
+    if diff <= slack:
+        return equivalent_(f"{shown}: within {_fmt(tol)} (the precision printed)")
+    return different(f"{shown}: differ by {_fmt(diff)}, more than {_fmt(tol)} (the precision printed)")

@@ -1,0 +1,137 @@
+"""The parser reads the notation with deep-learning meaning; chain links are exposed one by one."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.math import MathError, parse, to_text
+from grader.math import nodes as N
+
+
+def root(latex: str) -> N.Node:
+    return parse(latex).root
+
+
+def test_case_is_preserved_and_greek_is_a_symbol() -> None:
+    assert root("h_T") != root("h_t")
+    assert root(r"\gamma") == N.Sym("gamma")
+    assert root(r"\Gamma") == N.Sym("Gamma")
+    assert root(r"\gamma\eta") == N.Mul((N.Sym("gamma"), N.Sym("eta")))
+    assert root("γ") == root(r"\gamma")
+
+
+def test_bold_symbols_keep_their_order_and_index() -> None:
+    node = root(r"\mathbf{W}\mathbf{h}_{t-1}")
+    assert isinstance(node, N.Mul)
+    w, h = node.factors
+    assert w == N.Sym("W", bold=True)
+    assert isinstance(h, N.Sym) and h.bold and h.name == "h"
+    assert to_text(h.sub[0]) == "t - 1"
+    assert root(r"\boldsymbol{\theta}_t") == root(r"\bm{\theta}_t")
+
+
+def test_transpose_rules() -> None:
+    assert isinstance(root(r"\mathbf{W}^\top"), N.Transpose)
+    assert isinstance(root(r"\mathbf{W}^T"), N.Transpose)
+    assert isinstance(root(r"\mathbf{W}^{\mathsf{T}}"), N.Transpose)
+    assert isinstance(root(r"w^\mathsf{T}"), N.Transpose)
+    assert isinstance(root(r"\delta^T"), N.PowT)  # a power of a scalar unless the world says vector
+    assert isinstance(root(r"\delta^{T/2}"), N.Pow)
+
+
+def test_labels_and_indices_are_part_of_identity() -> None:
+    theta = root(r"\theta^{(i)}")
+    assert isinstance(theta, N.Sym) and theta.sup and to_text(theta) == "theta^{(i)}"
+    w = root("w_{ij}")
+    assert isinstance(w, N.Sym) and len(w.sub) == 2
+    assert isinstance(root(r"\mathbf{W}_i^Q"), N.Sym)
+    assert root(r"\mu'") == N.Sym("mu", primes=1)
+    assert isinstance(root(r"\mathbf{w}_{1:T}").sub[0], N.Range)  # type: ignore[attr-defined]
+
+
+def test_functions_and_products() -> None:
+    assert isinstance(root(r"\sigma(x)"), N.Func)
+    assert isinstance(root(r"\beta(1 - \beta)"), N.Mul)
+    assert isinstance(root(r"\delta_{t-1}(i)"), N.Func)
+    assert isinstance(root(r"g_i(x_i + x_{i+2})"), N.Mul)
+    sp = root(r"\sigma'(x)")
+    assert isinstance(sp, N.Func) and sp.primes == 1
+    d = root(r"D\sigma(\mathbf{h})")
+    assert isinstance(d, N.Func) and d.jacobian
+    inv = root(r"\sigma^{-1}(\mathbf{g}_t)")
+    assert isinstance(inv, N.Func) and inv.inverse
+    assert isinstance(root(r"\log BN"), N.Func)
+    assert isinstance(root(r"\text{softmax}_{\text{row}}(\mathbf{Q})"), N.Func)
+    assert isinstance(root(r"p(w_t = j | w_{t-1})").args[0], N.Cond)  # type: ignore[attr-defined]
+
+
+def test_operators() -> None:
+    s = root(r"\sum_{i=1}^t \beta^{t-i}")
+    assert isinstance(s, N.BigOp) and s.var == N.Sym("i") and to_text(s.upper) == "t"
+    assert isinstance(root(r"\prod_{t=1}^T a_t"), N.BigOp)
+    m = root(r"\max_i P_{ij}")
+    assert isinstance(m, N.Extremum) and m.kind == "max"
+    assert root(r"\arg \max_j \delta_T(j)").kind == "argmax"  # type: ignore[attr-defined]
+    d = root(r"\frac{\partial \mathbf{h}_T}{\partial \mathbf{h}_0}")
+    assert isinstance(d, N.Deriv) and d.kind == "partial"
+    assert isinstance(root(r"\frac{\mathrm{d}\mathcal{L}}{\mathrm{d}b_i}"), N.Deriv)
+    assert isinstance(root(r"\frac{d}{2}"), N.Div)
+    g = root(r"\nabla_\theta L")
+    assert isinstance(g, N.Grad) and g.wrt == N.Sym("theta")
+    assert isinstance(root(r"\mathbb{E}[\mathbf{v}_t]"), N.Expect)
+    assert isinstance(root(r"\mathbb{E}_{\mathbf{x} \sim p}\left[\mathbf{x}\right]"), N.Expect)
+    assert isinstance(root(r"\lim_{T \rightarrow \infty} \delta^T"), N.Lim)
+    assert isinstance(root(r"\langle J, \Delta w \rangle"), N.Inner)
+
+
+def test_norms_and_abs() -> None:
+    assert isinstance(root(r"\|x\|"), N.Norm)
+    assert isinstance(root(r"||x||"), N.Norm)
+    assert isinstance(root(r"\left\| \frac{\partial \mathbf{h}_T}{\partial \mathbf{h}_0} \right\|"), N.Norm)
+    assert isinstance(root(r"|x|"), N.Abs)
+    n = root(r"\|\theta\|_2^2")
+    assert isinstance(n, N.Pow) and isinstance(n.base, N.Norm) and n.base.sub == N.Num(2, "2")
+
+
+def test_relations_chains_and_links() -> None:
+    p = parse(r"a = b = c \le d")
+    assert p.kind == "chain"
+    assert [op for _, op, _ in p.links] == ["=", "=", "<="]
+    assert to_text(p.links[2][0]) == "c"
+    p = parse(r"\begin{aligned} a &= b \\ &= c \\ &\leq d \end{aligned}")
+    assert p.kind == "chain" and len(p.links) == 3
+    p = parse(r"\alpha = \beta, \epsilon = \delta(1 - \beta)")
+    assert p.kind == "system" and len(p.statements) == 2
+    p = parse(r"\|\mathbf{AB}\| \leq \|\mathbf{A}\| \|\mathbf{B}\| \quad \text{and} \quad \|\mathbf{A}\| = 1")
+    assert p.kind == "system" and [op for _, op, _ in p.links] == ["<=", "="]
+    p = parse(r"\lambda_1(\mathbf{W}^\top \mathbf{W}) \leq \frac{\delta^2}{\gamma^2} \implies \left\| \mathbf{x} \right\| \rightarrow 0")
+    assert p.kind == "system" and p.root.joins == ("implies",)  # type: ignore[attr-defined]
+    for text, op in [(r"a \neq b", "!="), (r"a \leqslant b", "<="), (r"a \approx b", "approx"),
+                     (r"a \propto b", "propto"), (r"a := b", "="), ("a ≥ b", ">="), (r"a \not= b", "!=")]:
+        assert parse(text).links[0][1] == op, text
+
+
+def test_kinds() -> None:
+    assert parse(r"\{a, b\}").kind == "set"
+    assert parse(r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}").kind == "matrix"
+    assert parse("O(TN^2)").kind == "asymptotic"
+    assert parse(r"\Theta(n^2 d)").kind == "asymptotic"
+    assert parse(r"\mathcal{O}(N)").kind == "asymptotic"
+    assert parse(r"x + y").kind == "expr"
+    c = parse(r"\begin{cases} 1 & \text{if } j = 0 \\ 0 & \text{otherwise} \end{cases}").root
+    assert isinstance(c, N.Cases) and len(c.branches) == 2
+
+
+def test_numbers_and_unicode() -> None:
+    assert root("2.58") == N.Num(__import__("fractions").Fraction("2.58"), "2.58")
+    assert root("x − y") == root("x - y")
+    assert root("a · b") == root(r"a \cdot b")
+    assert root(r"\frac12") == root(r"\frac{1}{2}")
+    assert isinstance(root(r"\infty"), N.Const)
+
+
+@pytest.mark.parametrize("text", [r"\frac{a}{", r"\left( x", r"x^", r"\begin{pmatrix} 1 & 2 \\ 3 \end{pmatrix}"])
+def test_errors_have_reasons(text: str) -> None:
+    with pytest.raises(MathError) as info:
+        parse(text)
+    assert str(info.value)
