@@ -9,6 +9,7 @@ from grader.segment_headings import Candidate, Label
 
 FORCED = 100  # weight that makes the chain keep a question heading that fixes the order of the questions
 WEAK = 1  # a relative label whose parent heading was never written ("1." right after the previous question)
+ALIAS = 1  # penalty for reading a label in the other style (a letter for an ordinal, or back), so the id as spelled wins
 
 
 def split_id(question_id: str) -> Label:
@@ -47,11 +48,7 @@ class Outline:
                 if label[:depth] not in order:
                     order.append(label[:depth])
         self.nodes = self._preorder(order)
-        self.index = {n: i for i, n in enumerate(self.nodes)}
-        self.by_suffix: dict[Label, list[int]] = {}
-        for i, n in enumerate(self.nodes):
-            for k in range(1, len(n) + 1):
-                self.by_suffix.setdefault(n[-k:], []).append(i)
+        self._index()
 
     @staticmethod
     def _preorder(order: list[Label]) -> list[Label]:
@@ -92,11 +89,46 @@ class Outline:
             at = placed.index(before) + 1 if before in placed else 0
             placed.insert(at, g)
         self.nodes = [n for g in placed for n in g]
-        self.index = {n: i for i, n in enumerate(self.nodes)}
-        self.by_suffix = {}
+        self._index()
+
+    def _index(self) -> None:
+        """Look-ups by whole label and by label suffix; a sub-question may be written in the other style.
+
+        "Exercise 1" then "(b)" answers 1.2 when the rubric numbers its parts, and "1." answers 1.a when it
+        letters them: below the top level a letter and its ordinal name the same part (a = 1, b = 2, ...).
+        The rubric's own spelling wins over a variant of another id's.
+        """
+        self.index: dict[Label, int] = {n: i for i, n in enumerate(self.nodes)}
+        self.by_suffix: dict[Label, list[int]] = {}
         for i, n in enumerate(self.nodes):
-            for k in range(1, len(n) + 1):
-                self.by_suffix.setdefault(n[-k:], []).append(i)
+            for v in _variants(n):
+                if v != n:
+                    self.index.setdefault(v, i)
+                for k in range(1, len(v) + 1):
+                    found = self.by_suffix.setdefault(v[-k:], [])
+                    if i not in found:
+                        found.append(i)
+
+
+_ROMAN = {"ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi": 11, "xii": 12}
+
+
+def _ordinal_alias(part: str) -> str | None:
+    """The other spelling of a sub-question label: 'b' -> '2', '2' -> 'b', 'iii' -> '3'; None when there is none."""
+    if part.isdigit():
+        return chr(ord("a") + int(part) - 1) if 1 <= int(part) <= 26 else None
+    if part in _ROMAN:
+        return str(_ROMAN[part])
+    return str(ord(part) - ord("a") + 1) if len(part) == 1 and "a" <= part <= "z" else None
+
+
+def _variants(label: Label) -> list[Label]:
+    """`label` and its spellings with sub-question components swapped between letters and ordinals."""
+    out: list[Label] = [label[:1]]
+    for part in label[1:]:
+        alias = _ordinal_alias(part)
+        out = [v + (p,) for v in out for p in ((part, alias) if alias else (part,))]
+    return out
 
 
 @dataclass(frozen=True)
@@ -142,6 +174,8 @@ def chain(cands: Sequence[Candidate], outline: Outline, allowed: Sequence[int], 
                 continue
             node, weak = prev
             weight = WEAK if weak else 2 * c.strength + bonus.get(c.index, 0)
+            if not weak and outline.nodes[j][-len(c.label):] != c.label:
+                weight -= ALIAS  # "2" read as part b: only where no id is spelled "2" in that place
             score = (node.score if node else 0) + weight
             if j not in best or score > best[j].score:
                 updates.append(_Node(score, pos, j, node))

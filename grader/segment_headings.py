@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -22,7 +23,13 @@ _KEYWORD = re.compile(
     rf"|\(({_LETTER})\)|({_LETTER})\b){_CLOSE}[.:)]?", re.I)
 _DOTTED = re.compile(
     rf"([0-9]{{1,2}}(?:\.[0-9]{{1,2}})+)(?:\.?([a-z])(?![a-z0-9])|\s*\(({_LETTER})\)|\s+({_LETTER})\))?{_CLOSE}[.:)]?(?=\s|$)")
-_NUMBER = re.compile(rf"([0-9]{{1,2}})(?:\s*\(({_LETTER})\)|([a-z])\))?{_CLOSE}[.):]{_CLOSE}(?=\s|$)")
+# "1.", "1)", and a number with a sub-part letter: "1(a)", "1a)", "1. (a)", "1. a)", "1.a" (relative to a question)
+_NUMBER = re.compile(
+    rf"([0-9]{{1,2}})(?:\s*\(({_LETTER})\)|([a-z])\)){_CLOSE}[.:]?{_CLOSE}(?=\s|$)"
+    rf"|([0-9]{{1,2}}){_CLOSE}[.):](?:[ \t]*\(({_LETTER})\)|[ \t]*({_LETTER})\)|(?<=\.)([a-z])(?![a-z0-9])[.:)]?)?"
+    rf"{_CLOSE}(?=\s|$)")
+# a number alone in a heading: "### 2", "**2**", "\\section*{2}", "## 2 Backprop" (that last one for `#` headings only)
+_BARE_NUMBER = re.compile(r"([0-9]{1,2})(?:([*_}]+)[ \t]*(?=\s|$)|[ \t]*$|[ \t]+(?=\S))")
 _LETTERED = re.compile(rf"(?:\(({_LETTER})\)|({_LETTER})[*_]*[.)]){_CLOSE}(?=\s|$)", re.I)
 _MARKER = re.compile(
     r"(solutions?|answers?|proof|sol\.)(?![a-z])"
@@ -100,11 +107,15 @@ def _parse(line: str, index: int) -> Candidate | None:
         label = tuple(_split_path(m.group(1))) + _letters(m.group(2), m.group(3), m.group(4))
         return Candidate(index, label, True, False, 5 + bonus, m.end())
     m = _NUMBER.match(line, pos)
-    if m and m.group(1) != "0":
-        return Candidate(index, (m.group(1),) + _letters(m.group(2), m.group(3)), False, False, 3 + bonus, m.end())
+    if m and (m.group(1) or m.group(4)) != "0":
+        sub = _letters(m.group(2), m.group(3), m.group(5), m.group(6), m.group(7))
+        return Candidate(index, (m.group(1) or m.group(4),) + sub, False, False, 3 + bonus + bool(sub), m.end())
     m = _LETTERED.match(line, pos)
     if m:
         return Candidate(index, _letters(m.group(1), m.group(2)), False, False, 3 + bonus, m.end())
+    m = _BARE_NUMBER.match(line, pos) if heading else None
+    if m and m.group(1) != "0" and (m.group(2) or line.lstrip().startswith("#")):
+        return Candidate(index, (m.group(1),), False, False, 3 + bonus, m.end())
     return None
 
 
@@ -117,29 +128,43 @@ def _split_path(path: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def _closer(s: str) -> str | None:
+    """What closes the block a stripped line opens (fence, `$$`, `\\[`, a math environment), if it opens one."""
+    if s.startswith(("```", "~~~")):
+        return s[:3]
+    if s.startswith("$$"):
+        return "$$" if "$$" not in s[2:] else None  # a `$$ ... $$` line is whole, whatever it holds
+    if s.startswith("\\["):
+        return "\\]" if "\\]" not in s else None
+    m = _MATH_OPEN.search(s)
+    return f"\\end{{{m.group(1)}" if m and f"\\end{{{m.group(1)}" not in s else None
+
+
 def _display_lines(lines: Sequence[str]) -> frozenset[int]:
-    """Lines inside fenced code, multi-line $$ math or LaTeX math environments."""
+    """Lines inside fenced code, multi-line $$ math or LaTeX math environments.
+
+    A block never closed is not a block: an unclosed `\\begin{pmatrix}` must not hide every heading after it.
+    """
+    stripped = [line.strip() for line in lines]
+    holding: dict[str, list[int]] = {}  # closer -> the lines that hold it, in order
+
+    def next_with(closer: str, start: int) -> int:
+        if closer not in holding:
+            holding[closer] = [k for k, t in enumerate(stripped) if closer in t]
+        found = holding[closer]
+        k = bisect.bisect_left(found, start)
+        return found[k] if k < len(found) else -1
+
     inside: set[int] = set()
-    closer: str | None = None
-    for i, raw in enumerate(lines):
-        s = raw.strip()
-        if closer is not None:
-            inside.add(i)
-            if closer in s:
-                closer = None
+    i = 0
+    while i < len(lines):
+        closer = _closer(stripped[i])
+        end = next_with(closer, i + 1) if closer is not None else -1
+        if end < 0:
+            i += 1
             continue
-        if s.startswith(("```", "~~~")):
-            closer = s[:3]
-        elif s.startswith("$$") and "$$" not in s[2:]:
-            closer = "$$"
-        elif s.startswith("\\[") and "\\]" not in s:
-            closer = "\\]"
-        else:
-            m = _MATH_OPEN.search(s)
-            if m and f"\\end{{{m.group(1)}" not in s:
-                closer = f"\\end{{{m.group(1)}"
-        if closer is not None:
-            inside.add(i)
+        inside.update(range(i, end + 1))
+        i = end + 1
     return frozenset(inside)
 
 
@@ -152,9 +177,10 @@ def _noise_lines(lines: Sequence[str], display: frozenset[int]) -> frozenset[int
     for i, line in enumerate(lines):
         if i in display or not line.strip():
             continue
-        pos, _ = _unwrap(line)
+        pos, heading = _unwrap(line)
         k = keys[i]
-        if _NOISE.match(line, pos) or (k and (counts[k] >= 3 or (counts[k] >= 2 and k in firsts))):
+        numbered = heading and _BARE_NUMBER.match(line, pos)  # "### 2" is a heading, not a page number
+        if (_NOISE.match(line, pos) and not numbered) or (k and (counts[k] >= 3 or (counts[k] >= 2 and k in firsts))):
             noise.add(i)
     return frozenset(noise)
 

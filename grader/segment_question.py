@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Sequence
 
@@ -12,9 +13,11 @@ _WINDOW = 12  # how far ahead in the prompt a token may be found (conversions dr
 
 _LEAD = re.compile(r"^[\s>*_#\-–—•]*(?:\(?[0-9a-z]{1,3}[.)]\s+)?", re.I)
 _INLINE_MATH = re.compile(r"\$[^$]*\$")
+_MATH_SPAN = re.compile(r"\$\$.*?(?:\$\$|$)|\$[^$]*\$|\\\(.*?\\\)")
 _SELF = re.compile(r"(?:we|i|our|my|let'?s|let us|solution|answer|proof|to (?:solve|prove|show|answer|see|begin|start)"
                    r"|yes|no)\b", re.I)
-_ASKS = re.compile(r"\?|\b(?:show|prove|verify|derive) that\b|\(hint|\bhint\s*:|\banswer in [0-9]|\bthis question\b"
+# a "?" asks, unless a URL query or a word follows it ("?x=1")
+_ASKS = re.compile(r"\?(?![\w=&%/])|\b(?:show|prove|verify|derive) that\b|\(hint|\bhint\s*:|\banswer in [0-9]|\bthis question\b"
                    r"|,\s*(?:write|show|prove|derive|compute|calculate|give|find|express|explain|argue|describe|identify"
                    r"|determine|state|provide)\b", re.I)
 _REPLY = re.compile(r"(?:thus|therefore|hence|so|by|from|since|because|according|using|now|first(?:ly)?|clearly|it|this"
@@ -115,6 +118,22 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text) if not m.group().startswith("\\")]
 
 
+def _prose(line: str, toks: Sequence[tuple[str, int, int]]) -> set[int]:
+    """Positions in `toks` of words (two letters or more) outside math; none on a display-math line."""
+    if line.lstrip().startswith(("$$", "\\[", "\\begin")):
+        return set()
+    starts, ends = [], []
+    for m in _MATH_SPAN.finditer(line):
+        starts.append(m.start())
+        ends.append(m.end())
+
+    def in_math(col: int) -> bool:  # spans are disjoint and sorted: one bisection, linear even on a hostile line
+        k = bisect.bisect_right(starts, col) - 1
+        return k >= 0 and col < ends[k]
+
+    return {k for k, (word, start, _) in enumerate(toks) if len(word) >= 2 and word.isalpha() and not in_math(start)}
+
+
 def by_prompt(lines: Sequence[str], prompt: str) -> Position:
     """Where the answer starts: after the leading lines that follow the prompt's words in order."""
     words = [t for t, _, _ in _tokens(prompt)]
@@ -127,13 +146,16 @@ def by_prompt(lines: Sequence[str], prompt: str) -> Position:
             continue
         if p >= len(words) - 1:
             break
-        hits, last_end, first = 0, 0, p == 0
-        for word, _, end in toks:
+        # words outside math carry the evidence: an answer restates the prompt's formulas, rarely its sentences
+        prose = _prose(line, toks)
+        opening, hits, prose_hits, last_end, first = p == 0, 0, 0, 0, p == 0
+        for k, (word, _, end) in enumerate(toks):
             window = words[p:] if first else words[p:p + _WINDOW]
             if word in window:
                 p += window.index(word) + 1
                 hits, last_end, first = hits + 1, end, False
-        if hits < 0.7 * len(toks):
+                prose_hits += k in prose
+        if hits < 0.7 * len(toks) or prose_hits < 0.7 * len(prose) or (opening and not prose):
             break
         at = (i + 1, 0)
         tail = [t for t in toks if t[1] >= last_end]

