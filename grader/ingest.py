@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -13,7 +14,10 @@ WRITEUP_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".ipynb")
 CODE_SUFFIXES = (".py",)
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a converted write-up is tens of KB; 5 MB is far past any real one
 MAX_ARCHIVE_MEMBERS = 200
-MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 20 * 1024 * 1024  # all members read from a zip or a folder, together; also a zip's own size
+MAX_FOLDER_ENTRIES = 10_000  # files and folders walked in a submitted folder
+MAX_FOLDER_DEPTH = 16
+MAX_NOTEBOOK_MISSES = 64  # source lines not found in the JSON before line mapping gives up
 
 
 class IngestError(Exception):
@@ -43,6 +47,11 @@ class Document:
         return self.line_numbers[index]
 
 
+def shown(name: str) -> str:
+    """`name` with control and bidi characters escaped, so a file name cannot drive a terminal or hide its text."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
 def decode(data: bytes, where: str) -> str:
     """UTF-8 text of `data`, or an IngestError naming the file and the offending byte offset."""
     if not data.strip():
@@ -68,28 +77,35 @@ def _notebook(text: str, path: str) -> Document:
     try:
         nb = json.loads(text)
         cells = nb["cells"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise IngestError(f"{path}: not a Jupyter notebook (no JSON 'cells' list)") from None
+    if not isinstance(cells, list):
+        raise IngestError(f"{path}: not a Jupyter notebook (no JSON 'cells' list)")
     raw_lines = text.split("\n")
     cursor = 0
+    misses = 0
     out_lines: list[str] = []
     numbers: list[int] = []
 
     def locate(fragment: str) -> int:
         # nbformat writes each source line as its own JSON string; find it after the cursor
-        nonlocal cursor
-        needle = json.dumps(fragment)[1:-1].rstrip("\\n") or '"'
+        nonlocal cursor, misses
+        if misses >= MAX_NOTEBOOK_MISSES:  # each miss scans to the end: bounded, so a hostile notebook stays linear
+            return cursor + 1
+        # Jupyter writes non-ASCII as is, other tools escape it: look for either spelling
+        needles = {json.dumps(fragment, ensure_ascii=a)[1:-1].rstrip("\\n") or '"' for a in (False, True)}
         for i in range(cursor, len(raw_lines)):
-            if needle in raw_lines[i]:
+            if any(n in raw_lines[i] for n in needles):
                 cursor = i
                 return i + 1
+        misses += 1
         return cursor + 1
 
     for cell in cells:
         if not isinstance(cell, dict):
             continue
         source = cell.get("source", "")
-        src = "".join(source) if isinstance(source, list) else str(source)
+        src = "".join(map(str, source)) if isinstance(source, list) else str(source)
         cell_lines = src.split("\n")
         located = [locate(s) for s in cell_lines]
         if cell.get("cell_type") == "code":
@@ -128,12 +144,22 @@ def _choose_writeup(texts: dict[str, bytes], where: str) -> tuple[str, list[str]
 def _read_folder(root: Path, where: str) -> Document:
     texts: dict[str, bytes] = {}
     notes: list[str] = []
+    seen = total = 0
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        seen += len(dirnames) + len(filenames)
+        if seen > MAX_FOLDER_ENTRIES:
+            raise IngestError(f"{where}: folder holds more than {MAX_FOLDER_ENTRIES} files and folders, over the limit")
+        depth = len(Path(dirpath).relative_to(root).parts)
+        if depth >= MAX_FOLDER_DEPTH and dirnames:
+            notes.append(f"{where}/{shown(Path(dirpath).relative_to(root).as_posix())}: folders nested deeper than "
+                         f"{MAX_FOLDER_DEPTH} levels, ignored")
+            dirnames[:] = []
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             full = Path(dirpath) / name
             rel = full.relative_to(root).as_posix()
             mode = full.lstat().st_mode
+            rel = shown(rel)
             if stat.S_ISLNK(mode):
                 notes.append(f"{where}/{rel}: symbolic link refused")
                 continue
@@ -145,13 +171,24 @@ def _read_folder(root: Path, where: str) -> Document:
             if full.stat().st_size > MAX_FILE_BYTES:
                 notes.append(f"{where}/{rel}: over the size limit, ignored")
                 continue
-            texts[rel] = full.read_bytes()
+            if len(texts) >= MAX_ARCHIVE_MEMBERS:
+                raise IngestError(f"{where}: folder holds more than {MAX_ARCHIVE_MEMBERS} write-up and code files, "
+                                  "over the limit")
+            with full.open("rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat
+            total += len(data)
+            if len(data) > MAX_FILE_BYTES or total > MAX_ARCHIVE_BYTES:
+                raise IngestError(f"{where}/{rel}: takes the folder over its size limit")
+            texts[rel] = data
     return _assemble(texts, where, notes)
 
 
 def _read_zip(path: Path, where: str) -> Document:
     texts: dict[str, bytes] = {}
     notes: list[str] = []
+    size = path.stat().st_size
+    if size > MAX_ARCHIVE_BYTES:
+        raise IngestError(f"{where}: zip is {size / 1e6:.1f} MB, over the {MAX_ARCHIVE_BYTES // (1024 * 1024)} MB limit")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -178,10 +215,12 @@ def _read_zip(path: Path, where: str) -> Document:
                     raise IngestError(f"{where}: zip member {name!r} takes the archive over its size limit")
                 with zf.open(info) as fh:
                     data = fh.read(MAX_FILE_BYTES + 1)  # the header's size can lie
-                if len(data) > MAX_FILE_BYTES:
-                    raise IngestError(f"{where}: zip member {name!r} is over the size limit")
+                total += len(data) - info.file_size
+                if len(data) > MAX_FILE_BYTES or total > MAX_ARCHIVE_BYTES:
+                    raise IngestError(f"{where}: zip member {name!r} takes the archive over its size limit")
                 texts["/".join(parts)] = data
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error):
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method
         raise IngestError(f"{where}: not a readable zip archive") from None
     return _assemble(texts, where, notes)
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Iterator
 
 from markupsafe import Markup
 
@@ -20,7 +23,12 @@ MATHML_ATTRS = frozenset(
     "class rowalign align".split()
 )
 MAX_MATH_CHARS = 4000  # longer spans are shown as source; converting them is slow and pointless to read
-SPAN = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\$(.+?)\$|\\\((.+?)\\\)")
+# what one page may draw (a write-up can hold a million spans): past it, spans show as their source
+MAX_PAGE_SPANS = 3000
+MAX_PAGE_MATHML_CHARS = 3_000_000
+_budget: ContextVar[list[int] | None] = ContextVar("mathml_budget", default=None)
+_OPENER = re.compile(r"\$\$|\\\[|\$|\\\(")
+_CLOSER = {"$$": "$$", "\\[": "\\]", "$": "$", "\\(": "\\)"}
 
 
 class _Whitelist(HTMLParser):
@@ -73,16 +81,61 @@ def latex_to_mathml(latex: str, display: bool = False) -> str | None:
     return out if checker.safe else None
 
 
+@contextmanager
+def page_budget() -> Iterator[None]:
+    """Render one page: the spans drawn as MathML inside it share one budget of count and size."""
+    token = _budget.set([MAX_PAGE_SPANS, MAX_PAGE_MATHML_CHARS])
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def _spans(text: str) -> Iterator[tuple[int, int, str, bool]]:
+    """(start, end, latex, display) of each `$$..$$`, `\\[..\\]`, `$..$`, `\\(..\\)`, in linear time.
+
+    A regular expression with lazy groups rescans to the end of the line for every unclosed opener,
+    which a line of 100 000 `\\(` turns into minutes.
+    """
+    absent: dict[str, int] = {}  # closer -> an offset after which it does not occur
+
+    def find(closer: str, start: int) -> int:
+        if start >= absent.get(closer, len(text) + 1):
+            return -1
+        j = text.find(closer, start)
+        if j < 0:
+            absent[closer] = start
+        return j
+
+    pos = 0
+    while (m := _OPENER.search(text, pos)) is not None:
+        opener = m.group(0)
+        j = find(_CLOSER[opener], m.end() + 1)  # at least one character inside
+        if j < 0 and opener == "$$":
+            opener, j = "$", find("$", m.start() + 2)  # `$$x$` is an inline span holding `$x`
+        if j < 0:
+            pos = m.start() + 1
+            continue
+        end = j + len(_CLOSER[opener])
+        yield m.start(), end, text[m.start() + len(opener):j], opener in ("$$", "\\[")
+        pos = end
+
+
 def render_line(text: str) -> Markup:
     """One line of student text as HTML: math spans as MathML where possible, the rest escaped."""
+    budget = _budget.get() or [MAX_PAGE_SPANS, MAX_PAGE_MATHML_CHARS]  # outside a page: a budget per line
     parts: list[str] = []
     pos = 0
-    for m in SPAN.finditer(text):
-        parts.append(html.escape(text[pos:m.start()]))
-        latex = next(g for g in m.groups() if g is not None)
-        display = m.group(1) is not None or m.group(2) is not None
-        rendered = latex_to_mathml(latex.strip(), display)
-        parts.append(rendered if rendered is not None else f'<code class="tex">{html.escape(m.group(0))}</code>')
-        pos = m.end()
+    for start, end, latex, display in _spans(text):
+        parts.append(html.escape(text[pos:start]))
+        rendered = latex_to_mathml(latex.strip(), display) if budget[0] > 0 else None
+        if rendered is not None and len(rendered) <= budget[1]:
+            budget[0] -= 1
+            budget[1] -= len(rendered)
+            parts.append(rendered)
+        else:
+            budget[0] = 0 if rendered is not None else budget[0]  # out of room: the rest of the page is source
+            parts.append(f'<code class="tex">{html.escape(text[start:end])}</code>')
+        pos = end
     parts.append(html.escape(text[pos:]))
     return Markup("".join(parts))

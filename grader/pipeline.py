@@ -81,6 +81,9 @@ def grade_question(question: Question, answer: Answer | None, doc: Document, cou
         assert outcome is not None
         outcomes.append((spec, outcome))
         findings.extend(outcome.findings)
+        if outcome.verdict is Verdict.FAIL and not outcome.findings:
+            # a failed check always says why in the report, even when the check itself names no line
+            findings.append(Finding(spec.kind, outcome.reason, answer.line, answer.end_line, Severity.WARNING))
         details["checks"].append({"kind": spec.kind, "role": spec.role, "label": spec.label,  # type: ignore[union-attr]
                                   "verdict": outcome.verdict.value, "reason": outcome.reason,
                                   **({"fraction": round(outcome.fraction, 4)} if outcome.fraction is not None else {}),

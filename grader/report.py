@@ -8,13 +8,15 @@ from typing import Any
 
 import jinja2
 
-from grader.mathml import render_line
+from grader.mathml import page_budget, render_line
 from grader.export.safety import format_score
 from grader.results import QuestionResult, Severity, SubmissionResult
 from grader.rubric import Assignment
 from grader.summary import summary_view
 
 PACKAGE_TEMPLATES = Path(__file__).with_name("templates")
+MAX_SHOWN_LINES = 3000  # answer lines shown per question; a hostile write-up can have millions
+MAX_SHOWN_CHARS = 300_000  # characters of answer shown per question
 STATUS_LABEL = {
     "correct": "correct", "partial": "partial credit", "incorrect": "incorrect", "missing": "missing",
     "needs_review": "needs review", "error": "error (a TA will review)",
@@ -48,7 +50,15 @@ def _answer_lines(q: QuestionResult) -> list[AnswerLine]:
         if f.severity is Severity.ERROR and f.line is not None and f.file is None:
             for n in range(f.line, (f.end_line or f.line) + 1):
                 flagged.setdefault(n, []).append(f.message)
-    return [AnswerLine(n, t, n in flagged, tuple(flagged.get(n, ()))) for n, t in zip(numbers, lines)]
+    shown: list[AnswerLine] = []
+    room = MAX_SHOWN_CHARS
+    for n, t in zip(numbers, lines[:MAX_SHOWN_LINES]):
+        if room <= 0:
+            break
+        text = t if len(t) <= room else t[:room] + " …"
+        room -= len(t)
+        shown.append(AnswerLine(n, text, n in flagged, tuple(flagged.get(n, ()))))
+    return shown
 
 
 def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
@@ -57,11 +67,14 @@ def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
     for q in result.questions:
         rq = assignment.question(q.id)
         feedback = getattr(rq.feedback, q.status.value, "") if q.status.value != "error" else ""
+        lines = _answer_lines(q)
         questions.append({
             "id": q.id, "title": rq.title, "score": q.score, "max_score": q.max_score,
             "status": q.status.value, "status_label": STATUS_LABEL[q.status.value],
             "findings": [f.to_dict() for f in q.findings], "feedback": feedback.strip(),
-            "lines": _answer_lines(q), "line": q.line, "end_line": q.end_line,
+            "lines": lines, "line": q.line, "end_line": q.end_line,
+            "hidden_lines": q.answer_text.count("\n") + 1 - len(lines) if q.answer_text else 0,
+            "override": q.details.get("override"),  # a TA's decision: score, note, the machine's score
         })
     return {
         "assignment": assignment.assignment, "title": assignment.title or assignment.assignment,
@@ -82,10 +95,12 @@ class Renderer:
         return self.markdown.get_template("report.md.j2").render(**view(result, assignment))
 
     def report_html(self, result: SubmissionResult, assignment: Assignment) -> str:
-        return self.html.get_template("report.html.j2").render(**view(result, assignment))
+        with page_budget():
+            return self.html.get_template("report.html.j2").render(**view(result, assignment))
 
     def summary_md(self, assignment: Assignment, results: list[SubmissionResult]) -> str:
         return self.markdown.get_template("summary.md.j2").render(**summary_view(assignment, results))
 
     def summary_html(self, assignment: Assignment, results: list[SubmissionResult]) -> str:
-        return self.html.get_template("summary.html.j2").render(**summary_view(assignment, results))
+        with page_budget():
+            return self.html.get_template("summary.html.j2").render(**summary_view(assignment, results))

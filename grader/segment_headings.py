@@ -158,7 +158,7 @@ def _display_lines(lines: Sequence[str]) -> frozenset[int]:
     inside: set[int] = set()
     i = 0
     while i < len(lines):
-        closer = _closer(stripped[i])
+        closer = _closer(stripped[i]) if stripped[i] else None
         end = next_with(closer, i + 1) if closer is not None else -1
         if end < 0:
             i += 1
