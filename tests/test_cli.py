@@ -121,3 +121,12 @@ def test_every_command_has_help_with_examples(course: Path) -> None:
     for command in ("grade", "check", "validate", "export"):
         r = grader(command, "--help", cwd=course)
         assert r.returncode == 0 and "examples:" in r.stdout, command
+
+
+def test_file_names_cannot_drive_the_terminal(course: Path) -> None:
+    name = "x\x1b]0;pwned\x07.md"
+    (course / name).write_bytes(b"\x00")
+    r = grader("grade", name, "--assignment", "demo", "--out", "out", cwd=course)
+    assert r.returncode == 1
+    assert "\x1b" not in r.stderr and "\x07" not in r.stderr
+    assert "\\x1b]0;pwned\\x07.md" in r.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
 from grader.feedback import render_feedback
 from grader.pipeline import DEFAULT_TIMEOUT, grade_submission
+from grader.terminal import safe
 
 EXAMPLES = """examples:
   grader check my-writeup.md --pack packs/attention          # students: the self-check pack of the course
@@ -47,5 +48,5 @@ def run(args: argparse.Namespace) -> int:
         if course is None or rubric is None:
             return ExitCode.USAGE
     result = grade_submission(args.submission, rubric, course, timeout=args.timeout)
-    print(render_feedback(result, rubric.assignment, pack=bool(args.pack)), end="")
+    print(safe(render_feedback(result, rubric.assignment, pack=bool(args.pack))), end="")
     return ExitCode.GRADING_ERROR if result.has_error else ExitCode.OK

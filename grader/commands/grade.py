@@ -29,6 +29,7 @@ from grader.store import (
     iter_keys,
     roundtrip,
 )
+from grader.terminal import safe
 
 EXAMPLES = """examples:
   grader grade class/*.md --assignment decoding-2021 --out reports/decoding-2021
@@ -64,7 +65,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _usage(message: str) -> int:
-    print(f"grader grade: {message}", file=sys.stderr)
+    print(safe(f"grader grade: {message}"), file=sys.stderr)
     return ExitCode.USAGE
 
 
@@ -168,7 +169,7 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
     overrides = store.overrides()
     from grader.overrides import moved  # a regrade that changes an overridden question says so
     for m in moved(store, [r for r in results if r is not None]):
-        print(f"grader grade: {m.text()}", file=sys.stderr)
+        print(safe(f"grader grade: {m.text()}"), file=sys.stderr)
     final = [apply_overrides(r, overrides) for r in results if r is not None]
     changes = store.changes(rubric.assignment.assignment, final)
     _print_changes(changes)
@@ -181,7 +182,7 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
     for r in failed:
         reason = next((f.message for q in r.questions for f in q.findings if f.severity.value == "error"), "error")
         where = "" if reason.startswith(r.submission) else f"{r.submission}: "
-        print(f"grader grade: {where}{reason}", file=sys.stderr)
+        print(safe(f"grader grade: {where}{reason}"), file=sys.stderr)
     verb = "and wrote nothing (--dry-run)" if args.dry_run else f"-> {args.out}"
     print(f"graded {len(todo)} of {len(final)} submission(s), {reused} unchanged, in "
           f"{time.perf_counter() - start:.1f} s {verb}" + (f"; {len(failed)} with errors" if failed else ""),
@@ -234,4 +235,4 @@ def _print_changes(changes: Sequence[ScoreChange]) -> None:
     print(f"score changes since the last published run: {len(changes)} question(s) of {students} submission(s)",
           file=sys.stderr)
     for r in [header, *rows]:
-        print("  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip(), file=sys.stderr)
+        print(safe("  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip()), file=sys.stderr)

@@ -12,6 +12,7 @@ from typing import Any
 from grader.commands.common import ExitCode
 from grader.overrides import GradedFolderError, bases, read_results, stored_results
 from grader.store import DB_NAME, Store
+from grader.terminal import safe
 
 EXAMPLES = """examples:
   grader review reports/decoding-2021
@@ -136,5 +137,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([asdict(i) for i in items], indent=2, ensure_ascii=False))
     else:
-        print(_text(items), end="")
+        print(safe(_text(items)), end="")
     return ExitCode.OK
