@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Union
 
 # What a spreadsheet may execute when a cell starts with it (OWASP "CSV Injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r",
+                    "\uff1d", "\uff0b", "\uff0d", "\uff20")  # fullwidth forms some locales also evaluate
 
 # A cell is text (neutralised), a number (formatted, never neutralised) or None (empty).
 # Numbers are told apart by their Python type, never by sniffing text: a name "-2" is text

@@ -47,3 +47,9 @@ def test_write_csv_quotes_commas_quotes_and_newlines_with_crlf_and_no_bom(tmp_pa
     assert count == 3
     assert not data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8") == ('name,score\r\n"O\'Brien, ""Pat""",1.5\r\n"two\nlines",\r\nJürgen,0\r\n')
+
+
+def test_fullwidth_formula_prefixes_are_neutralised() -> None:
+    from grader.export.safety import neutralise
+    for text in ("\uff1dSUM(A1)", "\uff0b1", "\uff0d2", "\uff20cmd"):
+        assert neutralise(text) == "'" + text
