@@ -24,6 +24,7 @@ class Assumptions:
     integers: frozenset[str] = field(default_factory=frozenset)
     nonzero: frozenset[str] = field(default_factory=frozenset)
     texts: tuple[str, ...] = ()
+    relations: tuple[tuple[str, str, str], ...] = ()  # between two names: ("j", "<=", "N")
 
     def bounds(self, name: str) -> tuple[float, float, bool]:
         lo, hi = -math.inf, math.inf
@@ -44,6 +45,12 @@ class Assumptions:
             v = values.get(n)
             if isinstance(v, (int, float)) and (v > b or (strict and v == b)):
                 return False
+        for a, op, b in self.relations:
+            x, y = values.get(a), values.get(b)
+            if not (isinstance(x, (int, float)) and isinstance(y, (int, float))):
+                continue
+            if not {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y, "=": x == y, "!=": x != y}.get(op, True):
+                return False
         return True
 
 
@@ -58,6 +65,7 @@ def assumptions(texts: Sequence[str]) -> Assumptions:
     orders: list[tuple[str, str]] = []
     ints: set[str] = set()
     nonzero: set[str] = set()
+    relations: list[tuple[str, str, str]] = []
     for text in texts:
         if "\\" in text:
             raise MathError(f"assumption {text!r}: write it in plain text, without backslashes")
@@ -72,9 +80,12 @@ def assumptions(texts: Sequence[str]) -> Assumptions:
                 raise MathError(f"assumption {part!r}: expected a comparison like 'delta >= 0'")
             for k in range(0, len(toks) - 2, 2):
                 a, op, b = toks[k], _OPS.get(toks[k + 1], toks[k + 1]), toks[k + 2]
+                if _num(a) is None and _num(b) is None and op in ("<", "<=", ">", ">=", "=", "!="):
+                    relations.append((_greek_name(a), op, _greek_name(b)))  # j <= N: checked at each point
+                    continue
                 _one(a, op, b, lower, upper, orders, nonzero, part)
     return Assumptions(tuple(lower), tuple(upper), tuple(orders), frozenset(ints), frozenset(nonzero),
-                       tuple(texts))
+                       tuple(texts), tuple(relations))
 
 
 def _tokenize(text: str) -> list[str]:

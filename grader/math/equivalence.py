@@ -11,7 +11,7 @@ import numpy as np
 from grader.math import nodes as N
 from grader.math.assume import Assumptions, assumptions as read_assumptions
 from grader.math.errors import MathError
-from grader.math.evaluate import Evaluator, ShapeError, _scalar, is_array
+from grader.math.evaluate import RANGE_KEY, Evaluator, ShapeError, _scalar, is_array, set_range
 from grader.math.parsed import Parsed, parse
 from grader.math.printer import op_text, to_text
 from grader.math.randenv import LazyEnv, Types, infer_types, opaque_value
@@ -31,6 +31,7 @@ class Ctx:
     deadline: float
     mode: str = "vector"
     dots: bool = False  # an elided part was given a placeholder value
+    implied: tuple[N.Node, N.Node] | None = None  # range of an unbounded \\sum_i / \\max_i, from the other side
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
@@ -81,7 +82,11 @@ def sample(ctx: Ctx, exprs: Sequence[N.Node], points: int = POINTS, spread: bool
                 env = LazyEnv(seed, ctx.types, ctx.assume, mode, positive=seed >= points, scale=scale)
                 ev = Evaluator(env, opaque=opaque_value)
                 with np.errstate(all="ignore"):
+                    if ctx.implied is not None:
+                        _set_range(ev, env, ctx.implied)
                     vals = [ev.ev(e) for e in exprs]
+                if ctx.assume.relations and not ctx.assume.holds(env.values):
+                    continue  # the point breaks an assumption between names (j <= N)
                 if "Dots" in ev.used_opaque:
                     ctx.dots = True
                 if all(_finite(v) for v in vals):
@@ -95,6 +100,70 @@ def sample(ctx: Ctx, exprs: Sequence[N.Node], points: int = POINTS, spread: bool
             last_error = exc
             continue
     raise MathError(f"the shapes do not fit: {last_error}")
+
+
+def _set_range(ev: Evaluator, env: LazyEnv, implied: tuple[N.Node, N.Node]) -> None:
+    try:
+        lo, hi = _scalar(ev.ev(implied[0])), _scalar(ev.ev(implied[1]))
+    except MathError:
+        return
+    if all(isinstance(v, (int, float, np.integer, np.floating)) and float(v).is_integer() for v in (lo, hi)):
+        env.values[RANGE_KEY] = (int(lo), int(hi))
+
+
+def _bound_ops(root: N.Node) -> tuple[list[tuple[str, N.Node, N.Node]], list[str], set[str]]:
+    """(var name, lo, hi) of the bounded sums and maxima, names of the unbounded ones, all bound names."""
+    bounded: list[tuple[str, N.Node, N.Node]] = []
+    unbounded: list[str] = []
+    names: set[str] = set()
+    for n in N.walk(root):
+        var = lo = hi = None
+        if isinstance(n, N.BigOp):
+            var, lo, hi = n.var, n.lower, n.upper
+            if n.cond is not None:
+                span = set_range(n.cond)
+                if span is None:
+                    continue
+                var, lo, hi = span
+        elif isinstance(n, N.Extremum) and n.under is not None and not isinstance(n.body, N.SetN):
+            span = set_range(n.under)
+            var, lo, hi = span if span is not None else (n.under, None, None)
+        else:
+            continue
+        if not isinstance(var, N.Sym):
+            continue
+        names.add(var.name)
+        if lo is None or hi is None:
+            unbounded.append(var.name)
+        else:
+            bounded.append((var.name, lo, hi))
+    return bounded, unbounded, names
+
+
+def implied_range(roots: Sequence[N.Node]) -> tuple[N.Node, N.Node] | None:
+    """The range that an unbounded `\\sum_t` or `\\max_i` takes from a bounded one in the pair (`\\sum_{t=1}^T`).
+
+    None when nothing is unbounded or nothing is bounded; raises MathError when the bounded ones disagree and
+    the names do not say which range is meant."""
+    bounded: list[tuple[str, N.Node, N.Node]] = []
+    unbounded: list[str] = []
+    names: set[str] = set()
+    for root in roots:
+        b, u, nm = _bound_ops(root)
+        bounded += b
+        unbounded += u
+        names |= nm
+    if not unbounded or not bounded:
+        return None
+    usable = [(v, lo, hi) for v, lo, hi in bounded
+              if not any(isinstance(m, N.Sym) and m.name in names for part in (lo, hi) for m in N.walk(part))]
+    ranges = {(to_text(lo), to_text(hi)): (lo, hi) for _, lo, hi in usable}
+    if len(ranges) == 1:
+        return next(iter(ranges.values()))
+    by_name = {(to_text(lo), to_text(hi)): (lo, hi) for v, lo, hi in usable if v in set(unbounded)}
+    if len(by_name) == 1:
+        return next(iter(by_name.values()))
+    raise MathError("a sum or maximum without its range, and the other side's ranges do not say which is meant")
 
 
 def _point_text(env: LazyEnv, limit: int = 3) -> str:
@@ -225,10 +294,61 @@ def _compare_by_difference(la: N.Node, op: str, xa: N.Node, lb: N.Node, xb: N.No
                     return unknown("the inequalities differ where an elided part (\\cdots) got a placeholder")
                 return different(f"at {_point_text(env)} one holds and the other does not")
             agree += 1
-        return equivalent_(f"hold at the same {agree} random points")
+        return _compare_boundaries(fa, fb, ctx, agree)
     if ctx.dots:
         return unknown("cannot compare: an elided part (\\cdots) was given a placeholder")
     return _compare_zero_sets(fa, fb, ctx)
+
+
+def _boundary_grid(lo: float, hi: float) -> np.ndarray:
+    far = np.geomspace(4.2, 400.0, 40)
+    grid = np.unique(np.concatenate([-far[::-1], np.linspace(-4.0, 4.0, 81), far]))
+    inside = grid[(grid > lo) & (grid < hi)]
+    if lo > -np.inf:
+        inside = np.unique(np.concatenate([[lo + 1e-6], inside]))
+    if hi < np.inf:
+        inside = np.unique(np.concatenate([inside, [hi - 1e-6]]))
+    return inside
+
+
+def _compare_boundaries(fa: N.Node, fb: N.Node, ctx: Ctx, agree: int) -> Verdict:
+    """Inequalities that hold at the same random points: do their boundaries (where the sides are equal) match?
+
+    Along each scalar symbol both mention, the other values fixed, the roots of the two differences must be
+    the same; a bound off by a factor (`\\epsilon < a/b` vs `\\epsilon < 2a/b`) moves the root. Truth at random
+    points alone is not enough: such points rarely fall between the two bounds."""
+    names = _shared_scalar_names(fa, fb, ctx)
+    found = False
+    for var in names:
+        lo, hi, _ = ctx.assume.bounds(var)
+        grid = _boundary_grid(lo, hi)
+        if len(grid) < 3:
+            continue
+        for seed in range(3):
+            ctx.check_time()
+            env = LazyEnv(200 + seed, ctx.types, ctx.assume, ctx.mode)
+            if ctx.implied is not None:
+                _set_range(Evaluator(env, opaque=opaque_value), env, ctx.implied)
+            roots_a = _roots(fa, var, env, grid)
+            roots_b = _roots(fb, var, env, grid)
+            if roots_a is None or roots_b is None:
+                break
+            found = found or bool(roots_a) or bool(roots_b)
+            if not _same_roots(roots_a, roots_b):
+                if ctx.dots:
+                    return unknown("the boundaries differ where an elided part (\\cdots) got a placeholder")
+                return different(f"the boundaries differ: for {var} at {_point_text(env)}: "
+                                 f"{_roots_text(roots_a)} vs {_roots_text(roots_b)}")
+    if found:
+        return equivalent_(f"hold at the same {agree} random points and have the same boundary in "
+                           f"{', '.join(names)}")
+    return unknown(f"hold at the same {agree} random points, but their boundaries could not be compared")
+
+
+def _shared_scalar_names(fa: N.Node, fb: N.Node, ctx: Ctx) -> list[str]:
+    return sorted({n.name for n in N.walk(fa) if isinstance(n, N.Sym) and not n.sub and not n.bold}
+                  & {n.name for n in N.walk(fb) if isinstance(n, N.Sym) and not n.sub and not n.bold}
+                  - ctx.types.ints - ctx.types.arrays)
 
 
 def _scaled_arrays(pts: list[tuple[LazyEnv, list[Any]]]) -> bool:
@@ -245,9 +365,7 @@ def _scaled_arrays(pts: list[tuple[LazyEnv, list[Any]]]) -> bool:
 
 def _compare_zero_sets(fa: N.Node, fb: N.Node, ctx: Ctx) -> Verdict:
     """Equations that are not multiples of each other: same solutions for a variable, other values fixed?"""
-    names = sorted({n.name for n in N.walk(fa) if isinstance(n, N.Sym) and not n.sub and not n.bold}
-                   & {n.name for n in N.walk(fb) if isinstance(n, N.Sym) and not n.sub and not n.bold}
-                   - ctx.types.ints - ctx.types.arrays)
+    names = _shared_scalar_names(fa, fb, ctx)
     if not names:
         return different("the two equations are not multiples of each other")
     grid = np.linspace(-4.0, 4.0, 81)
@@ -308,12 +426,12 @@ def _roots(f: N.Node, var: str, env: LazyEnv, grid: np.ndarray) -> list[float] |
 
 def _same_roots(a: list[float], b: list[float]) -> bool:
     def covered(xs: list[float], ys: list[float]) -> bool:
-        return all(any(abs(x - y) < 1e-5 for y in ys) for x in xs)
+        return all(any(abs(x - y) < 1e-5 * max(1.0, abs(x)) for y in ys) for x in xs)
     return covered(a, b) and covered(b, a)
 
 
 def _roots_text(roots: list[float]) -> str:
-    return "{" + ", ".join(f"{r:.4g}" for r in roots[:4]) + "}" if roots else "none"
+    return "{" + ", ".join(f"{r:.6g}" for r in roots[:4]) + "}" if roots else "none"
 
 
 # ---------------------------------------------------------------------- statements
@@ -500,6 +618,7 @@ def equivalent(a: str, b: str, assume: Sequence[str] = ()) -> Verdict:
     types = infer_types([pa.root, pb.root])
     ctx = Ctx(types, facts, time.monotonic() + TIME_BUDGET_S)
     try:
+        ctx.implied = implied_range([pa.root, pb.root]) if pa.root != pb.root else None
         return compare_statements(pa.root, pb.root, ctx)
     except Inconclusive as exc:
         from grader.math.solve import symbolic_equal

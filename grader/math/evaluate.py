@@ -74,7 +74,12 @@ def power(base: Any, exp: Any) -> Any:
         return float("nan")
     if isinstance(exp, (int, float)) and abs(exp) > DEFAULT_LIMITS.max_exponent:
         raise Unsupported("exponent too large")
-    return np.power(float(base), exp) if isinstance(base, int) and isinstance(exp, int) and exp < 0 else base ** exp
+    if isinstance(exp, (int, float)) and exp < 0 and isinstance(base, (int, float)) and base == 0:
+        return float("nan")  # 0 ** -1: undefined, the point is dropped
+    try:
+        return np.power(float(base), exp) if isinstance(base, int) and isinstance(exp, int) and exp < 0 else base ** exp
+    except (ZeroDivisionError, OverflowError):
+        return float("nan")
 
 
 def norm(v: Any, sub: Any = None) -> Any:
@@ -325,9 +330,15 @@ class Evaluator:
                 self.local[key] = saved
 
     def ev_BigOp(self, node: N.BigOp) -> Any:
-        if node.var is None or node.cond is not None:
+        var, lower, upper = node.var, node.lower, node.upper
+        if node.cond is not None:
+            span = set_range(node.cond)
+            if span is None:
+                return self.unsupported(node, "a sum over a condition")
+            var, lower, upper = span
+        if var is None:
             return self.unsupported(node, "a sum over a condition")
-        key, rng = self._bound_range(node.var, node.lower, node.upper)
+        key, rng = self._bound_range(var, lower, upper)
         if node.kind == "sum":
             total: Any = 0
             for k in rng:
@@ -339,15 +350,19 @@ class Evaluator:
         return out
 
     def ev_Extremum(self, node: N.Extremum) -> Any:
-        if not isinstance(node.under, N.Sym) or node.under.sub:
-            if node.under is None and isinstance(node.body, N.SetN):
+        under, lower, upper = node.under, None, None
+        span = set_range(under)
+        if span is not None:
+            under, lower, upper = span
+        if not isinstance(under, N.Sym):
+            if node.under is None and isinstance(node.body, (N.SetN, N.TupleN)):  # \max(x, 0), \max\{a, b\}
                 vals = [_scalar(self.ev(i)) for i in node.body.items]
                 if node.kind in ("max", "sup"):
                     return max(vals)
                 if node.kind in ("min", "inf"):
                     return min(vals)
             return self.unsupported(node, "a maximum over a set that is not an index range")
-        key, rng = self._bound_range(node.under, None, None)
+        key, rng = self._bound_range(under, lower, upper)
         vals = [(_scalar(self._with(key, k, node.body)), k) for k in rng]
         if any(is_array(v) for v, _ in vals):
             return self.unsupported(node, "a maximum of vectors")
@@ -428,6 +443,39 @@ class Evaluator:
         if node.op not in ops:
             return self.unsupported(node, f"relation {node.op}")
         return 1.0 if ops[node.op] else 0.0  # Iverson bracket [j = i]
+
+    def ev_Cases(self, node: N.Cases) -> Any:
+        """The first branch whose condition holds; a branch without a condition ("otherwise") is the default."""
+        default: N.Node | None = None
+        for value, cond in node.branches:
+            if cond is None or isinstance(cond, N.Label):
+                if default is None:
+                    default = value
+                continue
+            if self._holds(cond):
+                return self.ev(value)
+        if default is None:
+            return self.unsupported(node, "no branch of the cases holds")
+        return self.ev(default)
+
+    def _holds(self, cond: N.Node) -> bool:
+        if isinstance(cond, N.TupleN):
+            return all(self._holds(c) for c in cond.items)
+        if isinstance(cond, N.Chain):
+            return all(self._holds(N.Relation(a, op, b)) for a, op, b in cond.links)
+        if isinstance(cond, N.Relation):
+            if cond.op in ("in", "notin") and isinstance(cond.rhs, N.SetN):
+                x = _scalar(self.ev(cond.lhs))
+                inside = any(_scalar(self.ev(i)) == x for i in cond.rhs.items if not isinstance(i, N.Dots))
+                return inside == (cond.op == "in")
+            a, b = _scalar(self.ev(cond.lhs)), _scalar(self.ev(cond.rhs))
+            if is_array(a) or is_array(b):
+                raise Unsupported("a condition on vectors")
+            ops = {"=": a == b, "!=": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}
+            if cond.op not in ops:
+                raise Unsupported(f"a condition with {cond.op}")
+            return bool(ops[cond.op])
+        raise Unsupported("a condition that is not a comparison")
 
     def ev_Matrix(self, node: N.Matrix) -> Any:
         rows = [[_scalar(self.ev(c)) for c in r] for r in node.rows]
@@ -513,6 +561,19 @@ def _matrix_builtin(name: str, v: Any, axis: int = -1) -> Any:
         m = np.exp(v - v.max(axis=axis, keepdims=True))
         return m / m.sum(axis=axis, keepdims=True)
     return 1.0
+
+
+def set_range(under: N.Node | None) -> tuple[N.Node, N.Node, N.Node] | None:
+    """`i \\in \\{1, \\dots, N\\}` under a max or sum: (i, 1, N); None for anything else."""
+    if not (isinstance(under, N.Relation) and under.op == "in" and isinstance(under.rhs, N.SetN)):
+        return None
+    items = under.rhs.items
+    if len(items) == 3 and isinstance(items[1], N.Dots) and not any(isinstance(i, N.Dots) for i in (items[0], items[2])):
+        return under.lhs, items[0], items[2]
+    if len(items) == 4 and isinstance(items[2], N.Dots) and isinstance(items[0], N.Num) and isinstance(items[1], N.Num) \
+            and items[1].value == items[0].value + 1:
+        return under.lhs, items[0], items[3]
+    return None
 
 
 def evaluate(node: N.Node, env: Mapping[str, Any]) -> Any:

@@ -117,6 +117,7 @@ def tokenize(src: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
             i += 1
             continue
         if c == "\\":
+            cstart = i  # tokens of a command carry its start offset
             j = i + 1
             if j >= n:
                 raise MathError("a lone backslash ends the formula")
@@ -132,14 +133,14 @@ def tokenize(src: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
             if name in MACRO_COMMANDS:
                 raise MathError(f"macro definitions are not supported (\\{name})")
             if name == "\\":
-                out.append(Token("newrow", "\\\\", i))
+                out.append(Token("newrow", "\\\\", cstart))
                 if i < n and src[i] == "[":  # \\[2pt]
                     k = src.find("]", i)
                     if 0 < k - i < 10:
                         i = k + 1
                 continue
             if name in ("quad", "qquad"):
-                out.append(Token("quad", name, i))
+                out.append(Token("quad", name, cstart))
                 continue
             if name in DROP_COMMANDS:
                 continue
@@ -148,11 +149,11 @@ def tokenize(src: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
                 continue
             if name.rstrip("*") in TEXT_COMMANDS or name == "operatorname*":
                 content, i = _read_group(src, i)
-                out.append(Token("text", name.rstrip("*"), i, arg=content.strip()))
+                out.append(Token("text", name.rstrip("*"), cstart, arg=content.strip()))
                 continue
             if name in ("begin", "end"):
                 env, i = _read_group(src, i)
-                out.append(Token(name, env.strip(), i))
+                out.append(Token(name, env.strip(), cstart))
                 continue
             if name in ("left", "right", "bigl", "bigr"):
                 while i < n and src[i] == " ":
@@ -177,24 +178,24 @@ def tokenize(src: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
                     if d not in DELIMS:
                         raise MathError(f"\\{name} followed by unknown delimiter {d!r}")
                     i += 1
-                out.append(Token(name, d, i))
+                out.append(Token(name, d, cstart))
                 continue
             if name in ("{", "}"):
-                out.append(Token("cmd", "lbrace" if name == "{" else "rbrace", i))
+                out.append(Token("cmd", "lbrace" if name == "{" else "rbrace", cstart))
                 continue
             if name == "|":
-                out.append(Token("cmd", "Vert", i))
+                out.append(Token("cmd", "Vert", cstart))
                 continue
             if name in ("vert", "lvert", "rvert"):
-                out.append(Token("op", "|", i))
+                out.append(Token("op", "|", cstart))
                 continue
             if name in ("Vert", "lVert", "rVert"):
-                out.append(Token("cmd", "Vert", i))
+                out.append(Token("cmd", "Vert", cstart))
                 continue
             if name in ("_", "%", "&", "#", "$"):
-                out.append(Token("op", name, i))
+                out.append(Token("op", name, cstart))
                 continue
-            out.append(Token("cmd", name, i))
+            out.append(Token("cmd", name, cstart))
             continue
         if c in UNICODE:
             out.append(Token("cmd", UNICODE[c], i))

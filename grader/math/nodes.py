@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Iterator, Union
 
@@ -299,6 +299,9 @@ class System(Node):
 
     items: tuple[Node, ...]
     joins: tuple[str, ...] = ()  # between items: "," | "and" | "implies" | "row"
+    # (start, end) character offsets of each item in the parsed LaTeX (after strip()); end is where the next
+    # token (separator, row break, \end) begins. Not part of equality, hash or repr: only a source position.
+    spans: tuple[tuple[int, int], ...] = field(default=(), repr=False, compare=False, hash=False)
 
 
 Expr = Union[Node]

@@ -21,6 +21,9 @@ class Parsed:
     root: N.Node
     links: tuple[tuple[N.Node, str, N.Node], ...]
     statements: tuple[N.Node, ...]  # the top-level statements (one unless kind == "system")
+    # (start, end) offsets in `latex` of each statement (rows of an aligned block included); `latex[start:end]`
+    # is the statement's source, separators excluded. Optional: () when the positions are not known.
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 def statement_links(node: N.Node) -> tuple[tuple[N.Node, str, N.Node], ...]:
@@ -54,4 +57,21 @@ def parse(latex: str) -> Parsed:
     """Parse one formula (the LaTeX inside the delimiters); raises MathError with a reason."""
     root = parse_node(latex.strip(), DEFAULT_LIMITS)
     statements = root.items if isinstance(root, N.System) else (root,)
-    return Parsed(latex, kind_of(root), root, statement_links(root), tuple(statements))
+    lead = len(latex) - len(latex.lstrip())
+    body_end = len(latex.rstrip())
+    if isinstance(root, N.System) and len(root.spans) == len(statements):
+        spans = tuple((a + lead, _trim(latex, a + lead, min(b + lead, body_end))) for a, b in root.spans)
+    else:
+        spans = ((lead, body_end),)
+    return Parsed(latex, kind_of(root), root, statement_links(root), tuple(statements), spans)
+
+
+def _trim(latex: str, start: int, end: int) -> int:
+    """End of a statement without the trailing spaces and separators (`,` `\\\\` `&`) before the next one."""
+    while end > start and (latex[end - 1].isspace() or latex[end - 1] in ",;&"):
+        end -= 1
+    while latex.endswith("\\\\", start, end):
+        end -= 2
+        while end > start and latex[end - 1].isspace():
+            end -= 1
+    return end

@@ -9,6 +9,7 @@ from grader.math import nodes as N
 from grader.math.errors import LimitExceeded, MathError
 from grader.math.lexer import Token, tokenize
 from grader.math.limits import DEFAULT_LIMITS, Limits
+from grader.math.printer import sym_name
 from grader.math.vocab import (ACCENTS, BOLD_CMDS, CONNECTIVES, DOTS, EXTREMA, FONT_CMDS, FUNC_CMDS,
                                FUNC_LETTERS, GREEK, IMPLIES_CMDS, NEGATED, PLAIN_WORDS, RELOP_CMDS,
                                WRAP_CMDS)
@@ -42,6 +43,7 @@ class Parser:
         self.closers: list[str] = []  # "|" inside |..|, "||" inside ||..||, "Vert", "rangle"
         self.bold = 0  # inside \mathbf{...}
         self.script = 0  # inside a sub- or superscript
+        self.last_spans: list[tuple[int, int]] = []  # source offsets of the statements parse_statements read
 
     # ------------------------------------------------------------------ token helpers
     @property
@@ -217,12 +219,13 @@ class Parser:
             raise MathError("empty formula")
         if len(items) == 1:
             return items[0]
-        return N.System(tuple(items), tuple(joins))
+        return N.System(tuple(items), tuple(joins), tuple(self.last_spans))
 
     def parse_statements(self, top: bool = False, rows: bool = False) -> tuple[list[N.Node], list[str]]:
         """Statements split by commas, \\quad, prose, \\implies and (in environments) row breaks."""
         items: list[N.Node] = []
         joins: list[str] = []
+        spans: list[tuple[int, int]] = []
         join = ""
         while True:
             while self.is_separator() or self.at("op", "&") or (self.at("op", ".") and top):
@@ -241,18 +244,22 @@ class Parser:
                     self.tok.kind == "op" and self.tok.value in CLOSE_OPS):
                 break
             start = self.i
+            start_pos = self.tok.pos
             continuation = rows and self.relop_at() is not None
             node = self.parse_chain(allow_leading=True)
+            end_pos = self.tok.pos
             if continuation and items and isinstance(node, N.Chain) and node.items[0] is _HOLE:
                 prev = items[-1]
                 if isinstance(prev, N.Relation):
                     prev = N.Chain((prev.lhs, prev.rhs), (prev.op,))
                 if isinstance(prev, N.Chain):
                     items[-1] = N.Chain(prev.items + node.items[1:], prev.ops + node.ops)
+                    spans[-1] = (spans[-1][0], end_pos)
                     join = ""
                     continue
                 if not isinstance(prev, N.System):
                     items[-1] = N.Chain((prev,) + node.items[1:], node.ops)
+                    spans[-1] = (spans[-1][0], end_pos)
                     join = ""
                     continue
             if isinstance(node, N.Chain) and node.items[0] is _HOLE:
@@ -263,7 +270,9 @@ class Parser:
             if items:
                 joins.append(join or ",")
             items.append(node)
+            spans.append((start_pos, end_pos))
             join = ""
+        self.last_spans = spans
         return items, joins
 
     def parse_chain(self, allow_leading: bool = False) -> N.Node:
@@ -413,15 +422,21 @@ class Parser:
             return N.Label(first.value)
         if first.kind == "cmd" and b - a == 1 and first.value in ("star", "ast", "dagger", "prime", "top",
                                                                      "intercal", "perp", "bot", "circ"):
-            return N.Label({"star": "*", "ast": "*", "prime": "'", "perp": "top", "bot": "top"}.get(
+            return N.Label({"star": "*", "ast": "*", "prime": "'", "bot": "top"}.get(
                 first.value, first.value))
         if first.kind == "cmd" and first.value == "mathsf" and b - a <= 4:
             return N.Label("top")
         if first.kind == "text" and b - a == 1:
             if first.arg == "T" and first.value in ("mathrm", "text"):
                 return N.Label("top")
+            word = first.arg.strip()
+            if first.value != "operatorname" and len(word) > 1 and word.isalpha() and word not in GREEK:
+                return N.Label(word)  # L_{\text{reg}}, \lambda^{\text{dropout}}: the same label as L_{reg}
         if first.kind == "cmd" and first.value == "substack":
             sub.next()
+        word = _script_word(self.t[a:b])
+        if word is not None:
+            return N.Label(word)
         return sub.parse_script_body()
 
     def _matching(self, i: int) -> int:
@@ -478,6 +493,18 @@ class Parser:
             elif self.at("op", "^"):
                 self.next()
                 save = self.i
+                last = self._trailing_transpose()
+                if last is not None:  # \mathbf{U}^{(f)\top}: a label, then a transpose
+                    inner = Parser([Token("op", "{", self.tok.pos)] + self.t[save + 1:last] +
+                                   [Token("op", "}", self.t[last].pos), Token("eof", "", self.t[last].pos)],
+                                   self.limits)
+                    inner.depth, inner.script, inner.bold = self.depth, self.script, self.bold
+                    script = inner.parse_script()
+                    if isinstance(script, N.Sym) and not script.sub and not script.sup:
+                        script = N.Label(sym_name(script))  # ^{a\top}, ^{\star\top}: a name, never a power
+                    self.i = last + 2
+                    node = N.Transpose(self.attach_sup(node, script, self.t[save]))
+                    continue
                 script = self.parse_script()
                 node = self.attach_sup(node, script, self.t[save])
             elif self.at("op", "'"):
@@ -496,6 +523,23 @@ class Parser:
                     break
                 node = applied
         return node
+
+    def _trailing_transpose(self) -> int | None:
+        """Index of a closing `\\top` in a braced superscript with a label before it (`^{(f)\\top}`, `^{*\\top}`)."""
+        if not self.at("op", "{"):
+            return None
+        end = self._skip_group(self.i) - 1
+        if end - self.i < 3:
+            return None
+        last, before = self.t[end - 1], self.t[end - 2]
+        if (last.kind == "cmd" and last.value in ("top", "intercal")) or \
+                (last.kind == "letter" and last.value == "T" and before.kind == "op" and before.value == ")"):
+            if before.kind == "op" and before.value in ("_", "^", "{", "+", "-", "(", ","):
+                return None
+            if last.kind == "letter":  # ^{(f)T}: only after a bracketed label
+                return end - 1 if before.kind == "op" and before.value == ")" else None
+            return end - 1
+        return None
 
     def attach_sub(self, node: N.Node, script: N.Node) -> N.Node:
         if isinstance(node, N.Sym) and not node.sup:
@@ -543,6 +587,8 @@ class Parser:
         if isinstance(script, N.Sym) and script.name == "T" and not script.sub and not script.bold:
             if _is_bold(node):
                 return N.Transpose(node)
+            if _scalar_expr(node):  # (\sqrt{1-\beta})^T, (1-\beta)^T: T is the sequence length
+                return N.Pow(node, script)
             return N.PowT(node)
         if isinstance(script, N.Sym) and isinstance(node, N.Sym) and node.bold and len(script.name) == 1 \
                 and script.name.isupper() and not script.sub:
@@ -1089,7 +1135,7 @@ class Parser:
             inner = self.parse_font_like_group()
             if v in ("underbrace", "overbrace") and (self.at("op", "_") or self.at("op", "^")):
                 self.next()
-                self.parse_script()
+                self._raw_group()  # the note under the brace is prose or a side remark (`_{=z}`): skipped
             return inner
         if v in ("frac", "dfrac", "tfrac", "cfrac"):
             return self.parse_frac()
@@ -1293,9 +1339,10 @@ class Parser:
             self.expect("end", what=f"\\end{{{env}}}")
             if not items:
                 raise MathError(f"empty {env} environment")
+            spans = self.last_spans
             if len(items) == 1:
                 return items[0]
-            return N.System(tuple(items), tuple(joins))
+            return N.System(tuple(items), tuple(joins), tuple(spans))
         raise MathError(f"unknown environment {env}")
 
     def parse_cells(self, env: str) -> list[list[N.Node]]:
@@ -1358,6 +1405,46 @@ def _is_bold(node: N.Node) -> bool:
     if isinstance(node, N.Pow):
         return _is_bold(node.base)
     return False
+
+
+_SCALAR_FUNCS = frozenset(("sqrt", "exp", "log", "ln", "lg", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arctan",
+                           "det", "tr"))
+
+
+def _scalar_expr(node: N.Node) -> bool:
+    """A non-bold expression that is a number by its form: a fraction, a power, a scalar function, a norm, or a
+    sum or product with a number in it. `^T` on it is a power, never a transpose."""
+    if _is_bold(node):
+        return False
+    if isinstance(node, (N.Num, N.Const, N.Norm, N.Abs, N.Div, N.Pow)):
+        return True
+    if isinstance(node, N.Func):
+        return node.name in _SCALAR_FUNCS
+    if isinstance(node, N.Neg):
+        return _scalar_expr(node.x)
+    if isinstance(node, N.Add):
+        return any(_scalar_expr(t) for t in node.terms)
+    if isinstance(node, N.Mul):
+        return any(_scalar_expr(f) for f in node.factors)
+    return False
+
+
+_VOWELS = frozenset("aeouAEOU")
+
+
+def _script_word(tokens: list[Token]) -> str | None:
+    """A multi-letter word written as a script (`L_{reg}`, `\\lambda^{dropout}`, `\\mathbf{h}_{out}`): a label.
+
+    Three or more adjacent letters with a vowel other than i; `w_{ij}`, `a_{ijk}` and two-letter scripts
+    (`W_{hh}`) stay index letters."""
+    if len(tokens) < 3 or not all(tk.kind == "letter" for tk in tokens):
+        return None
+    if any(tokens[k + 1].pos != tokens[k].pos + 1 for k in range(len(tokens) - 1)):
+        return None
+    word = "".join(tk.value for tk in tokens)
+    if not any(ch in _VOWELS for ch in word):
+        return None
+    return word
 
 
 def _is_minus_one(node: N.Node) -> bool:

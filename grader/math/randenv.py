@@ -60,8 +60,15 @@ def infer_types(roots: Iterable[N.Node]) -> Types:
                         for m in N.walk(part):
                             if isinstance(m, N.Sym) and not m.sub:
                                 types.ints.add(sym_name(m))
-            elif isinstance(n, N.Extremum) and isinstance(n.under, N.Sym):
-                types.ints.add(sym_name(n.under))
+            elif isinstance(n, N.Extremum) and n.under is not None:
+                under = n.under
+                if isinstance(under, N.Relation) and under.op == "in":
+                    for m in N.walk(under.rhs):
+                        if isinstance(m, N.Sym) and not m.sub:
+                            types.ints.add(sym_name(m))
+                    under = under.lhs
+                if isinstance(under, N.Sym):
+                    types.ints.add(sym_name(under))
             elif isinstance(n, N.Transpose):
                 _promote(n.x, types)
             elif isinstance(n, N.PowT):
@@ -71,7 +78,7 @@ def infer_types(roots: Iterable[N.Node]) -> Types:
     types.power_t = not t_in_powt_only
     if t_in_powt_only:
         for base in powt_bases:
-            if _latin_base(base):
+            if _latin_base(base) and _vector_like(base):
                 _promote(base, types)
     # a symbol right after a transposed vector is a vector too (w^T x)
     for _ in range(3):
@@ -98,6 +105,23 @@ def _latin_base(node: N.Node) -> bool:
     if isinstance(node, N.Sym):
         return _latin(node)
     return any(isinstance(m, N.Sym) and _latin(m) for m in N.walk(node))
+
+
+def _vector_like(node: N.Node) -> bool:
+    """Could `(node)^T` be a transpose? Symbols, their sums, differences and products (`(x_1 - x_0)^T`) can;
+    a bracketed scalar expression (`(\\sqrt{1-\\beta})^T`, `(a/b)^T`, `(x^2)^T`) cannot: there ^T is a power."""
+    if isinstance(node, N.Sym):
+        return True
+    if isinstance(node, (N.Transpose, N.PowT)):
+        return _vector_like(node.x)
+    if isinstance(node, N.Neg):
+        return _vector_like(node.x)
+    if isinstance(node, N.Add):
+        return all(_vector_like(t) for t in node.terms)
+    if isinstance(node, N.Mul):
+        return all(isinstance(f, N.Num) or _vector_like(f) for f in node.factors) and \
+            any(not isinstance(f, N.Num) for f in node.factors)
+    return False
 
 
 def _promote(node: N.Node, types: Types) -> None:
@@ -215,6 +239,13 @@ class LazyEnv(Mapping[str, Any]):
             self.functions[key] = RandomFunction(key, 0)  # the same function at every point
         return self.functions[key]
 
+    def _int_related(self, name: str) -> bool:
+        """`j <= N` with j an index: N is a count, an integer too."""
+        for a, _, b in self.assume.relations:
+            if name in (a, b) and ({a, b} - {name}) & self.types.ints:
+                return True
+        return False
+
     def make(self, key: str) -> Any:
         name = self.base_name(key)
         rng = np.random.default_rng(_seed(key, self.seed, self.mode, self.positive, self.scale))
@@ -227,11 +258,11 @@ class LazyEnv(Mapping[str, Any]):
             if self.positive:
                 return rng.uniform(0.5, 1.5, size=shape)
             return rng.uniform(-1.5, 1.5, size=shape)
-        if name in self.types.ints and key == name:
-            return int(rng.integers(2, 8))
-        lo, hi, integer = self.assume.bounds(name)
-        if integer:
-            return int(rng.integers(max(int(lo), 1) if lo > -np.inf else 2, 8))
+        lo, hi, integer = self.assume.bounds(key)  # "lambda_max > 0" names the indexed symbol
+        if (lo, hi, integer) == (-np.inf, np.inf, False):
+            lo, hi, integer = self.assume.bounds(name)
+        if (name in self.types.ints and key == name) or integer or self._int_related(name):
+            return _int_in(rng, lo, hi)
         if lo > -np.inf or hi < np.inf:
             a = lo if lo > -np.inf else (hi - 2.0)
             b = hi if hi < np.inf else (lo + 2.0)
@@ -243,6 +274,20 @@ class LazyEnv(Mapping[str, Any]):
         if self.positive:
             return float(mag)
         return float(mag if rng.random() < 0.5 else -mag)
+
+
+def _int_in(rng: np.random.Generator, lo: float, hi: float) -> int:
+    """An integer index or size: 2..7 by default, within the assumed bounds (`N >= 5`, `k <= 3`)."""
+    a = 2 if lo == -np.inf else int(np.ceil(lo))
+    b = 7 if hi == np.inf else int(np.floor(hi))
+    if lo == -np.inf and b < a:
+        a = b - 5
+    if hi == np.inf and b < a:
+        b = a + 5
+    if b < a:
+        return a
+    a, b = (max(a, 2), min(b, 7)) if max(a, 2) <= min(b, 7) else (a, min(b, a + 5))
+    return int(rng.integers(a, b + 1))
 
 
 def opaque_value(ev: Evaluator, node: N.Node) -> Any:
