@@ -23,7 +23,7 @@ from grader.steps import run_step
 
 # Imported once in the parent so every forked worker starts with them in memory (copy-on-write).
 PRELOAD = ("sympy", "numpy", "grader.segment", "grader.scoring", "grader.evidence", "grader.answer_math",
-           "grader.math.parser", "grader.math.printer")
+           "grader.math", "grader.math.parser", "grader.math.printer", "grader.math.solve", "grader.worlds")
 _PR_SET_PDEATHSIG = 1
 
 
