@@ -57,7 +57,9 @@ class Course:
         path = (self.reference_dir / filename).resolve()
         if self.reference_dir not in path.parents or not path.is_file():
             raise CourseError(f"no reference module {filename!r} in {self.reference_dir}")
-        name = f"grader_course_reference.{path.stem}"
+        # named by its path under reference/, so worlds/rnn.py and rnn.py are different modules
+        relative = path.relative_to(self.reference_dir).with_suffix("")
+        name = "grader_course_reference." + ".".join(relative.parts)
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:
             raise CourseError(f"{path}: cannot be imported")

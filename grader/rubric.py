@@ -187,6 +187,10 @@ def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedR
     bank_text = ""
     if isinstance(data.get("questions"), list):
         unresolved = _resolve_bank(data, path, bank_dir, bank_problems)
+        for q in data["questions"]:
+            # `add_checks` extends the (bank's) checks, e.g. with a world that differs between handouts
+            if isinstance(q, dict) and isinstance(q.get("add_checks"), list):
+                q["checks"] = list(q.get("checks") or []) + q.pop("add_checks")
         # the hash must change when a bank entry the rubric uses changes
         bank_text = yaml.safe_dump(data, sort_keys=True)
         data["questions"] = [

@@ -14,9 +14,6 @@ REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
 ASSIGNMENT = "decoding-2021"
 
-# A false step inside a derivation is found by the derivation checker (worlds, issue 4); until it lands
-# these questions come out `correct`.  Expected values below are the policy's once it does.
-WORLDS = "a false step inside the derivation needs the derivation checker (worlds, issue 4)"
 
 C, P, I, M, R = "correct", "partial", "incorrect", "missing", "needs_review"
 
@@ -51,7 +48,7 @@ EXPECTED: dict[str, dict[str, tuple[str, float]]] = {
         "1.1 1.2 1.3 2.2.a 2.2.b 2.2.c 2.2.d 2.2.e 2.2.f 2.3 2.4.a 2.4.b 2.4.c 2.4.d "
         "3.1 3.2 3.3.a 3.3.b 3.4 4.1 4.2 4.3").split()} | {"2.1": (C, 1)},
 }
-PENDING = {("flawed", "1.2"): WORLDS}
+PENDING: dict[tuple[str, str], str] = {}
 
 # What a careful TA gives the corpus write-up (000_…), question by question (statuses only).
 CORPUS_EXPECTED = {
@@ -69,7 +66,7 @@ CORPUS_EXPECTED = {
     "3.3.a": C, "3.3.b": C, "3.4": R,
     "4.1": C, "4.2": C, "4.3": C,
 }
-CORPUS_PENDING = {"2.2.a": WORLDS}
+CORPUS_PENDING: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
