@@ -50,10 +50,18 @@ def results_document(assignment: Assignment, results: list[SubmissionResult],
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so a killed run never leaves half a file."""
+    """Write through a temporary file and rename, so a killed run or a full disk never leaves half a file:
+    the previous version stays readable until the new one is complete on disk."""
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_results_json(path: Path, document: dict[str, Any]) -> None:

@@ -32,3 +32,43 @@ def test_grades_csv_neutralises_formulas_in_text_cells() -> None:
     assert text.splitlines()[1].startswith("'=cmd")
     assert '"\'=HYPERLINK' in text
     assert neutralise("+1") == "'+1" and neutralise("plain") == "plain"
+
+
+def test_a_full_disk_leaves_the_previous_file_whole(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import builtins
+    import errno
+
+    from grader.output import atomic_write
+
+    target = tmp_path / "results.json"
+    atomic_write(target, '{"old": true}\n')
+    real_open = builtins.open
+
+    class FullDisk:
+        def __init__(self, fh):  # type: ignore[no-untyped-def]
+            self.fh = fh
+
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            return self
+
+        def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+            self.fh.close()
+
+        def write(self, text: str) -> int:
+            self.fh.write(text[: len(text) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def opener(file, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        fh = real_open(file, mode, *args, **kwargs)
+        return FullDisk(fh) if "w" in mode and ".tmp" in str(file) else fh
+
+    monkeypatch.setattr(builtins, "open", opener)
+    try:
+        atomic_write(target, '{"new": "a much longer document that will not fit"}\n')
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    else:
+        raise AssertionError("the full disk was not reported")
+    monkeypatch.undo()
+    assert target.read_text() == '{"old": true}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
