@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Callable
 
 from grader import answer_math
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
@@ -44,13 +45,17 @@ class NumberCheck(Check):
         from grader.math import compare_number
 
         p: NumberParams = ctx.params  # type: ignore[assignment]
+        return self.decide(ctx, self._candidates(ctx, p), lambda c: compare_number(c, p.expected))
+
+    def decide(self, ctx: CheckContext, candidates: list[tuple[str, int]],
+               compare: Callable[[str], Any]) -> CheckOutcome:
+        """The verdict from the candidates, whatever compares them (the reference, or a pack's hashes)."""
         label = ctx.label or "numeric result"
-        candidates = self._candidates(ctx, p)
         if not candidates:
             return CheckOutcome(Verdict.UNKNOWN, f"{label}: no number found",
                                 (Finding("number", f"{label}: no numeric result was found.", ctx.answer.line,
                                          ctx.answer.end_line, Severity.WARNING),))
-        verdicts = [(compare_number(c, p.expected), line) for c, line in candidates]
+        verdicts = [(compare(c), line) for c, line in candidates]
         for v, line in reversed(verdicts):
             if v.verdict == "equivalent":
                 return CheckOutcome(Verdict.PASS, f"{label}: right value at line {line}",

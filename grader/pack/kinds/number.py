@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.checks.base import Check, CheckContext, CheckOutcome, Verdict
+from grader.checks.base import Check, CheckContext, CheckOutcome
 from grader.checks.number import NumberCheck
 from grader.pack import numbers
 from grader.pack.kinds.base import PackParams
-from grader.results import Finding, Severity
 
 
 class PackNumberParams(PackParams):
@@ -23,24 +22,9 @@ class PackNumberCheck(Check):
 
     def run(self, ctx: CheckContext) -> CheckOutcome:
         p: PackNumberParams = ctx.params  # type: ignore[assignment]
-        label = ctx.label or "numeric result"
-        candidates = NumberCheck()._candidates(ctx, p)  # type: ignore[arg-type]  # the full check's reading
-        if not candidates:
-            return CheckOutcome(Verdict.UNKNOWN, f"{label}: no number found",
-                                (Finding("number", f"{label}: no numeric result was found.", ctx.answer.line,
-                                         ctx.answer.end_line, Severity.WARNING),))
-        verdicts = [(numbers.compare(c, p.fingerprint, p.salt), line) for c, line in candidates]
-        for v, line in reversed(verdicts):
-            if v.verdict == "equivalent":
-                return CheckOutcome(Verdict.PASS, f"{label}: right value at line {line}",
-                                    (Finding("number", f"{label}: right value at line {line}.", line, line,
-                                             Severity.INFO),))
-        if all(v.verdict == "unknown" for v, _ in verdicts):
-            return CheckOutcome(Verdict.UNKNOWN, f"{label}: could not read the value ({verdicts[-1][0].reason})")
-        line = verdicts[-1][1]
-        return CheckOutcome(Verdict.FAIL, f"{label}: wrong value",
-                            (Finding("number", f"{label}: the value at line {line} is not right.", line, line,
-                                     Severity.ERROR),))
+        full = NumberCheck()  # the full check's reading and verdicts, with hashes in place of the reference
+        return full.decide(ctx, full._candidates(ctx, p),  # type: ignore[arg-type]
+                           lambda c: numbers.compare(c, p.fingerprint, p.salt))
 
 
 CHECK = PackNumberCheck
