@@ -26,6 +26,17 @@ RUN_ENV_BASE = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_
                 "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "CUDA_CACHE_DISABLE": "1"}
 
 
+# Top-level folders a run may see: the system. Everything else (home folders, /work, /srv, /tmp, /var, /opt, ...)
+# is covered, so no copy of a course, a reference or a results store anywhere on the machine is reachable;
+# the interpreter and its packages are bound back (keep_paths).
+SYSTEM_DIRS = frozenset({"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "dev", "proc", "sys"})
+
+
+def hidden_by_default() -> list[str]:
+    """Every top-level entry of / that is not part of the system."""
+    return sorted(str(Path("/") / name) for name in os.listdir("/") if name not in SYSTEM_DIRS)
+
+
 def keep_paths() -> list[str]:
     """Paths a run needs even under a hidden folder: the interpreter, its standard library, site-packages."""
     grader_root = Path(harness.__file__).resolve().parents[2]  # an editable install's source tree
@@ -57,7 +68,8 @@ def _run_child(msg: dict[str, Any], fds: list[int], workdir: str, keep: list[str
         limits = Limits.from_dict(msg.get("limits", {}))
         # A user id of its own per run (fresh per live pid): its processes are counted apart from any other's.
         run_uid = RUN_UID_BASE + os.getpid()
-        notes = isolate.outer(msg.get("hide", []), keep, workdir, limits.workdir_mb, run_uid)
+        hide = [*msg.get("hide", []), *hidden_by_default()]
+        notes = isolate.outer(hide, [*keep, os.path.dirname(workdir)], workdir, limits.workdir_mb, run_uid)
         ready_r, ready_w = os.pipe()
         go_r, go_w = os.pipe()
         run = os.fork()

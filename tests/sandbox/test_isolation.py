@@ -50,6 +50,17 @@ def test_course_files_are_hidden_but_python_still_imports() -> None:
     assert "No such file or directory" in reply["message"]  # ...but not what is in it
 
 
+def test_other_copies_of_a_course_anywhere_on_the_machine_are_hidden(tmp_path: Path) -> None:
+    # a second checkout (another term's course, a TA's clone) is not named in `hide`: only the system is visible
+    copy = tmp_path / "old-course" / "reference"
+    copy.mkdir(parents=True)
+    (copy / "attention_lab.py").write_text("SECRET = 1\n")
+    reply, _ = run(f"def f(x):\n    return open({str(copy / 'attention_lab.py')!r}).read()\n")
+    assert "No such file or directory" in reply["message"] or "Permission denied" in reply["message"]
+    reply, _ = run("import os\ndef f(x):\n    return sorted(os.listdir('/'))\n")
+    assert reply["error"] == "type"  # it listed / (and so ran): the top-level names are there, their contents not
+
+
 def test_the_grader_is_not_reachable_through_proc() -> None:
     reply, _ = run(f"import os\ndef f(x):\n    return os.listdir('/proc/{os.getpid()}/root{REPO}/reference')\n")
     assert "Permission denied" in reply["message"]
