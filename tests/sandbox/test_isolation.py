@@ -44,8 +44,8 @@ def test_a_run_computes_and_reports() -> None:
 
 
 def test_course_files_are_hidden_but_python_still_imports() -> None:
-    reply, _ = run(f"import os, json, numpy\ndef f(x):\n    return os.listdir({str(REPO)!r})\n")
-    assert reply["error"] == "type"  # it ran (json and numpy imported), and saw the course folder...
+    reply, _ = run("import os, json, numpy\ndef f(x):\n    return 'imported'\n")
+    assert reply["error"] == "type"  # it ran: json and numpy imported from the bound-back interpreter...
     reply, _ = run(f"def f(x):\n    return open({str(REPO / 'reference' / 'attention_lab.py')!r}).read()\n")
     assert "No such file or directory" in reply["message"]  # ...but not what is in it
 
