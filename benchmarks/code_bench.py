@@ -22,13 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from grader.checks.base import CheckContext
 from grader.checks.code import CodeCheck, CodeParams
+from grader.course import Course
 from grader.ingest import Document
 from grader.sandbox import Limits, shared
 from grader.segment import Answer
-
-
-class _Course:
-    root = ROOT
 
 
 def _params(qid: str) -> CodeParams:
@@ -54,7 +51,7 @@ def speedup_spread(qid: str, repeats: int) -> None:
     speedups = []
     for i in range(repeats):
         ctx = CheckContext(question=None, answer=Answer(qid, lines, numbers), params=params,  # type: ignore[arg-type]
-                           course=_Course(), document=doc, seed=1000 + i, timeout=300)  # type: ignore[arg-type]
+                           course=Course(ROOT), document=doc, seed=1000 + i, timeout=300)
         started = time.perf_counter()
         outcome = CodeCheck().run(ctx)
         t = outcome.details["timing"]
