@@ -18,8 +18,8 @@ EXAMPLES = """examples:
   grader review reports/decoding-2021
   grader review reports/decoding-2021 --json > review.json
 
-Listed: every question whose status is needs_review or error, and every low-confidence one: a check that
-could not decide (verdict unknown) under a machine status, or a derivation whose worlds skipped more
+Listed: every question whose status is needs_review or error, and every low-confidence one: an answer,
+claim or item check that could not decide (verdict unknown) under a machine status, or a derivation whose worlds skipped more
 statements than they evaluated (at least 3 skipped). Then decide with `grader override`.
 """
 
@@ -60,7 +60,8 @@ def low_confidence(q: dict[str, Any]) -> list[str]:
     for c in (q.get("details") or {}).get("checks", []):
         name = c.get("label") or c.get("kind")
         d = c.get("details") or {}
-        if c.get("verdict") == "unknown":
+        # an undecided gate leaves the score in doubt; a derivation that found nothing to check does not
+        if c.get("verdict") == "unknown" and c.get("role") in ("answer", "claim", "item"):
             why.append(f"{name}: could not decide ({c.get('reason', '')})")
         skipped, evaluated = d.get("skipped", 0), d.get("evaluated", 0)
         if c.get("kind") == "derivation" and skipped >= SKIPPED_MIN and skipped > evaluated:
