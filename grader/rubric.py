@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -192,7 +193,7 @@ def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedR
             if isinstance(q, dict) and isinstance(q.get("add_checks"), list):
                 q["checks"] = list(q.get("checks") or []) + q.pop("add_checks")
         # the hash must change when a bank entry the rubric uses changes
-        bank_text = yaml.safe_dump(data, sort_keys=True)
+        bank_text = json.dumps(data, sort_keys=True, default=str)  # a stable text to hash; YAML's dumper is slow
         data["questions"] = [
             {**q, "checks": [_split_check(c) for c in q.get("checks", []) or []]} if isinstance(q, dict) else q
             for q in data["questions"]
