@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from grader.course import Course
-from grader.pipeline import grade_submission
 
-REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
+from . import harness
+
 ASSIGNMENT = "attention"
 
 
@@ -70,18 +67,12 @@ CORPUS_PENDING: dict[str, str] = {}
 
 @pytest.fixture(scope="module")
 def course() -> Course:
-    return Course(REPO)
+    return harness.course()
 
 
 @pytest.fixture(scope="module")
-def graded(course: Course) -> dict[str, dict[str, tuple[str, float]]]:
-    rubric = course.rubric(ASSIGNMENT)
-    out = {}
-    for name in EXPECTED:
-        result = grade_submission(str(REPO / "submissions" / ASSIGNMENT / f"{name}.md"), rubric, course)
-        out[name] = {q.id: (q.status.value if hasattr(q.status, "value") else str(q.status), q.score)
-                     for q in result.questions}
-    return out
+def graded() -> dict[str, dict[str, tuple[str, float]]]:
+    return {name: harness.example(ASSIGNMENT, f"{name}.md") for name in EXPECTED}
 
 
 def test_rubric_has_the_manifest_questions(course: Course) -> None:
@@ -110,12 +101,8 @@ def test_example_write_up(graded, name: str, qid: str, request) -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus_statuses(course: Course) -> dict[str, str]:
-    path = CORPUS / "001_390d1c36c99bcef8.txt"
-    if not path.is_file():
-        pytest.skip("../shared/corpus is not present")
-    result = grade_submission(str(path), course.rubric(ASSIGNMENT), course)
-    return {q.id: (q.status.value if hasattr(q.status, "value") else str(q.status)) for q in result.questions}
+def corpus_statuses() -> dict[str, str]:
+    return {qid: status for qid, (status, _) in harness.corpus(ASSIGNMENT, "001_390d1c36c99bcef8.txt").items()}
 
 
 @pytest.mark.corpus

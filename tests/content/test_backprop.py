@@ -7,31 +7,14 @@ so it turns into a pass, not a silent change, when that part lands.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 import pytest
 
 from grader.course import Course
-from grader.pipeline import grade_submission
 
-REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
+from .harness import CORPUS, REPO, cases, graded
+
 ASSIGNMENT = "backprop"
 WORLD = "needs the derivation checker (issue 4) to flag the false step"
-
-
-@lru_cache(maxsize=None)
-def graded(path: str) -> dict[str, tuple[str, float]]:
-    course = Course(REPO)
-    result = grade_submission(path, course.rubric(ASSIGNMENT), course)
-    return {q.id: (q.status.value, round(q.score, 4)) for q in result.questions}
-
-
-def cases(name: str, expected: dict[str, tuple[str, float]], xfails: dict[str, str]) -> list:
-    return [pytest.param(name, qid, status, score, id=f"{name}:{qid}",
-                         marks=[pytest.mark.xfail(reason=xfails[qid], strict=False)] if qid in xfails else [])
-            for qid, (status, score) in expected.items()]
 
 
 CORRECT = {"1.a": ("correct", 4), "1.b": ("correct", 4), "2": ("correct", 6), "3": ("correct", 6),
@@ -50,7 +33,7 @@ EMPTY = {"1.a": ("incorrect", 0), "1.b": ("missing", 0), "2": ("missing", 0), "3
                          cases("correct.md", CORRECT, {}) + cases("flawed.md", FLAWED, FLAWED_XFAIL)
                          + cases("empty.md", EMPTY, {}))
 def test_example_writeups(name: str, qid: str, status: str, score: float) -> None:
-    got = graded(str(REPO / "submissions" / ASSIGNMENT / name))
+    got = graded(ASSIGNMENT, str(REPO / "submissions" / ASSIGNMENT / name))
     assert got[qid] == (status, pytest.approx(score, abs=1e-4))
 
 
@@ -79,7 +62,7 @@ def test_corpus_writeup(qid: str, status: str, score: float) -> None:
     path = CORPUS / "003_4657f5e75f199049.txt"
     if not path.is_file():
         pytest.skip("../shared/corpus is not present")
-    assert graded(str(path))[qid] == (status, pytest.approx(score, abs=1e-4))
+    assert graded(ASSIGNMENT, str(path))[qid] == (status, pytest.approx(score, abs=1e-4))
 
 
 @pytest.mark.corpus
@@ -88,6 +71,6 @@ def test_solution_set_errors_are_not_accepted() -> None:
     path = CORPUS / "003_4657f5e75f199049.txt"
     if not path.is_file():
         pytest.skip("../shared/corpus is not present")
-    got = graded(str(path))
+    got = graded(ASSIGNMENT, str(path))
     for qid in ("2", "3", "5.b"):
         assert got[qid][0] not in ("correct", "needs_review"), qid

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from grader.course import Course
-from grader.pipeline import grade_submission
 
-REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
+from . import harness
+
 ASSIGNMENT = "decoding-2021"
 
 
@@ -71,18 +68,12 @@ CORPUS_PENDING: dict[str, str] = {}
 
 @pytest.fixture(scope="module")
 def course() -> Course:
-    return Course(REPO)
+    return harness.course()
 
 
 @pytest.fixture(scope="module")
-def graded(course: Course) -> dict[str, dict[str, tuple[str, float]]]:
-    rubric = course.rubric(ASSIGNMENT)
-    out = {}
-    for name in EXPECTED:
-        result = grade_submission(str(REPO / "submissions" / ASSIGNMENT / f"{name}.md"), rubric, course)
-        out[name] = {q.id: (q.status.value if hasattr(q.status, "value") else str(q.status), q.score)
-                     for q in result.questions}
-    return out
+def graded() -> dict[str, dict[str, tuple[str, float]]]:
+    return {name: harness.example(ASSIGNMENT, f"{name}.md") for name in EXPECTED}
 
 
 def test_rubric_has_the_manifest_questions(course: Course) -> None:
@@ -112,12 +103,8 @@ def test_normalization_values_in_the_rubric() -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus_statuses(course: Course) -> dict[str, str]:
-    path = CORPUS / "000_823c8a7cee205779.txt"
-    if not path.is_file():
-        pytest.skip("../shared/corpus is not present")
-    result = grade_submission(str(path), course.rubric(ASSIGNMENT), course)
-    return {q.id: (q.status.value if hasattr(q.status, "value") else str(q.status)) for q in result.questions}
+def corpus_statuses() -> dict[str, str]:
+    return {qid: status for qid, (status, _) in harness.corpus(ASSIGNMENT, "000_823c8a7cee205779.txt").items()}
 
 
 @pytest.mark.corpus

@@ -7,30 +7,13 @@ so it turns into a pass, not a silent change, when that part lands.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 import pytest
 
 from grader.course import Course
-from grader.pipeline import grade_submission
 
-REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
+from .harness import CORPUS, REPO, cases, graded
+
 ASSIGNMENT = "optreg-2020"
-
-
-@lru_cache(maxsize=None)
-def graded(path: str) -> dict[str, tuple[str, float]]:
-    course = Course(REPO)
-    result = grade_submission(path, course.rubric(ASSIGNMENT), course)
-    return {q.id: (q.status.value, round(q.score, 4)) for q in result.questions}
-
-
-def cases(name: str, expected: dict[str, tuple[str, float]], xfails: dict[str, str]) -> list:
-    return [pytest.param(name, qid, status, score, id=f"{name}:{qid}",
-                         marks=[pytest.mark.xfail(reason=xfails[qid], strict=False)] if qid in xfails else [])
-            for qid, (status, score) in expected.items()]
 
 
 IDS = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "3.1.a", "3.1.b", "3.1.c", "3.2.a", "3.2.b", "3.2.c",
@@ -59,7 +42,7 @@ EMPTY["4.1"] = ("partial", 0.5)
                          cases("correct.md", CORRECT, {}) + cases("flawed.md", FLAWED, FLAWED_XFAIL)
                          + cases("empty.md", EMPTY, {}))
 def test_example_writeups(name: str, qid: str, status: str, score: float) -> None:
-    got = graded(str(REPO / "submissions" / ASSIGNMENT / name))
+    got = graded(ASSIGNMENT, str(REPO / "submissions" / ASSIGNMENT / name))
     assert got[qid] == (status, pytest.approx(score, abs=1e-4))
 
 
@@ -76,4 +59,4 @@ def test_corpus_handout_is_all_missing() -> None:
     path = CORPUS / "002_3426801c2423a67e.txt"
     if not path.is_file():
         pytest.skip("../shared/corpus is not present")
-    assert graded(str(path)) == {q: ("missing", 0.0) for q in IDS}
+    assert graded(ASSIGNMENT, str(path)) == {q: ("missing", 0.0) for q in IDS}
