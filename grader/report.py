@@ -39,7 +39,18 @@ def _environment(course_templates: Path | None, autoescape: bool) -> jinja2.Envi
                              keep_trailing_newline=True)
     env.filters["score"] = format_score
     env.filters["math"] = render_line
+    env.filters["md"] = markdown_text
     return env
+
+
+MAX_SHOWN_FINDINGS = 200  # a hostile answer can produce one finding per line; a report shows the first ones
+
+
+def markdown_text(value: object) -> str:
+    """Student-derived text for one line of the Markdown report: no raw HTML a viewer would render, no
+    line break that would end the list item, no backtick that would end a code span."""
+    text = " ".join(str(value).split())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
 
 
 def _answer_lines(q: QuestionResult) -> list[AnswerLine]:
@@ -71,7 +82,8 @@ def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
         questions.append({
             "id": q.id, "title": rq.title, "score": q.score, "max_score": q.max_score,
             "status": q.status.value, "status_label": STATUS_LABEL[q.status.value],
-            "findings": [f.to_dict() for f in q.findings], "feedback": feedback.strip(),
+            "findings": [f.to_dict() for f in q.findings[:MAX_SHOWN_FINDINGS]], "feedback": feedback.strip(),
+            "hidden_findings": max(0, len(q.findings) - MAX_SHOWN_FINDINGS),
             "lines": lines, "line": q.line, "end_line": q.end_line,
             "hidden_lines": q.answer_text.count("\n") + 1 - len(lines) if q.answer_text else 0,
             "override": q.details.get("override"),  # a TA's decision: score, note, the machine's score

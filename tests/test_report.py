@@ -51,3 +51,15 @@ def test_mathml_whitelist_refuses_anything_but_mathml() -> None:
     assert latex_to_mathml("\\text{<script>alert(1)</script>}") is None
     assert latex_to_mathml("\\left( x") is None
     assert str(render_line("a & b < c")) == "a &amp; b &lt; c"
+
+
+def test_markdown_report_renders_no_student_html_and_caps_findings() -> None:
+    many = tuple(Finding("evidence", f"<img src=x onerror=alert({i})>\nnext", 10, 10, Severity.INFO)
+                 for i in range(250))
+    q1 = QuestionResult("1", 1.0, 2.0, Status.PARTIAL, many, answer_text="x", line=10, end_line=10,
+                        answer_line_numbers=(10,))
+    r = SubmissionResult("a`b.md", "<b>eve</b>", (q1, QuestionResult("2", 0.0, 1.0, Status.MISSING)))
+    md = Renderer().report_md(r, ASSIGNMENT)
+    assert "<img" not in md and "<b>" not in md and "&lt;img src=x onerror=alert(0)&gt; next" in md
+    assert "report for &lt;b&gt;eve&lt;/b&gt;" in md and "`a'b.md`" in md
+    assert md.count("onerror") == 200 and "(50 more finding(s) not shown; results.json has them all)" in md
