@@ -586,24 +586,28 @@ def _plain_number(p: Parsed) -> bool:
     return isinstance(node, N.Num)
 
 
+def read_formula(latex: str, which: str) -> Parsed | Verdict:
+    """The parsed formula, or an `unknown` verdict saying why `which` formula cannot be read."""
+    try:
+        return parse(latex)
+    except MathError as exc:
+        return unknown(f"cannot read the {which} formula: {exc}")
+    except RecursionError:
+        return unknown(f"cannot read the {which} formula: nested too deeply")
+
+
 def equivalent(a: str, b: str, assume: Sequence[str] = ()) -> Verdict:
     """Are two LaTeX formulas (expressions, relations, chains, systems, sets, matrices, classes) the same?"""
     try:
         facts = read_assumptions(assume)
     except MathError as exc:
         return unknown(f"cannot read the assumptions: {exc}")
-    try:
-        pa = parse(a)
-    except MathError as exc:
-        return unknown(f"cannot read the first formula: {exc}")
-    except RecursionError:
-        return unknown("cannot read the first formula: nested too deeply")
-    try:
-        pb = parse(b)
-    except MathError as exc:
-        return unknown(f"cannot read the second formula: {exc}")
-    except RecursionError:
-        return unknown("cannot read the second formula: nested too deeply")
+    pa = read_formula(a, "first")
+    if isinstance(pa, Verdict):
+        return pa
+    pb = read_formula(b, "second")
+    if isinstance(pb, Verdict):
+        return pb
     if _is_asymptotic(pa) or _is_asymptotic(pb):
         from grader.math.complexity import compare_complexity
         return compare_complexity(a, b, assume)

@@ -33,6 +33,7 @@ from grader.math.equivalence import (
     _normal,
     _overall,
     _plain_number,
+    read_formula,
     _ratios,
     _scaled_arrays,
 )
@@ -324,12 +325,9 @@ def compare(student: str, fp: dict[str, Any], assume: Sequence[str], salt: str) 
         facts = read_assumptions(assume)
     except MathError as exc:
         return unknown(f"cannot read the assumptions: {exc}")
-    try:
-        pa = parse(student)
-    except MathError as exc:
-        return unknown(f"cannot read the first formula: {exc}")
-    except RecursionError:
-        return unknown("cannot read the first formula: nested too deeply")
+    pa = read_formula(student, "first")
+    if isinstance(pa, Verdict):
+        return pa
     if _is_asymptotic(pa):
         return unknown("the pack cannot compare an O/Θ/Ω class with this answer")
     if (_plain_number(pa) or fp["plain"]) and ("." in student or fp["dot"]) and "number" in fp:
