@@ -130,3 +130,22 @@ def test_file_names_cannot_drive_the_terminal(course: Path) -> None:
     assert r.returncode == 1
     assert "\x1b" not in r.stderr and "\x07" not in r.stderr
     assert "\\x1b]0;pwned\\x07.md" in r.stderr
+
+
+def test_roster_maps_lms_download_names_to_student_ids(course: Path) -> None:
+    (course / "roster.csv").write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section\n"
+        "    Points Possible,,,,\n"
+        '"Doe, Jane",12345,S-1,jdoe,A\n'
+        '"Roe, Rick",67890,S-2,rroe,A\n')
+    (course / "doejane_12345_9001_hw.md").write_text(GOOD)       # Canvas: name_userid_submissionid_file
+    (course / "roerick_LATE_67890_9002_hw.md").write_text(WRONG)  # a late one
+    (course / "stranger.md").write_text(GOOD)
+    r = grader("grade", "doejane_12345_9001_hw.md", "roerick_LATE_67890_9002_hw.md", "stranger.md",
+               "--assignment", "demo", "--out", "out", "--roster", "roster.csv", cwd=course)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((course / "out" / "results.json").read_text())
+    assert [s["student"] for s in doc["submissions"]] == ["jdoe", "rroe", "stranger"]
+    assert "stranger.md: not on the roster" in r.stderr
+    r = grader("grade", "stranger.md", "--assignment", "demo", "--out", "out2", "--roster", "nope.csv", cwd=course)
+    assert r.returncode == 2 and "nope.csv" in r.stderr

@@ -84,15 +84,20 @@ def _check_args(args: argparse.Namespace) -> str | None:
 
 
 def _students(args: argparse.Namespace) -> dict[str, str] | str:
-    """Student id per path from the roster, or the error message."""
-    if not args.roster:
-        return {}
-    from grader.export.roster import RosterError, load_roster  # the roster reader lives with the exporters
-    try:
-        roster = load_roster(Path(args.roster))
-    except (OSError, RosterError) as exc:
-        return f"{args.roster}: {exc}"
-    return {path: roster.student_for_submission(path) for path in args.submissions}
+    """Student id per path (LMS download names matched to the roster, else the stem), or the error message."""
+    from grader.students import student_ids
+
+    roster = None
+    if args.roster:
+        from grader.export.roster import RosterError, read_roster  # the roster reader lives with the exporters
+        try:
+            roster = read_roster(Path(args.roster))
+        except (OSError, RosterError) as exc:
+            return f"{args.roster}: {exc}"
+    ids, warnings = student_ids(args.submissions, roster)
+    for warning in warnings:
+        print(safe(f"grader grade: {warning}"), file=sys.stderr)
+    return ids
 
 
 def run(args: argparse.Namespace) -> int:
