@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Sequence
 
-from grader.export.roster import Roster, RosterEntry, match_roster
+from grader.export.roster import Roster, match_roster
 from grader.pipeline import student_id_from_path
 
 # Canvas "Download Submissions": lastfirst[_LATE]_<user id>_<submission id>_<original name>
@@ -25,13 +25,6 @@ def _candidates(stem: str) -> list[str]:
     if m:
         return [m["name"]]
     return [stem]
-
-
-def _entry_id(entry: RosterEntry) -> str:
-    """The id the grader reports for a roster row: the most stable identity it has."""
-    local = entry.email.partition("@")[0] if "@" in entry.email else entry.email
-    return entry.student or entry.sis_login_id or entry.sis_user_id or entry.id_number or local or entry.canvas_id \
-        or entry.name
 
 
 def student_ids(paths: Sequence[str], roster: Roster | None) -> tuple[dict[str, str], list[str]]:
@@ -53,5 +46,5 @@ def student_ids(paths: Sequence[str], roster: Roster | None) -> tuple[dict[str, 
             warnings.append(f"{path}: not on the roster {roster.path}; graded as {stem!r}")
             ids[path] = stem
         else:
-            ids[path] = _entry_id(found)
+            ids[path] = found.grader_id()
     return ids, warnings

@@ -39,8 +39,8 @@ class GradebookExporter(CsvExporter):
         found = self.match()
         for i, entry in enumerate(self.roster.entries):
             sub = found.by_entry.get(i)
-            ident = sub["student"] if sub else (entry.student or entry.sis_login_id or entry.email
-                                                or entry.id_number or entry.canvas_id or entry.name)
+            # a student with no submission is listed under the id a submission of theirs would have had
+            ident = sub["student"] if sub else entry.grader_id()
             yield self._row(ident, sub)
         for sub in sorted(found.unmatched, key=student_order):
             self.warnings.append(f"student {sub['student']!r} ({sub['submission']}) is not on roster "
