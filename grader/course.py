@@ -50,15 +50,22 @@ class Course:
             self._rubrics[assignment_id] = load_rubric(path, self.reference_dir / "bank")
         return self._rubrics[assignment_id]
 
+    def reference_path(self, filename: str) -> tuple[Path, Path]:
+        """`reference/<filename>` resolved, and its path relative to reference/; CourseError if not a file inside."""
+        # resolved on both sides: a course may link reference/ to a folder shared between terms
+        base = self.reference_dir.resolve()
+        path = (base / filename).resolve()
+        if base not in path.parents or not path.is_file():
+            raise CourseError(f"no reference module {filename!r} in {self.reference_dir}")
+        return path, path.relative_to(base)
+
     def reference(self, filename: str) -> ModuleType:
         """Import `reference/<filename>` by path, as pytest imports conftest files, once per course."""
         if filename in self._modules:
             return self._modules[filename]
-        path = (self.reference_dir / filename).resolve()
-        if self.reference_dir not in path.parents or not path.is_file():
-            raise CourseError(f"no reference module {filename!r} in {self.reference_dir}")
+        path, relative = self.reference_path(filename)
         # named by its path under reference/, so worlds/rnn.py and rnn.py are different modules
-        relative = path.relative_to(self.reference_dir).with_suffix("")
+        relative = relative.with_suffix("")
         name = "grader_course_reference." + ".".join(relative.parts)
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:

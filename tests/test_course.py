@@ -29,3 +29,17 @@ def test_reference_modules_load_by_path_and_stay_inside(tmp_path: Path) -> None:
         course.reference("../outside.py")
     with pytest.raises(CourseError, match="has no 'NOPE'"):
         course.reference_object("m.py:NOPE")
+
+
+def test_reference_folder_may_be_a_link_to_a_shared_folder(tmp_path: Path) -> None:
+    shared = tmp_path / "shared-reference"
+    (shared / "worlds").mkdir(parents=True)
+    (shared / "worlds" / "w.py").write_text("VALUE = 5\n")
+    (tmp_path / "outside.py").write_text("VALUE = 4\n")
+    (tmp_path / "course").mkdir()
+    (tmp_path / "course" / "reference").symlink_to(shared)
+    course = Course(tmp_path / "course")
+    assert course.reference_object("worlds/w.py:VALUE") == 5
+    assert course.reference("worlds/w.py").__name__ == "grader_course_reference.worlds.w"
+    with pytest.raises(CourseError, match="no reference module"):
+        course.reference("../outside.py")

@@ -56,16 +56,15 @@ def _unavailable(spec: CheckSpec, why: str) -> dict[str, Any]:
 
 
 def _world_is_public(course: Course, world: str) -> Path | None:
-    """The world's file when its module declares PUBLIC = True (it holds only what the handout states)."""
+    """The world's path under reference/ when its module declares PUBLIC = True (it holds only what the handout
+    states)."""
     filename = world.partition(":")[0]
-    path = (course.reference_dir / filename).resolve()
-    if course.reference_dir not in path.parents or not path.is_file():
-        return None
     try:
+        _, relative = course.reference_path(filename)
         module = course.reference(filename)
-    except Exception:  # noqa: BLE001 - a broken world is simply not copied; `grader validate` reports it
+    except Exception:  # noqa: BLE001 - a missing or broken world is simply not copied; `grader validate` reports it
         return None
-    return path if getattr(module, "PUBLIC", False) is True else None
+    return relative if getattr(module, "PUBLIC", False) is True else None
 
 
 class _Translator:
@@ -117,13 +116,13 @@ class _Translator:
             return {"kind": "pack_code", "params": {
                 "function": prm["function"], "args": [a["name"] for a in prm.get("args", ())]}}
         if spec.kind == "derivation":
-            path = _world_is_public(self.course, prm.get("world", ""))
-            if path is None:
+            relative = _world_is_public(self.course, prm.get("world", ""))
+            if relative is None:
                 return _unavailable(spec, "the derivation steps are checked in the question's world, which is "
                                           "not public")
-            target = self.out / "reference" / path.relative_to(self.course.reference_dir)
+            target = self.out / "reference" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            shutil.copyfile(self.course.reference_path(str(relative))[0], target)
             return {"kind": "derivation", "params": dict(prm)}
         return _unavailable(spec, f"a {spec.kind} check needs the course's references")
 
