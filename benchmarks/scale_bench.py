@@ -35,31 +35,10 @@ CODE = Path(os.environ.get(SNAPSHOT_ENV, REPO))
 SNAPSHOT_PARTS = ("grader", "rubrics", "reference", "submissions")
 sys.path.insert(0, str(CODE))
 
-from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.store import DB_NAME, without_run_details
 
 TARGETS = {"ratio": 1.7, "median_s": 2.0, "rerun_speedup": 20.0, "rss_mb": 1536.0}
-
-
-class BusyParams(Params):
-    cpu_s: float = 0.5
-
-
-class BusyCheck(Check):
-    """The stand-in rubrics' `busy` check: burns `cpu_s` seconds of CPU (not wall time), then passes."""
-
-    name = "busy"
-    Params = BusyParams
-
-    def run(self, ctx: CheckContext) -> CheckOutcome:
-        end = time.process_time() + ctx.params.cpu_s  # type: ignore[attr-defined]
-        x = 0
-        while time.process_time() < end:
-            x = (x * 31 + 7) % 1000003
-        return CheckOutcome(Verdict.PASS, "busy")
-
-
-CHECK = BusyCheck
+BUSY_ENV = "GRADER_BENCH_BUSY"  # set when a stand-in rubric uses the `busy` check of busy_check.py
 
 
 def _spin(seconds: float) -> None:
@@ -91,8 +70,11 @@ def machine_ratio(seconds: float = 1.0) -> float:
 
 
 def grader_command(*args: str) -> list[str]:
-    """`grader ...` run through this file, which registers the `busy` kind first."""
-    return [sys.executable, str(Path(__file__).resolve()), "--grader", *args]
+    """`grader ...` as a TA runs it; through this file, which registers the `busy` kind first, when a stand-in
+    rubric needs it (registering it imports the check layer, which a rerun with nothing changed never loads)."""
+    if os.environ.get(BUSY_ENV):
+        return [sys.executable, str(Path(__file__).resolve()), "--grader", *args]
+    return [sys.executable, "-m", "grader", *args]
 
 
 @dataclass
@@ -105,6 +87,7 @@ class Run:
     durations: list[float]
     cpu: list[float]
     peak_rss_kb: int
+    errors: int  # write-ups with a question in `error`: a broken rubric or course would show here
 
     @property
     def rate(self) -> float:
@@ -162,7 +145,7 @@ def grade(root: Path, course: Path, classes: dict[str, list[str]], out: str, *mo
     wall = grading = 0.0
     durations: list[float] = []
     cpu: list[float] = []
-    rss = 0
+    rss = errors = 0
     for assignment, paths in classes.items():
         folder = root / out / assignment
         start = time.perf_counter()
@@ -180,7 +163,9 @@ def grade(root: Path, course: Path, classes: dict[str, list[str]], out: str, *mo
         durations += [d for d, _, _ in rows]
         cpu += [c for _, c, _ in rows]
         rss = max([rss, *(r for _, _, r in rows)])
-    return Run(wall, grading, sum(len(p) for p in classes.values()), durations, cpu, rss)
+        doc = json.loads((folder / "results.json").read_text("utf-8"))
+        errors += sum(any(q["status"] == "error" for q in s["questions"]) for s in doc["submissions"])
+    return Run(wall, grading, sum(len(p) for p in classes.values()), durations, cpu, rss, errors)
 
 
 def same_results(root: Path, a: str, b: str, assignments: list[str]) -> bool:
@@ -217,7 +202,7 @@ def main() -> int:
         from grader import checks
         from grader.cli import main as grader_main
 
-        checks.BUILTIN["busy"] = "scale_bench"  # this file, importable from its own folder
+        checks.BUILTIN["busy"] = "busy_check"  # beside this file, importable from its own folder
         return grader_main(sys.argv[2:])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=200, help="write-ups in the class (default 200)")
@@ -255,6 +240,7 @@ def main() -> int:
     print(f"class: {args.n} write-ups in {root / 'class'}: "
           + ", ".join(f"{a} {len(p)}" for a, p in sorted(classes.items())))
     if stand_ins:
+        os.environ[BUSY_ENV] = "1"
         print(f"stand-in rubrics (no rubrics/ID.yaml yet; keywords + {args.check_cost:g} CPU s per write-up): "
               f"{', '.join(stand_ins)}")
 
@@ -293,6 +279,8 @@ def main() -> int:
     print(f"peak memory per worker: {rss_mb:.0f} MB [target < {TARGETS['rss_mb']:.0f} MB: "
           f"{verdict(rss_mb < TARGETS['rss_mb'])}]")
     print(f"1-job and 2-job results identical: {same_results(root, 'jobs1', 'jobs2', list(classes))}")
+    print(f"write-ups with a question in `error`: {one.errors} of {one.writeups}"
+          + (" [the figures above are not of real grading: see the reports]" if one.errors else ""))
     print(f"machine: {os.cpu_count()} cores, load average before / after {load_before:.2f} / "
           f"{os.getloadavg()[0]:.2f}; two CPU-bound processes run {cap_before:.2f} / {machine_ratio():.2f}x "
           "as fast as one after the other (the cap on any 2-job ratio)")
@@ -303,7 +291,7 @@ def main() -> int:
         with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=50) as cluster:
             with Client(cluster) as client:  # the workers are fresh processes: give them the `busy` kind too
                 client.run(exec, f"import sys; sys.path[:0] = [{str(CODE)!r}, {str(Path(__file__).parent)!r}]; "
-                                 "from grader import checks; checks.BUILTIN['busy'] = 'scale_bench'")
+                                 "from grader import checks; checks.BUILTIN['busy'] = 'busy_check'")
             dask = grade(root, course, classes, "dask", "--executor", "dask", "--scheduler", cluster.scheduler_address)
         print(f"dask LocalCluster (2 workers x 1 thread): {dask.rate:6.2f} write-ups/s end to end "
               f"({dask.wall_s:.1f} s), {dask.grading_rate:6.2f}/s while grading; "

@@ -9,8 +9,10 @@ import sys
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from grader.rubric import LoadedRubric, RubricError, load_rubric
+if TYPE_CHECKING:  # the rubric layer (pydantic) loads only when a rubric is read: a no-op rerun never does
+    from grader.rubric import LoadedRubric
 
 
 class CourseError(Exception):
@@ -40,10 +42,15 @@ class Course:
     def assignment_ids(self) -> list[str]:
         return sorted(p.stem for p in self.rubrics_dir.glob("*.yaml"))
 
+    def rubric_path(self, assignment_id: str) -> Path:
+        return self.rubrics_dir / f"{assignment_id}.yaml"
+
     def rubric(self, assignment_id: str) -> LoadedRubric:
         """The validated rubric of `assignment_id`; CourseError if there is none, RubricError if it is broken."""
+        from grader.rubric import load_rubric
+
         if assignment_id not in self._rubrics:
-            path = self.rubrics_dir / f"{assignment_id}.yaml"
+            path = self.rubric_path(assignment_id)
             if not path.is_file():
                 known = ", ".join(self.assignment_ids()) or "none"
                 raise CourseError(f"unknown assignment {assignment_id!r}: no {path} (known: {known})")
@@ -114,4 +121,4 @@ class Course:
         return self.templates_dir.is_dir()
 
 
-__all__ = ["Course", "CourseError", "RubricError"]
+__all__ = ["Course", "CourseError"]

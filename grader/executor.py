@@ -50,10 +50,6 @@ class Graded:
 OnDone = Callable[[Graded], None]
 
 
-def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
 def preload(rubric: LoadedRubric) -> None:
     """Import what grading `rubric` needs before forking, so no worker pays for it again.
 

@@ -9,8 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from grader.defaults import DEFAULT_TIMEOUT
+
 DEFAULT_ROOT = "/autograder"
-DEFAULT_TIMEOUT = 120.0
 
 DESCRIPTION = """\
 Grade the one submission Gradescope puts in ROOT/submission and write ROOT/results/results.json

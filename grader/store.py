@@ -112,7 +112,7 @@ def code_version(version: str, course_reference: Path) -> str:
         for path in sorted(root.rglob("*")):
             if path.suffix in (".py", ".yaml", ".yml", ".j2") and "__pycache__" not in path.parts and path.is_file():
                 h.update(path.relative_to(root).as_posix().encode() + b"\0")
-                _hash_file(h, path)
+                hash_file(h, path)
     return f"{version}+{h.hexdigest()[:12]}"
 
 
@@ -132,18 +132,18 @@ def submission_hash(path: str) -> str | None:
                     if full.is_symlink():
                         h.update(b"L" + os.readlink(full).encode("utf-8", "surrogateescape"))
                     elif full.is_file():
-                        _hash_file(h, full)
+                        hash_file(h, full)
                     h.update(b"\x00")
             return "d" + h.hexdigest()
         if stat.S_ISREG(st.st_mode):
-            _hash_file(h, p)
+            hash_file(h, p)
             return "f" + h.hexdigest()
     except OSError:
         return None
     return None
 
 
-def _hash_file(h: hashlib._Hash, path: Path) -> None:
+def hash_file(h: hashlib._Hash, path: Path) -> None:
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
@@ -302,13 +302,16 @@ class Store:
                                 [(*k, q.id, i, q.score, q.max_score, q.status.value, encode_question(q))
                                  for i, q in enumerate(result.questions)])
 
-    # what the last export wrote, to skip rewriting identical files
-    def export_fingerprint(self, assignment: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key=?", (f"export:{assignment}",)).fetchone()
+    # small facts kept between runs: what the last export wrote (grader/commands/grade.py, grader/uptodate.py)
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
-    def set_export_fingerprint(self, assignment: str, fingerprint: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"export:{assignment}", fingerprint))
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.db.execute("DELETE FROM meta WHERE key=?", (key,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # overrides
     def overrides(self) -> dict[tuple[str, str], tuple[float, str, str]]:
@@ -408,7 +411,7 @@ def export_fingerprint(results: Sequence[SubmissionResult], rubric_hash: str, gr
         for path in sorted(templates.rglob("*")):
             if path.is_file():
                 h.update(path.relative_to(templates).as_posix().encode() + b"\0")
-                _hash_file(h, path)
+                hash_file(h, path)
     return h.hexdigest()
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
 from grader.feedback import render_feedback
-from grader.pipeline import DEFAULT_TIMEOUT, grade_submission
+from grader.defaults import DEFAULT_TIMEOUT
+from grader.pipeline import grade_submission
 from grader.terminal import safe
 
 EXAMPLES = """examples:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
-from grader.course import Course, CourseError
-from grader.rubric import LoadedRubric, RubricError
+if TYPE_CHECKING:
+    from grader.course import Course
+    from grader.rubric import LoadedRubric
 
 
 class ExitCode(IntEnum):
@@ -25,6 +27,9 @@ def add_course_option(p: argparse.ArgumentParser) -> None:
 
 def load_rubric_or_exit(course_dir: str, assignment: str) -> tuple[Course | None, LoadedRubric | None]:
     """The course and its validated rubric, or (None, None) after printing every problem on stderr."""
+    from grader.course import Course, CourseError
+    from grader.rubric import RubricError
+
     course = Course(course_dir)
     try:
         return course, course.rubric(assignment)

@@ -3,33 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import os
 import dataclasses
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader import __version__
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
 from grader.course import Course
-from grader.executor import Graded, Task, default_jobs, grade_all
-from grader.pipeline import DEFAULT_TIMEOUT, student_id_from_path
-from grader.progress import RunProgress
-from grader.results import SubmissionResult
-from grader.rubric import LoadedRubric
-from grader.store import (
-    RunLock,
-    ScoreChange,
-    Store,
-    StoreLocked,
-    apply_overrides,
-    code_version,
-    export_fingerprint,
-    iter_keys,
-    roundtrip,
-)
+from grader.defaults import DEFAULT_TIMEOUT, default_jobs
+from grader.store import DB_NAME, RunLock, ScoreChange, Store, StoreLocked, code_version
 from grader.terminal import safe
+from grader.uptodate import Stamp, input_fingerprint, stamp_key, up_to_date
+
+if TYPE_CHECKING:  # the grading machinery loads only when something is graded: a rerun with nothing changed
+    from grader.executor import Graded, Task  # stops after hashing its inputs
+    from grader.results import SubmissionResult
+    from grader.rubric import LoadedRubric
 
 EXAMPLES = """examples:
   grader grade class/*.md --assignment decoding-2021 --out reports/decoding-2021
@@ -92,8 +85,10 @@ def _students(args: argparse.Namespace) -> dict[str, str] | str:
         from grader.export.roster import RosterError, read_roster  # the roster reader lives with the exporters
         try:
             roster = read_roster(Path(args.roster))
-        except (OSError, RosterError) as exc:
-            return f"{args.roster}: {exc}"
+        except RosterError as exc:
+            return str(exc)  # it names the file and the line
+        except OSError as exc:
+            return f"{args.roster}: {exc.strerror or exc}"
     ids, warnings = student_ids(args.submissions, roster)
     for warning in warnings:
         print(safe(f"grader grade: {warning}"), file=sys.stderr)
@@ -104,12 +99,19 @@ def run(args: argparse.Namespace) -> int:
     problem = _check_args(args)
     if problem:
         return _usage(problem)
+    if not (args.dry_run or args.fresh):
+        done = _rerun_unchanged(args)
+        if done is not None:
+            return done
     course, rubric = load_rubric_or_exit(args.course, args.assignment)
     if course is None or rubric is None:
         return ExitCode.USAGE
     students = _students(args)
     if isinstance(students, str):
         return _usage(students)
+    from grader.executor import Task
+    from grader.pipeline import student_id_from_path
+
     tasks = [Task(path, students.get(path) or student_id_from_path(path)) for path in args.submissions]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -124,10 +126,46 @@ def run(args: argparse.Namespace) -> int:
         return _usage(str(exc))
 
 
+def _fingerprint(args: argparse.Namespace, course: Course, version: str, store: Store) -> str | None:
+    return input_fingerprint(args.assignment, args.submissions, course.rubric_path(args.assignment),
+                             course.templates_dir, args.roster, version, store)
+
+
+def _rerun_unchanged(args: argparse.Namespace) -> int | None:
+    """When every input matches the last export's, say so as the full run would and return its exit status;
+    None when anything must be graded or written again."""
+    out = Path(args.out)
+    if not (out / DB_NAME).is_file():
+        return None
+    start = time.perf_counter()
+    course = Course(args.course)
+    version = code_version(__version__, course.reference_dir)
+    try:
+        with RunLock(out), Store(out) as store:
+            stamp = up_to_date(store, out, args.assignment, _fingerprint(args, course, version, store))
+            if stamp is None:
+                return None
+            run_id = store.begin_run(args.assignment, stamp.rubric_hash, version, args.executor,
+                                     args.jobs or default_jobs(), stamp.total, stamp.total)
+            store.finish_run(run_id, graded=0, failed=stamp.failed, grading_s=0.0, max_worker_rss_kb=0,
+                             published=False)
+    except StoreLocked:
+        return None  # the full path says who holds the folder
+    for message in stamp.messages:
+        print(safe(message), file=sys.stderr)
+    _print_summary(args, graded=0, total=stamp.total, reused=stamp.total, failed=stamp.failed, start=start)
+    return stamp.exit_code
+
+
 def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric, tasks: list[Task],
                   store: Store) -> int:
+    from grader.executor import grade_all
+    from grader.progress import RunProgress
+    from grader.store import apply_overrides, iter_keys, roundtrip
+
     start = time.perf_counter()
     version = code_version(__version__, course.reference_dir)
+    fingerprint = None if args.dry_run else _fingerprint(args, course, version, store)
     keys = list(iter_keys([t.path for t in tasks], rubric.digest, version))
     results: list[SubmissionResult | None] = [None] * len(tasks)
     if not args.fresh:
@@ -142,14 +180,17 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
                              len(tasks), reused)
     progress = RunProgress(len(tasks), reused)
     peak_rss = 0
+    unsaved = 0  # write-ups whose worker hung or crashed: graded again by the next run, so no stamp
 
     def on_done(g: Graded) -> None:
-        nonlocal peak_rss
+        nonlocal peak_rss, unsaved
         i = todo[g.index]
         key = keys[i]
         result = _with_timing(g)
         if key is not None and not g.executor_error:
             store.save(key, result, duration_s=g.duration_s, cpu_s=g.cpu_s, max_rss_kb=g.max_rss_kb, run_id=run_id)
+        else:
+            unsaved += 1
         results[i] = roundtrip(result)  # fresh results export exactly as stored ones will
         peak_rss = max(peak_rss, g.max_rss_kb)
         progress.advance(g.result.has_error)
@@ -173,49 +214,66 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
     grading_s = time.perf_counter() - grading_start
     overrides = store.overrides()
     from grader.overrides import moved  # a regrade that changes an overridden question says so
-    for m in moved(store, [r for r in results if r is not None]):
-        print(safe(f"grader grade: {m.text()}"), file=sys.stderr)
+    messages = [f"grader grade: {m.text()}" for m in moved(store, [r for r in results if r is not None])]
+    for message in messages:
+        print(safe(message), file=sys.stderr)
     final = [apply_overrides(r, overrides) for r in results if r is not None]
     changes = store.changes(rubric.assignment.assignment, final)
     _print_changes(changes)
-    if not args.dry_run:
-        final = _export(Path(args.out), course, rubric, final, store, version)
-        store.publish(run_id, rubric.assignment.assignment, rubric.digest, final, changes)
     failed = [r for r in final if r.has_error]
-    store.finish_run(run_id, graded=len(todo), failed=len(failed), grading_s=grading_s, max_worker_rss_kb=peak_rss,
-                     published=not args.dry_run)
     for r in failed:
         reason = next((f.message for q in r.questions for f in q.findings if f.severity.value == "error"), "error")
         where = "" if reason.startswith(r.submission) else f"{r.submission}: "
-        print(safe(f"grader grade: {where}{reason}"), file=sys.stderr)
+        messages.append(f"grader grade: {where}{reason}")
+        print(safe(messages[-1]), file=sys.stderr)
+    exit_code = ExitCode.GRADING_ERROR if failed else ExitCode.OK
+    if not args.dry_run:
+        assignment = rubric.assignment.assignment
+        store.set_meta(stamp_key(assignment), None)  # files may change below: no stamp until they are whole
+        final, files = _export(Path(args.out), course, rubric, final, store, version)
+        store.publish(run_id, assignment, rubric.digest, final, changes)
+        if fingerprint is not None and not unsaved:
+            stamp = Stamp(fingerprint, rubric.digest, tuple(files), tuple(messages), len(final), len(failed),
+                          int(exit_code))
+            store.set_meta(stamp_key(assignment), stamp.to_json())
+    store.finish_run(run_id, graded=len(todo), failed=len(failed), grading_s=grading_s, max_worker_rss_kb=peak_rss,
+                     published=not args.dry_run)
+    _print_summary(args, graded=len(todo), total=len(final), reused=reused, failed=len(failed), start=start)
+    return exit_code
+
+
+def _print_summary(args: argparse.Namespace, *, graded: int, total: int, reused: int, failed: int,
+                   start: float) -> None:
     verb = "and wrote nothing (--dry-run)" if args.dry_run else f"-> {args.out}"
-    print(f"graded {len(todo)} of {len(final)} submission(s), {reused} unchanged, in "
-          f"{time.perf_counter() - start:.1f} s {verb}" + (f"; {len(failed)} with errors" if failed else ""),
+    print(f"graded {graded} of {total} submission(s), {reused} unchanged, in "
+          f"{time.perf_counter() - start:.1f} s {verb}" + (f"; {failed} with errors" if failed else ""),
           file=sys.stderr)
-    return ExitCode.GRADING_ERROR if failed else ExitCode.OK
 
 
 def _export(out: Path, course: Course, rubric: LoadedRubric, results: list[SubmissionResult], store: Store,
-            version: str) -> list[SubmissionResult]:
-    """Write results.json, grades.csv and reports, unless the files on disk were made from exactly these results."""
+            version: str) -> tuple[list[SubmissionResult], list[str]]:
+    """Write results.json, grades.csv, summaries and reports, unless the files on disk were made from exactly
+    these results; the results as written and the files' names relative to `out`."""
     from grader.output import report_dirs
+    from grader.store import export_fingerprint
     from grader.writer import mark_clashes
 
     assignment = rubric.assignment.assignment
     fingerprint = export_fingerprint(results, rubric.digest, version, course.templates_dir)
     as_written = [dataclasses.replace(r, details={**r.details, "report_dir": d})
                   for r, d in zip(mark_clashes(results), report_dirs(results))]
-    files = [out / "results.json", out / "grades.csv",
-             *(out / r.details["report_dir"] / name for r in as_written for name in ("report.md", "report.html"))]
-    if store.export_fingerprint(assignment) == fingerprint and all(f.is_file() for f in files):
-        return as_written  # a rerun with nothing changed: rendering every report again is most of its time
+    files = ["results.json", "grades.csv", "summary.md", "summary.html",
+             *(f"{r.details['report_dir']}/{name}" for r in as_written for name in ("report.md", "report.html"))]
+    key = f"export:{assignment}"
+    if store.meta(key) == fingerprint and all((out / f).is_file() for f in files):
+        return as_written, files  # a rerun with nothing changed: rendering every report again is most of its time
     from grader.report import Renderer  # jinja2 and the templates load only when something is exported
     from grader.writer import write_run
 
     written = write_run(out, rubric.assignment, results, Renderer(course.templates_dir),
                         extra={"rubric_hash": rubric.digest})
-    store.set_export_fingerprint(assignment, fingerprint)
-    return written
+    store.set_meta(key, fingerprint)
+    return written, files
 
 
 def _with_timing(g: Graded) -> SubmissionResult:
