@@ -154,6 +154,16 @@ def _decode(task: Task, rubric: LoadedRubric, data: bytes, status: int) -> tuple
                         f"{task.path}: the grading worker {how} before it sent a result (out of memory?)"), True
 
 
+def submission_size(path: str) -> int:
+    """Bytes of a submission (every file of a folder): how long grading it takes, roughly; 0 if unreadable."""
+    try:
+        if not os.path.isdir(path):
+            return os.path.getsize(path)
+        return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
+    except OSError:
+        return 0
+
+
 def grade_in_worker(task: Task, course: Course, rubric: LoadedRubric, timeout: float, *,
                     die_with_parent: bool = True, cwd: str | None = None) -> Graded:
     """Grade one write-up in its own forked worker and wait for it (the Dask executor runs one per task)."""
@@ -171,7 +181,9 @@ class _Pool:
         self.die_with_parent, self.cwd = die_with_parent, cwd
 
     def run(self, tasks: Sequence[Task], jobs: int, on_done: OnDone, tick: Callable[[], None] | None = None) -> None:
-        pending = list(range(len(tasks)))[::-1]
+        # largest write-ups first (popped from the end), so the last ones left to finish are short and no core
+        # idles long at the end of a class while one worker finishes a long write-up
+        pending = sorted(range(len(tasks)), key=lambda i: (submission_size(tasks[i].path), -i))
         running: dict[int, _Running] = {}
         sel = selectors.DefaultSelector()
         try:

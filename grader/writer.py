@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +31,55 @@ def mark_clashes(results: list[SubmissionResult]) -> list[SubmissionResult]:
 
 
 def write_run(out: Path, assignment: Assignment, results: list[SubmissionResult],
-              renderer: Renderer, extra: dict[str, Any] | None = None) -> list[SubmissionResult]:
-    """Write the contract files for `results` (in the order given) and return them as written."""
+              renderer: Renderer, extra: dict[str, Any] | None = None, *, jobs: int = 1) -> list[SubmissionResult]:
+    """Write the contract files for `results` (in the order given) and return them as written.
+
+    With `jobs` > 1 the per-student reports are rendered by that many forked processes: on a class of hundreds
+    rendering is most of an export, and it would otherwise run on one core after the grading used them all.
+    """
     out.mkdir(parents=True, exist_ok=True)
     results = mark_clashes(results)
     dirs = report_dirs(results)
-    written = []
-    for result, name in zip(results, dirs):
-        folder = out / name
-        folder.mkdir(exist_ok=True)
-        atomic_write(folder / "report.md", renderer.report_md(result, assignment))
-        atomic_write(folder / "report.html", renderer.report_html(result, assignment))
-        written.append(dataclasses.replace(result, details={**result.details, "report_dir": name}))
+    _write_reports_parallel(out, assignment, list(zip(results, dirs)), renderer, jobs)
+    written = [dataclasses.replace(result, details={**result.details, "report_dir": name})
+               for result, name in zip(results, dirs)]
     atomic_write(out / "summary.md", renderer.summary_md(assignment, written))
     atomic_write(out / "summary.html", renderer.summary_html(assignment, written))
     atomic_write(out / "grades.csv", grades_csv(assignment, written))
     write_results_json(out / "results.json", results_document(assignment, written, extra))
     return written
+
+
+def _write_reports(out: Path, assignment: Assignment, reports: list[tuple[SubmissionResult, str]],
+                   renderer: Renderer) -> None:
+    for result, name in reports:
+        folder = out / name
+        folder.mkdir(exist_ok=True)
+        atomic_write(folder / "report.md", renderer.report_md(result, assignment))
+        atomic_write(folder / "report.html", renderer.report_html(result, assignment))
+
+
+def _write_reports_parallel(out: Path, assignment: Assignment, reports: list[tuple[SubmissionResult, str]],
+                            renderer: Renderer, jobs: int) -> None:
+    jobs = min(jobs, len(reports) // 8)  # a few reports render faster than a process forks
+    if jobs <= 1:
+        _write_reports(out, assignment, reports, renderer)
+        return
+    chunks = [reports[k::jobs] for k in range(jobs)]
+    children: dict[int, int] = {}
+    for k in range(1, jobs):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child renders its share and leaves without cleanup of the parent's
+            code = 1
+            try:
+                _write_reports(out, assignment, chunks[k], renderer)
+                code = 0
+            finally:
+                os._exit(code)
+        children[pid] = k
+    try:
+        _write_reports(out, assignment, chunks[0], renderer)
+    finally:
+        failed = [k for pid, k in children.items() if os.waitpid(pid, 0)[1] != 0]
+    for k in failed:  # again here, so a lasting cause (a full disk) is raised with its own message
+        _write_reports(out, assignment, chunks[k], renderer)

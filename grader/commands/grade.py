@@ -230,7 +230,8 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
     if not args.dry_run:
         assignment = rubric.assignment.assignment
         store.set_meta(stamp_key(assignment), None)  # files may change below: no stamp until they are whole
-        final, files = _export(Path(args.out), course, rubric, final, store, version)
+        final, files = _export(Path(args.out), course, rubric, final, store, version,
+                               jobs=jobs if args.executor == "local" else 1)
         store.publish(run_id, assignment, rubric.digest, final, changes)
         if fingerprint is not None and not unsaved:
             stamp = Stamp(fingerprint, rubric.digest, tuple(files), tuple(messages), len(final), len(failed),
@@ -251,7 +252,7 @@ def _print_summary(args: argparse.Namespace, *, graded: int, total: int, reused:
 
 
 def _export(out: Path, course: Course, rubric: LoadedRubric, results: list[SubmissionResult], store: Store,
-            version: str) -> tuple[list[SubmissionResult], list[str]]:
+            version: str, *, jobs: int) -> tuple[list[SubmissionResult], list[str]]:
     """Write results.json, grades.csv, summaries and reports, unless the files on disk were made from exactly
     these results; the results as written and the files' names relative to `out`."""
     from grader.output import report_dirs
@@ -271,7 +272,7 @@ def _export(out: Path, course: Course, rubric: LoadedRubric, results: list[Submi
     from grader.writer import write_run
 
     written = write_run(out, rubric.assignment, results, Renderer(course.templates_dir),
-                        extra={"rubric_hash": rubric.digest})
+                        extra={"rubric_hash": rubric.digest}, jobs=jobs)
     store.set_meta(key, fingerprint)
     return written, files
 

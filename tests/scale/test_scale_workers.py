@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from .conftest import HERE, grade_subprocess, make_class, results, write_rubric
+from .conftest import HERE, grade_subprocess, make_class, results, write_rubric, writeup
 
 from grader.dask_executor import needs_gpu
 from grader.rubric import Assignment, LoadedRubric
@@ -82,3 +82,24 @@ def test_gpu_rule_is_a_code_check_on_cuda() -> None:
 
     assert needs_gpu(rubric("cuda")) and needs_gpu(rubric("cuda:0"))
     assert not needs_gpu(rubric("cpu"))
+
+
+def test_largest_writeups_start_first_and_results_keep_task_order(tmp_path: Path, course: Path) -> None:
+    from grader.course import Course
+    from grader.executor import Task, grade_all, submission_size
+
+    sizes = [1, 40, 5, 40, 300]
+    tasks = []
+    for i, extra in enumerate(sizes):
+        path = tmp_path / f"s{i}.md"
+        path.write_text(writeup(i, "x" * extra), "utf-8")
+        tasks.append(Task(str(path), f"s{i}"))
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "a.md").write_text("abc", "utf-8")
+    (tmp_path / "folder" / "b.py").write_text("de", "utf-8")
+    assert submission_size(str(tmp_path / "folder")) == 5 and submission_size(str(tmp_path / "nope.md")) == 0
+    order: list[int] = []
+    out = grade_all(tasks, Course(course), Course(course).rubric("hw"), jobs=1, timeout=30,
+                    on_done=lambda g: order.append(g.index))
+    assert order == [4, 1, 3, 2, 0]  # by size, ties in the order given
+    assert [r.student for r in out] == ["s0", "s1", "s2", "s3", "s4"]
