@@ -19,6 +19,7 @@ demo: install
 	$(PY) -m grader.demo
 
 test: install
+	$(PY) -m ruff check grader reference tests benchmarks
 	$(PY) -m pytest -q -p no:cacheprovider
 
 clean:

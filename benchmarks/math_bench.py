@@ -13,6 +13,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # o
     os.environ.setdefault(_var, "1")
 
 import argparse
+import functools
 import collections
 import re
 import signal
@@ -167,7 +168,7 @@ def compare_tools(pairs: list[tuple[str, str, tuple[str, ...], str]], ours: list
         for a, b, _, expected in pairs:
             t0 = time.perf_counter()
             try:
-                verdict = _with_alarm(lambda: check(a, b))
+                verdict = _with_alarm(functools.partial(check, a, b))
                 parsed += verdict != "unknown"
             except _Timeout:
                 verdict = "unknown"

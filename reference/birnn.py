@@ -87,7 +87,6 @@ def manual_gradients(net: BiRNN, xs: list[Any], zs: list[Any], hf0: Any, hbT1: A
 
 
 def autograd_gradients(net: BiRNN, xs: list[Any], zs: list[Any], hf0: Any, hbT1: Any) -> dict[str, Any]:
-    import torch
 
     Wf = net.Wf.clone().requires_grad_(True)
     Ub = net.Ub.clone().requires_grad_(True)

@@ -99,7 +99,6 @@ def grad_u_autograd(u: Any, gamma: float, loss_of_w: Any) -> tuple[Any, Any]:
 
 def gd_step_norm_growth(u: Any, gamma: float, grad_w: Any, lr: float) -> tuple[float, float]:
     """(||u_t||^2, ||u_{t+1}||^2) for one gradient step on u: the norm never decreases (grad_u L is orthogonal to u)."""
-    import torch
 
     step = grad_u_closed_form(u, gamma, grad_w)
     u_next = u - lr * step

@@ -177,7 +177,8 @@ class Sandbox:
             self.info = wire.recv(ours)
         except (wire.WireError, OSError) as exc:
             self._log.seek(0)
-            raise SandboxError(f"fork server did not start ({exc}): {self._log.read()[-2000:].decode(errors='replace')}")
+            raise SandboxError(f"fork server did not start ({exc}): "
+                               f"{self._log.read()[-2000:].decode(errors='replace')}") from exc
         ours.settimeout(None)
         self._sock = ours
         self.start_s = time.perf_counter() - started
