@@ -76,8 +76,9 @@ def _check_args(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _students(args: argparse.Namespace) -> dict[str, str] | str:
-    """Student id per path (LMS download names matched to the roster, else the stem), or the error message."""
+def _students(args: argparse.Namespace) -> tuple[dict[str, str], list[str]] | str:
+    """Student id per path (LMS download names matched to the roster, else the stem) and the warnings to print,
+    or the error message."""
     from grader.students import student_ids
 
     roster = None
@@ -90,9 +91,7 @@ def _students(args: argparse.Namespace) -> dict[str, str] | str:
         except OSError as exc:
             return f"{args.roster}: {exc.strerror or exc}"
     ids, warnings = student_ids(args.submissions, roster)
-    for warning in warnings:
-        print(safe(f"grader grade: {warning}"), file=sys.stderr)
-    return ids
+    return ids, [f"grader grade: {warning}" for warning in warnings]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -106,9 +105,12 @@ def run(args: argparse.Namespace) -> int:
     course, rubric = load_rubric_or_exit(args.course, args.assignment)
     if course is None or rubric is None:
         return ExitCode.USAGE
-    students = _students(args)
-    if isinstance(students, str):
-        return _usage(students)
+    found = _students(args)
+    if isinstance(found, str):
+        return _usage(found)
+    students, warnings = found
+    for warning in warnings:
+        print(safe(warning), file=sys.stderr)
     from grader.executor import Task
     from grader.pipeline import student_id_from_path
 
@@ -121,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
                                                                *(str(Path(p).resolve().parent) for p in args.submissions)]))
     try:
         with RunLock(out), Store(out) as store:
-            return _grade_locked(args, course, rubric, tasks, store)
+            return _grade_locked(args, course, rubric, tasks, store, warnings)
     except StoreLocked as exc:
         return _usage(str(exc))
 
@@ -158,7 +160,9 @@ def _rerun_unchanged(args: argparse.Namespace) -> int | None:
 
 
 def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric, tasks: list[Task],
-                  store: Store) -> int:
+                  store: Store, warnings: list[str]) -> int:
+    """Grade what the store does not hold, export, publish; `warnings` were printed already (a rerun with
+    nothing changed prints them again)."""
     from grader.executor import grade_all
     from grader.progress import RunProgress
     from grader.store import apply_overrides, iter_keys, roundtrip
@@ -217,6 +221,7 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
     messages = [f"grader grade: {m.text()}" for m in moved(store, [r for r in results if r is not None])]
     for message in messages:
         print(safe(message), file=sys.stderr)
+    messages = [*warnings, *messages]
     final = [apply_overrides(r, overrides) for r in results if r is not None]
     changes = store.changes(rubric.assignment.assignment, final)
     _print_changes(changes)

@@ -123,3 +123,15 @@ def test_short_cut_loads_no_rubric_and_no_grading_code(tmp_path: Path, course: P
     probe = probe.replace("import sleepcheck; sleepcheck.register(); ", "")
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True, capture_output=True, text=True)
     assert done.stdout.strip() == "0 []", done.stderr
+
+
+def test_roster_warnings_are_said_again(tmp_path: Path, grade: Grade, full_runs: list[str]) -> None:
+    paths = make_class(tmp_path / "class", 3)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,name,email\ns00,Ann,a@x.org\ns01,Bo,b@x.org\n", "utf-8")  # no s02
+    _, first = grade(paths, "out", "--roster", str(roster))
+    _, again = grade(paths, "out", "--roster", str(roster))
+    assert full_runs == ["hw"]
+    warning = [line for line in first.splitlines() if "not on the roster" in line]
+    assert len(warning) == 1 and "s02.md" in warning[0]
+    assert [line for line in again.splitlines() if "not on the roster" in line] == warning
