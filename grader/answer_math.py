@@ -14,7 +14,9 @@ RELATIONS = ("\\leqslant", "\\geqslant", "\\leq", "\\geq", "\\neq", "\\le", "\\g
 STATEMENT_SEPARATORS = ("\\implies", "\\Rightarrow", "\\Leftrightarrow", "\\iff", "\\Longrightarrow",
                         "\\text{and}", "\\text{ and }", "\\qquad", "\\quad", ",", ";")
 EQUALITY = ("=",)
-ASYMPTOTIC = re.compile(r"(?:\\mathcal\{O\}|\\Theta|\\Omega|\\mathcal O|\\operatorname\{O\}|[O\u0398\u03a9])\s*\(")
+# O( ), and the same bracket sized: O\left( \right), O\big( \big)
+ASYMPTOTIC = re.compile(r"(?:\\mathcal\{O\}|\\Theta|\\Omega|\\mathcal O|\\operatorname\{O\}|\\mathrm\{O\}|[O\u0398\u03a9])"
+                        r"\s*(?:\\(?:left|[bB]igg?l?)(?![a-zA-Z])\s*)?\(")
 PLAIN_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\d)")
 
 

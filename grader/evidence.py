@@ -18,7 +18,24 @@ class Match:
     text: str
 
 
+# LaTeX that changes how a formula looks, not what it says: a rubric's pattern written for `\frac{a}{b}` or
+# `E[x]` must also find `\dfrac{a}{b}` and `E\left[x\right]`
+_LOOKS = (
+    (re.compile(r"\\(?:left|right)\s*\.(?![0-9])"), ""),  # the invisible delimiter
+    (re.compile(r"\\(?:left|right|middle|[bB]igg?[lrm]?)(?![a-zA-Z])\s*"), ""),  # keeps the delimiter
+    (re.compile(r"\\[dtc]frac(?![a-zA-Z])"), r"\\frac"),
+    (re.compile(r"\\(?:displaystyle|textstyle|scriptstyle)(?![a-zA-Z])\s*"), ""),
+    (re.compile(r"\\(?:boldsymbol|bm)\s*\{"), r"\\mathbf{"),
+    (re.compile(r"\\([lg]e)qslant(?![a-zA-Z])"), r"\\\1q"),
+    (re.compile(r"\\[,;:> ]|\\q?quad(?![a-zA-Z])"), " "),
+    (re.compile(r"\\!"), ""),
+    (re.compile(r"\\intercal(?![a-zA-Z])|\\mathsf\{T\}"), r"\\top"),  # the transpose, however it is set
+)
+
+
 def _normalise(text: str) -> str:
+    for rx, replacement in _LOOKS:
+        text = rx.sub(replacement, text)
     # `\textit{necessary}` and `*necessary*` should read as the word; math stays as written
     text = re.sub(r"\\(?:text|textit|textbf|emph|mathrm|operatorname)\{([^{}]*)\}", r"\1", text)
     text = re.sub(r"\*{1,3}([^*\n]+)\*{1,3}", r"\1", text)

@@ -20,9 +20,9 @@ _PATH = r"[0-9]{1,2}(?:\.[0-9]{1,2})*"
 _KEYWORD = re.compile(
     r"(question|problem|exercise|assignment|task|homework|hw|part|q|ex)\.?\s*"
     rf"(?:({_PATH})(?:\s*,?\s*(?:part\s*)?\(({_LETTER})\)|\.?({_LETTER})\b|\s*,?\s*part\s+({_LETTER}))?"
-    rf"|\(({_LETTER})\)|({_LETTER})\b){_CLOSE}[.:)]?", re.I)
+    rf"|\(({_LETTER})\)|({_LETTER})\b){_CLOSE}[.:)]?{_CLOSE}", re.I)
 _DOTTED = re.compile(
-    rf"([0-9]{{1,2}}(?:\.[0-9]{{1,2}})+)(?:\.?([a-z])(?![a-z0-9])|\s*\(({_LETTER})\)|\s+({_LETTER})\))?{_CLOSE}[.:)]?(?=\s|$)")
+    rf"([0-9]{{1,2}}(?:\.[0-9]{{1,2}})+)(?:\.?([a-z])(?![a-z0-9])|\s*\(({_LETTER})\)|\s+({_LETTER})\))?{_CLOSE}[.:)]?{_CLOSE}(?=\s|$)")
 # "1.", "1)", and a number with a sub-part letter: "1(a)", "1a)", "1. (a)", "1. a)", "1.a" (relative to a question)
 _NUMBER = re.compile(
     rf"([0-9]{{1,2}})(?:\s*\(({_LETTER})\)|([a-z])\)){_CLOSE}[.:]?{_CLOSE}(?=\s|$)"
@@ -35,7 +35,7 @@ _MARKER = re.compile(
     r"(solutions?|answers?|proof|sol\.)(?![a-z])"
     r"(?!\s+(?:in|the|each|is|are|should|must|will|may|with|of\s+the|to\s+(?:this|the))\b)"
     r"(?:\s+(?:to|of|for))?(?:\s+(?:question|problem|exercise|part|q)\.?)?\s*"
-    rf"({_PATH}(?:\.?[a-z](?![a-z0-9]))?)?{_CLOSE}([.:)\-–—]*)", re.I)
+    rf"({_PATH}(?:\.?[a-z](?![a-z0-9]))?)?{_CLOSE}([.:)\-–—]*){_CLOSE}", re.I)
 
 _NOISE = re.compile(
     r"[-–—\s]*(?:page\s*)?[0-9]{1,3}(?:\s*(?:/|of)\s*[0-9]{1,3})?[-–—\s]*$"

@@ -225,6 +225,18 @@ def test_dotted_letter_reproducer(a: str, b: str) -> None:
     assert [q for q, got in answers.items() if got is None] == ["3", "4", "5.a", "5.b"]
 
 
+@pytest.mark.parametrize("wrap", ["### {}", "**{}**", "__{}__"])
+def test_a_heading_set_in_bold_reads_as_the_heading(wrap: str) -> None:
+    """A PDF converter that loses the font size leaves `**Answer 1.**` and `**2.1.**` where `###` stood."""
+    text = (f"Question 1 asks for a recursion.\n\n{wrap.format('Answer 1.')}\n\n"
+            f"Question 2 asks for a bound.\n\n{wrap.format('Answer 2.')}\n\nThe bound is $x \\le 1$.\n\n"
+            f"{wrap.format('3.1.')} The limit is $0$.\n")
+    answers = segment(_doc(text), ["1", "2", "3.1"])
+    assert answers["1"] is None  # an empty answer section, not the marker line as its text
+    assert answers["2"] is not None and answers["2"].text.strip() == "The bound is $x \\le 1$."
+    assert answers["3.1"] is not None and answers["3.1"].text.strip() == "The limit is $0$."
+
+
 def test_bare_number_heading_is_not_a_page_number() -> None:
     answers = segment(_doc("### 1.a\nSome text $x=1$.\n### 2\nText $z=3$.\n"), BACKPROP)
     assert answers["2"] is not None and (answers["2"].heading_line, answers["2"].line) == (3, 4)

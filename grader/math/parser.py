@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from fractions import Fraction
 
@@ -36,7 +37,7 @@ class Parser:
     """One parse of one formula; keeps the token position, nesting depth and expected closers."""
 
     def __init__(self, tokens: list[Token], limits: Limits = DEFAULT_LIMITS) -> None:
-        self.t = _join_split_groups(tokens)
+        self.t = _unsized(_join_split_groups(tokens))
         self.i = 0
         self.limits = limits
         self.depth = 0
@@ -874,12 +875,12 @@ class Parser:
     def parse_text(self) -> N.Node:
         tok = self.next()
         content = tok.arg.strip()
+        if content in ("Var", "Cov", "var", "E") and (self.at("op", "[") or self.at("left", "[") or self.at("op", "(")):
+            return self.parse_expectation({"var": "Var"}.get(content, content))  # \mathrm{E}[x] as \mathbb{E}[x]
         if tok.value == "mathrm" and self.bold == 0 and len(content) == 1:
             return self.parse_letter_like(content)
         if content in ("argmax", "argmin", "arg max", "arg min", "max", "min"):
             return self.parse_extremum(content.replace(" ", ""))
-        if content in ("Var", "Cov", "var", "E") and (self.at("op", "[") or self.at("left", "[") or self.at("op", "(")):
-            return self.parse_expectation({"var": "Var"}.get(content, content))
         if content in ("O", "Theta", "Omega") and self.next_is_call():
             return self.parse_asym(content)
         if content in FUNC_CMDS or content in ("softmax", "sigmoid", "relu", "ReLU", "diag", "sign"):
@@ -1541,6 +1542,22 @@ def parse_node(latex: str, limits: Limits = DEFAULT_LIMITS) -> N.Node:
         return Parser(tokens, limits).parse_top()
     except RecursionError as exc:
         raise LimitExceeded("formula nested too deeply") from exc
+
+
+def _unsized(tokens: list[Token]) -> list[Token]:
+    """`\\left( .. \\right)` and `\\left[ .. \\right]` as the plain brackets they only size, so that every rule
+    written for `(`, `[` holds for them too; other pairs (bars, braces, `\\left.`, half-open intervals) stay."""
+    out = list(tokens)
+    opened: list[int] = []
+    for k, tk in enumerate(out):
+        if tk.kind == "left":
+            opened.append(k)
+        elif tk.kind == "right" and opened:
+            j = opened.pop()
+            if (out[j].value, tk.value) in (("(", ")"), ("[", "]")):
+                out[j] = dataclasses.replace(out[j], kind="op")
+                out[k] = dataclasses.replace(tk, kind="op")
+    return out
 
 
 def _join_split_groups(tokens: list[Token]) -> list[Token]:

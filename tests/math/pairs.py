@@ -307,6 +307,12 @@ PAIRS: list[tuple[str, str, tuple[str, ...], str]] = [
     (r"\frac{1}{m}\sum_i (y_i - \hat{y}_i)^2", r"\frac{1}{m}\sum_{i=1}^{m} (\hat{y}_i - y_i)^2", (), E),
     (r"\sum_i x_i", r"\sum_{i=1}^m x_i + \sum_{j=1}^n y_j", (), D),
     (r"\sum_k x_k", r"\sum_{i=1}^m x_i + \sum_{j=1}^n x_j", (), U),
+    # --- sized brackets and upright E read as the plain ones (tests/content/test_variants.py finds them)
+    (r"\mathrm{Var}\left(a\right) = d \sigma^2", r"\mathrm{Var}(a) = d\sigma^2", (), E),
+    (r"P\left(a \mid b\right)", r"P(a \mid b)", (), E),
+    (r"\mathrm{E}\left[x^2\right]", r"\mathbb{E}[x^2]", (), E),
+    (r"\mathrm{E}[x] + 1", r"\mathbb{E}[x]", (), D),
+    (r"\sigma\left(W\left[h; x\right]\right)", r"\sigma(W[h; x])", (), E),
     # --- bad input ends with unknown
     (r"10^{10^{10^{10}}}", r"1", (), U),
     (r"x^{99999999}", r"x", (), U),
