@@ -4,8 +4,9 @@
 
 Every edit below keeps what a write-up says: other line endings, trailing spaces, more blank lines, other
 math delimiters, \\dfrac for \\frac, \\left( \\right) for ( ), \\boldsymbol for \\mathbf, bold lines for
-Markdown headings, \\operatorname for \\mathrm, ^{\\intercal} for ^\\top, \\mathrm{E} for \\mathbb{E}, a
-byte-order mark, page headers between paragraphs. A grader that reads the mathematics gives each variant the statuses and
+Markdown headings, \\operatorname for \\mathrm, ^{\\intercal} for ^\\top, \\mathrm{E} for \\mathbb{E}, Unicode
+Greek letters, \\le for \\leq and \\to for \\rightarrow, spaces around = and + in math, a byte-order mark, page
+headers between paragraphs. A grader that reads the mathematics gives each variant the statuses and
 scores of the original; each difference it prints is a place where the reading depends on form, not content. Write-ups: the graded corpus files (by the manifest's
 assignment) and the example write-ups under submissions/ of assignments without code questions.
 """
@@ -130,6 +131,36 @@ def expectation(text: str) -> str:
     return _outside_code(text, lambda t: t.replace("\\mathbb{E}", "\\mathrm{E}"))
 
 
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η", "theta": "θ",
+          "lambda": "λ", "mu": "μ", "sigma": "σ", "tau": "τ", "phi": "φ", "omega": "ω"}
+
+
+def unicode_greek(text: str) -> str:
+    """\\alpha -> α (what a PDF converter often leaves)."""
+    return _outside_code(text, lambda t: re.sub(r"\\(" + "|".join(_GREEK) + r")(?![a-zA-Z])",
+                                                lambda m: _GREEK[m.group(1)], t))
+
+
+def short_relations(text: str) -> str:
+    """\\leq -> \\le, \\geq -> \\ge, \\neq -> \\ne, \\rightarrow -> \\to."""
+    pairs = {"leq": "le", "geq": "ge", "neq": "ne", "rightarrow": "to"}
+    return _outside_code(text, lambda t: re.sub(r"\\(leq|geq|neq|rightarrow)(?![a-zA-Z])",
+                                                lambda m: "\\" + pairs[m.group(1)], t))
+
+
+def math_spaces(text: str) -> str:
+    """Spaces around = + in math: `a+b=c` -> `a + b = c` (TeX ignores them)."""
+    def edit(t: str) -> str:
+        pieces = t.split("$$")
+        if len(pieces) % 2 == 0:
+            return t
+        spaced = lambda m: re.sub(r"\s*([=+])\s*", r" \1 ", m)  # noqa: E731
+        for i in range(0, len(pieces), 2):
+            pieces[i] = re.sub(r"(?<!\\)\$([^$\n]+?)\$", lambda m: "$" + spaced(m.group(1)) + "$", pieces[i])
+        return "$$".join(p if i % 2 == 0 else spaced(p) for i, p in enumerate(pieces))
+    return _outside_code(text, edit)
+
+
 def bom(text: str) -> str:
     return "\ufeff" + text
 
@@ -154,7 +185,8 @@ EDITS: dict[str, Callable[[str], str]] = {
     "crlf": crlf, "trailing-spaces": trailing_spaces, "blank-lines": blank_lines,
     "display-brackets": display_brackets, "inline-parens": inline_parens, "dfrac": dfrac, "left-right": left_right,
     "bold": bold, "bold-headings": bold_headings, "operatorname": operatorname, "transpose": transpose,
-    "expectation": expectation, "bom": bom, "page-headers": page_headers,
+    "expectation": expectation, "unicode-greek": unicode_greek, "short-relations": short_relations,
+    "math-spaces": math_spaces, "bom": bom, "page-headers": page_headers,
 }
 
 

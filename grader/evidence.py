@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from grader.math.lexer import UNICODE, UNICODE_OPS
 from grader.segment import Answer
 
 
@@ -33,6 +34,18 @@ _LOOKS = (
 )
 
 
+# Unicode letters and symbols the math reader knows, spelled as their commands (`αt` -> `\alpha t`)
+_UNICODE_MATH = re.compile("([" + "".join(re.escape(c) for c, name in UNICODE.items() if name.isalpha())
+                           + "])([A-Za-z])?")
+
+
+_ASCII_OPS = str.maketrans(UNICODE_OPS)  # the minus sign, dashes, primes
+
+
+def _spell(m: re.Match[str]) -> str:
+    return "\\" + UNICODE[m.group(1)] + (" " + m.group(2) if m.group(2) else "")
+
+
 def _normalise(text: str) -> str:
     for rx, replacement in _LOOKS:
         text = rx.sub(replacement, text)
@@ -54,11 +67,20 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
 
 
+def readings(text: str) -> tuple[str, ...]:
+    """A line as phrases and patterns are matched against it: as written, and, when it holds Unicode math
+    (α, ≤, →, −), also with those spelled as the LaTeX a course's patterns are written in."""
+    plain = _normalise(text)
+    spelled = _UNICODE_MATH.sub(_spell, text).translate(_ASCII_OPS)
+    return (plain,) if spelled == text else (plain, _normalise(spelled))
+
+
 def find(answer: Answer, pattern: str) -> Match | None:
-    """First line of the answer where `pattern` occurs, or None."""
+    """First line of the answer where `pattern` occurs (in any of its readings), or None."""
     rx = compile_pattern(pattern)
     for text, number in zip(answer.lines, answer.line_numbers):
-        m = rx.search(_normalise(text))
-        if m:
-            return Match(pattern=pattern, line=number, text=m.group(0))
+        for reading in readings(text):
+            m = rx.search(reading)
+            if m:
+                return Match(pattern=pattern, line=number, text=m.group(0))
     return None

@@ -43,3 +43,11 @@ def test_other_formulas_and_other_commands_stay_as_they_are() -> None:
     assert find(_answer(r"$\hat v_t = \frac{v_t}{1-\beta}$"), BIAS) is None
     assert find(_answer(r"$x \leftarrow y$"), r"re:\\leftarrow") is not None  # not \left: kept
     assert find(_answer(r"$\bigcup_i A_i$"), r"re:\\bigcup_i") is not None  # not a sizing command: kept
+
+
+def test_unicode_math_is_read_as_the_commands_patterns_are_written_in() -> None:
+    answer = _answer("so the bias is removed by v_t/(1 − β^t)", "and the error tends → 0 as ε ≤ 1")
+    assert find(answer, r"re:1\s*-\s*\\beta\s*\^\s*t") is not None
+    assert find(answer, r"re:\\varepsilon\s*\\leq") is not None  # ε is \varepsilon, as the math reader has it
+    assert find(answer, r"re:→\s*0") is not None  # a pattern written in Unicode still finds it as written
+    assert find(_answer("αt"), r"re:\\alpha\s+t") is not None and find(_answer("αt"), r"re:\\alphat") is None

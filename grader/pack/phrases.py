@@ -7,9 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from grader.evidence import (
-    _normalise as normalise_line,  # the same normalisation the full check matches on
-)
+from grader.evidence import readings  # the same readings of a line the full check matches on
 from grader.pack.hashing import digest
 from grader.segment import Answer
 
@@ -79,19 +77,23 @@ def answer_grams(lines: Sequence[str], numbers: Sequence[int], words: int, salt:
     before a non-word character -- exactly the boundaries of the full check's phrase pattern."""
     out: dict[str, Gram] = {}
     for text, number in zip(lines, numbers):
-        tokens = normalise_line(text).split()
-        for i, token in enumerate(tokens):
-            found: set[str] = set(_singles(token)) if words >= 1 else set()
-            for k in range(2, words + 1):
-                if i + k > len(tokens):
-                    break
-                middle = tokens[i + 1:i + k - 1]
-                for head in _starts(token):
-                    for tail in _ends(tokens[i + k - 1]):
-                        found.add(" ".join([head, *middle, tail]))
-            for gram in sorted(found):
-                out.setdefault(phrase_digest(gram, salt), Gram(number, gram))
+        for reading in readings(text):
+            _add_grams(out, reading.split(), number, words, salt)
     return out
+
+
+def _add_grams(out: dict[str, Gram], tokens: list[str], number: int, words: int, salt: str) -> None:
+    for i, token in enumerate(tokens):
+        found: set[str] = set(_singles(token)) if words >= 1 else set()
+        for k in range(2, words + 1):
+            if i + k > len(tokens):
+                break
+            middle = tokens[i + 1:i + k - 1]
+            for head in _starts(token):
+                for tail in _ends(tokens[i + k - 1]):
+                    found.add(" ".join([head, *middle, tail]))
+        for gram in sorted(found):
+            out.setdefault(phrase_digest(gram, salt), Gram(number, gram))
 
 
 def lookup(answer: Answer, digests: Sequence[str], words: int, salt: str) -> list[Gram | None]:
