@@ -2,13 +2,13 @@
 
     .venv/bin/python benchmarks/variants_bench.py [--jobs 2] [--show]
 
-Every edit below keeps what a write-up says: other line endings, trailing spaces, more blank lines, other
-math delimiters, \\dfrac for \\frac, \\left( \\right) for ( ), \\boldsymbol for \\mathbf, bold lines for
-Markdown headings, \\operatorname for \\mathrm, ^{\\intercal} for ^\\top, \\mathrm{E} for \\mathbb{E}, Unicode
-Greek letters, \\le for \\leq and \\to for \\rightarrow, spaces around = and + in math, a byte-order mark, page
-headers between paragraphs. A grader that reads the mathematics gives each variant the statuses and
-scores of the original; each difference it prints is a place where the reading depends on form, not content. Write-ups: the graded corpus files (by the manifest's
-assignment) and the example write-ups under submissions/ of assignments without code questions.
+Every edit in EDITS keeps what a write-up says and changes only how it is written: line endings, spaces,
+blank lines, math delimiters and environments, \\dfrac, \\left( \\right), bold commands and headings, operator
+and text fonts, transpose and norm symbols, \\mathrm{E}, Unicode Greek, short relation commands, braced
+scripts, "Problem" for "Question", a byte-order mark, page headers. A grader that reads the mathematics gives
+each variant the statuses and scores of the original; each difference it prints is a place where the reading
+depends on form, not content. Write-ups: the graded corpus files (by the manifest's assignment) and the
+example write-ups under submissions/ of assignments without code questions.
 """
 
 from __future__ import annotations
@@ -161,6 +161,56 @@ def math_spaces(text: str) -> str:
     return _outside_code(text, edit)
 
 
+def _each_math(text: str, edit: Callable[[str], str]) -> str:
+    """Apply `edit` to the body of every $$..$$ and $..$ span (outside code)."""
+    def per_text(t: str) -> str:
+        pieces = t.split("$$")
+        if len(pieces) % 2 == 0:
+            return t
+        for i in range(0, len(pieces), 2):
+            pieces[i] = re.sub(r"(?<!\\)\$([^$\n]+?)\$", lambda m: "$" + edit(m.group(1)) + "$", pieces[i])
+        return "$$".join(p if i % 2 == 0 else edit(p) for i, p in enumerate(pieces))
+    return _outside_code(text, per_text)
+
+
+def braced_scripts(text: str) -> str:
+    """x_t -> x_{t}, x^2 -> x^{2} (one-character scripts)."""
+    return _each_math(text, lambda m: re.sub(r"([_^])([A-Za-z0-9])(?![A-Za-z0-9])", r"\1{\2}", m))
+
+
+def norms(text: str) -> str:
+    """\\| x \\| -> \\lVert x \\rVert, in spans where they pair up."""
+    def edit(m: str) -> str:
+        if re.search(r"\\(?:left|right|[bB]igg?[lr]?)\s*\\\|", m):
+            return m
+        parts = m.split("\\|")
+        if len(parts) % 2 == 0:
+            return m
+        return "".join(p + ("" if i == len(parts) - 1 else ("\\lVert " if i % 2 == 0 else "\\rVert "))
+                       for i, p in enumerate(parts))
+    return _each_math(text, edit)
+
+
+def text_words(text: str) -> str:
+    """\\text{softmax} -> \\mathrm{softmax} inside math (one word)."""
+    return _each_math(text, lambda m: re.sub(r"\\text\{([A-Za-z]+)\}", r"\\mathrm{\1}", m))
+
+
+def equation_env(text: str) -> str:
+    """$$ X $$ -> \\begin{equation} X \\end{equation}."""
+    def edit(t: str) -> str:
+        pieces = t.split("$$")
+        if len(pieces) % 2 == 0:
+            return t
+        return "".join(p if i % 2 == 0 else f"\\begin{{equation}}{p}\\end{{equation}}" for i, p in enumerate(pieces))
+    return _outside_code(text, edit)
+
+
+def problem_word(text: str) -> str:
+    """`Question 2` -> `Problem 2` where it opens a line."""
+    return _outside_code(text, lambda t: re.sub(r"(?m)^([#*_> \t]*)Question(?=\s+\d)", r"\1Problem", t))
+
+
 def bom(text: str) -> str:
     return "\ufeff" + text
 
@@ -186,7 +236,8 @@ EDITS: dict[str, Callable[[str], str]] = {
     "display-brackets": display_brackets, "inline-parens": inline_parens, "dfrac": dfrac, "left-right": left_right,
     "bold": bold, "bold-headings": bold_headings, "operatorname": operatorname, "transpose": transpose,
     "expectation": expectation, "unicode-greek": unicode_greek, "short-relations": short_relations,
-    "math-spaces": math_spaces, "bom": bom, "page-headers": page_headers,
+    "math-spaces": math_spaces, "braced-scripts": braced_scripts, "norms": norms, "text-words": text_words,
+    "equation-env": equation_env, "problem-word": problem_word, "bom": bom, "page-headers": page_headers,
 }
 
 

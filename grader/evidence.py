@@ -31,6 +31,8 @@ _LOOKS = (
     (re.compile(r"\\[,;:> ]|\\q?quad(?![a-zA-Z])"), " "),
     (re.compile(r"\\!"), ""),
     (re.compile(r"\\intercal(?![a-zA-Z])|\\mathsf\{T\}"), r"\\top"),  # the transpose, however it is set
+    (re.compile(r"\\[lr]?Vert(?![a-zA-Z])\s?"), r"\\|"),  # the norm bars
+    (re.compile(r"\\[lr]vert(?![a-zA-Z])\s?"), "|"),
 )
 
 

@@ -51,3 +51,9 @@ def test_unicode_math_is_read_as_the_commands_patterns_are_written_in() -> None:
     assert find(answer, r"re:\\varepsilon\s*\\leq") is not None  # ε is \varepsilon, as the math reader has it
     assert find(answer, r"re:→\s*0") is not None  # a pattern written in Unicode still finds it as written
     assert find(_answer("αt"), r"re:\\alpha\s+t") is not None and find(_answer("αt"), r"re:\\alphat") is None
+
+
+@pytest.mark.parametrize("written", [r"$\|\mathbf{u}\|_2$", r"$\lVert \mathbf{u} \rVert_2$", r"$\left\|\mathbf{u}\right\|_2$",
+                                     r"$\Vert\mathbf{u}\Vert_2$"])
+def test_norm_bars_however_they_are_set(written: str) -> None:
+    assert find(_answer(written), r"re:\\\|\s*\\mathbf\{u\}\s*\\\|\s*_\s*2") is not None

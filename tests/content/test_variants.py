@@ -18,7 +18,7 @@ assert _spec is not None and _spec.loader is not None
 variants = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(variants)
 
-EDITS = ("dfrac", "left-right", "bold", "bold-headings", "operatorname", "transpose", "expectation", "unicode-greek",
+EDITS = ("dfrac", "left-right", "bold", "bold-headings", "operatorname", "transpose", "expectation", "unicode-greek", "norms",
          "page-headers")
 WRITEUPS = (("attention", "submissions/attention/correct.md"), ("optreg-2020", "submissions/optreg-2020/flawed.md"),
             ("decoding-2021", "submissions/decoding-2021/correct.md"), ("newton", "submissions/newton/flawed.md"),
