@@ -34,6 +34,18 @@ def _outside_code(text: str, edit: Callable[[str], str]) -> str:
     return "".join(p if i % 2 else edit(p) for i, p in enumerate(parts))
 
 
+def _each_math(text: str, edit: Callable[[str], str]) -> str:
+    """Apply `edit` to the body of every $$..$$ and $..$ span (outside code)."""
+    def per_text(t: str) -> str:
+        pieces = t.split("$$")
+        if len(pieces) % 2 == 0:
+            return t
+        for i in range(0, len(pieces), 2):
+            pieces[i] = re.sub(r"(?<!\\)\$([^$\n]+?)\$", lambda m: "$" + edit(m.group(1)) + "$", pieces[i])
+        return "$$".join(p if i % 2 == 0 else edit(p) for i, p in enumerate(pieces))
+    return _outside_code(text, per_text)
+
+
 def crlf(text: str) -> str:
     return text.replace("\n", "\r\n")
 
@@ -96,14 +108,7 @@ def _sized(math: str) -> str:
 
 def left_right(text: str) -> str:
     """Parentheses in math sized with \\left( \\right), as many typesetters write them."""
-    def edit(t: str) -> str:
-        pieces = t.split("$$")
-        if len(pieces) % 2 == 0:
-            return t
-        for i in range(0, len(pieces), 2):
-            pieces[i] = re.sub(r"(?<!\\)\$([^$\n]+?)\$", lambda m: "$" + _sized(m.group(1)) + "$", pieces[i])
-        return "$$".join(p if i % 2 == 0 else _sized(p) for i, p in enumerate(pieces))
-    return _outside_code(text, edit)
+    return _each_math(text, _sized)
 
 
 def bold(text: str) -> str:
@@ -150,27 +155,7 @@ def short_relations(text: str) -> str:
 
 def math_spaces(text: str) -> str:
     """Spaces around = + in math: `a+b=c` -> `a + b = c` (TeX ignores them)."""
-    def edit(t: str) -> str:
-        pieces = t.split("$$")
-        if len(pieces) % 2 == 0:
-            return t
-        spaced = lambda m: re.sub(r"\s*([=+])\s*", r" \1 ", m)  # noqa: E731
-        for i in range(0, len(pieces), 2):
-            pieces[i] = re.sub(r"(?<!\\)\$([^$\n]+?)\$", lambda m: "$" + spaced(m.group(1)) + "$", pieces[i])
-        return "$$".join(p if i % 2 == 0 else spaced(p) for i, p in enumerate(pieces))
-    return _outside_code(text, edit)
-
-
-def _each_math(text: str, edit: Callable[[str], str]) -> str:
-    """Apply `edit` to the body of every $$..$$ and $..$ span (outside code)."""
-    def per_text(t: str) -> str:
-        pieces = t.split("$$")
-        if len(pieces) % 2 == 0:
-            return t
-        for i in range(0, len(pieces), 2):
-            pieces[i] = re.sub(r"(?<!\\)\$([^$\n]+?)\$", lambda m: "$" + edit(m.group(1)) + "$", pieces[i])
-        return "$$".join(p if i % 2 == 0 else edit(p) for i, p in enumerate(pieces))
-    return _outside_code(text, per_text)
+    return _each_math(text, lambda m: re.sub(r"\s*([=+])\s*", r" \1 ", m))
 
 
 def braced_scripts(text: str) -> str:
