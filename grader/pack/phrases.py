@@ -28,11 +28,29 @@ def phrase_digest(phrase: str, salt: str) -> str:
     return digest(salt, "phrase", canonical(phrase))
 
 
+# a `re:` pattern that is only words from a word start: `\bmore\s+regulari`, `\bnormaliz\w*`, `\bbern\b`
+_WORDS_PATTERN = re.compile(r"\\b([a-z0-9][a-z0-9\-]*(?:\\s\+[a-z0-9][a-z0-9\-]*)*)(\\w\*|\\b)?")
+
+
+def as_phrase(phrase: str) -> str | None:
+    """What the pack can hash for a rubric entry: the phrase itself, or a pattern that is only words from a word
+    start as the phrase it matches like (`\\bmore\\s+regulari` -> `more regulari*`, a prefix; `\\bbern\\b` ->
+    `bern`); None for any other pattern."""
+    if not is_pattern(phrase):
+        return phrase
+    m = _WORDS_PATTERN.fullmatch(phrase[3:])
+    if m is None:
+        return None
+    words = " ".join(m.group(1).split("\\s+"))
+    return words if m.group(2) == "\\b" else words + "*"
+
+
 def hashed(phrases: Iterable[str], salt: str) -> dict[str, Any]:
-    """The hashable phrases' digests, how many were patterns, and the longest phrase in words."""
-    plain = [p for p in phrases if not is_pattern(p) and len(p.split()) <= MAX_WORDS and p.strip()]
-    patterns = [p for p in phrases if p not in plain]
-    return {"digests": [phrase_digest(p, salt) for p in plain], "patterns": len(patterns),
+    """The hashable phrases' digests (a trailing `*`: any word that starts so), how many were patterns the pack
+    cannot hold, and the longest phrase in words."""
+    readable = [as_phrase(p) for p in phrases]
+    plain = [p for p in readable if p is not None and p.strip() and len(p.split()) <= MAX_WORDS]
+    return {"digests": [phrase_digest(p, salt) for p in plain], "patterns": len(readable) - len(plain),
             "words": max((len(p.split()) for p in plain), default=0)}
 
 
@@ -84,16 +102,24 @@ def answer_grams(lines: Sequence[str], numbers: Sequence[int], words: int, salt:
 
 def _add_grams(out: dict[str, Gram], tokens: list[str], number: int, words: int, salt: str) -> None:
     for i, token in enumerate(tokens):
-        found: set[str] = set(_singles(token)) if words >= 1 else set()
+        found: dict[str, str] = {}  # gram -> the answer's words it stands for
+        if words >= 1:
+            for single in _singles(token):
+                found[single] = single
+            for start in _starts(token):  # `normaliz*`: a word that starts so
+                for j in range(1, len(start) + 1):
+                    found.setdefault(start[:j] + "*", start)
         for k in range(2, words + 1):
             if i + k > len(tokens):
                 break
-            middle = tokens[i + 1:i + k - 1]
+            middle, last = tokens[i + 1:i + k - 1], tokens[i + k - 1]
             for head in _starts(token):
-                for tail in _ends(tokens[i + k - 1]):
-                    found.add(" ".join([head, *middle, tail]))
+                for tail in _ends(last):
+                    found[" ".join([head, *middle, tail])] = " ".join([head, *middle, tail])
+                for j in range(1, len(last) + 1):
+                    found.setdefault(" ".join([head, *middle, last[:j]]) + "*", " ".join([head, *middle, last]))
         for gram in sorted(found):
-            out.setdefault(phrase_digest(gram, salt), Gram(number, gram))
+            out.setdefault(phrase_digest(gram, salt), Gram(number, found[gram]))
 
 
 def lookup(answer: Answer, digests: Sequence[str], words: int, salt: str) -> list[Gram | None]:

@@ -79,6 +79,28 @@ def test_phrases_match_like_evidence(line: str, phrase: str, found: bool) -> Non
     assert (phrases.phrase_digest(phrase, SALT) in grams) is found
 
 
+@pytest.mark.parametrize("line", [
+    "The weights are normalized per row.", "we normalize", "Normalization helps", "a renormalized sum",
+    "more regularization, so smaller weights", "it is more  regularized", "morally regular", "a Bern(p) mask",
+    "Bernoulli", "(variance) shrinks", "covariance", "non-negative entries", "it vanishes → 0",
+])
+@pytest.mark.parametrize("pattern", [r"re:\bnormaliz\w*", r"re:\bmore\s+regulari", r"re:\bbern\b",
+                                     r"re:\bvariance", r"re:\bnon-neg", r"re:\bvanish", "normaliz*"])
+def test_word_patterns_are_hashed_and_match_as_the_full_check_does(line: str, pattern: str) -> None:
+    from grader.evidence import find
+    from grader.segment import Answer
+
+    group = phrases.hashed([pattern], SALT)
+    assert group["patterns"] == 0 and len(group["digests"]) == 1
+    grams = phrases.answer_grams([line], [1], group["words"], SALT)
+    assert (group["digests"][0] in grams) is (find(Answer("1", (line,), (1,)), pattern) is not None)
+
+
+def test_other_patterns_stay_out_of_the_pack() -> None:
+    group = phrases.hashed([r"re:max", r"re:\\geq?\s*0", r"re:\bvar\s*(\(|\[)", "plain"], SALT)
+    assert group["patterns"] == 3 and len(group["digests"]) == 1
+
+
 def test_pack_folder_errors(tmp_path: Path) -> None:
     with pytest.raises(PackError, match="not a self-check pack"):
         load_pack(tmp_path)
