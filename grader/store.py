@@ -415,8 +415,9 @@ def export_fingerprint(results: Sequence[SubmissionResult], rubric_hash: str, gr
     return h.hexdigest()
 
 
-def iter_keys(paths: Sequence[str], rubric_hash: str, grader_version: str) -> Iterator[Key | None]:
-    """The Key of each path, or None where its bytes cannot be read (it is graded, never reused)."""
-    for path in paths:
-        digest = submission_hash(path)
+def iter_keys(paths: Sequence[str], digests: Sequence[str | None], rubric_hash: str,
+              grader_version: str) -> Iterator[Key | None]:
+    """The Key of each path from its `submission_hash`, or None where its bytes could not be read (it is graded,
+    never reused)."""
+    for path, digest in zip(paths, digests):
         yield None if digest is None else Key(path, digest, rubric_hash, grader_version)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from grader.store import Store, hash_file, submission_hash
+from grader.store import Store, hash_file
 
 FORMAT = 1  # bump when the fingerprint's recipe changes, so old stamps never match
 
@@ -46,9 +46,10 @@ class Stamp:
             return None  # a stamp from another format: the full path decides
 
 
-def input_fingerprint(assignment: str, submissions: Sequence[str], rubric: Path, templates: Path,
-                      roster: str | None, version: str, store: Store) -> str | None:
-    """The hash of every input a grade run's exported files depend on; None where one cannot be read."""
+def input_fingerprint(assignment: str, submissions: Sequence[str], digests: Sequence[str | None], rubric: Path,
+                      templates: Path, roster: str | None, version: str, store: Store) -> str | None:
+    """The hash of every input a grade run's exported files depend on (`digests`: each submission's
+    `submission_hash`); None where one cannot be read."""
     h = hashlib.sha256(f"grade-inputs/{FORMAT}\0{assignment}\0{version}\0".encode())
     try:
         hash_file(h, rubric)
@@ -62,8 +63,7 @@ def input_fingerprint(assignment: str, submissions: Sequence[str], rubric: Path,
             hash_file(h, Path(roster))
     except OSError:
         return None
-    for path in submissions:
-        digest = submission_hash(path)
+    for path, digest in zip(submissions, digests):
         if digest is None:
             return None  # an unreadable submission is graded (to an error) on every run
         h.update(b"S\0" + path.encode("utf-8", "surrogateescape") + b"\0" + digest.encode() + b"\0")

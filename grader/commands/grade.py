@@ -15,7 +15,7 @@ from grader import __version__
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
 from grader.course import Course
 from grader.defaults import DEFAULT_TIMEOUT, default_jobs
-from grader.store import DB_NAME, RunLock, ScoreChange, Store, StoreLocked, code_version
+from grader.store import DB_NAME, RunLock, ScoreChange, Store, StoreLocked, code_version, submission_hash
 from grader.terminal import safe
 from grader.uptodate import Stamp, input_fingerprint, stamp_key, up_to_date
 
@@ -98,8 +98,11 @@ def run(args: argparse.Namespace) -> int:
     problem = _check_args(args)
     if problem:
         return _usage(problem)
+    # what every path below keys on, computed once: the grader's and course's code, each submission's bytes
+    version = code_version(__version__, Course(args.course).reference_dir)
+    digests = [submission_hash(path) for path in args.submissions]
     if not (args.dry_run or args.fresh):
-        done = _rerun_unchanged(args)
+        done = _rerun_unchanged(args, version, digests)
         if done is not None:
             return done
     course, rubric = load_rubric_or_exit(args.course, args.assignment)
@@ -123,28 +126,28 @@ def run(args: argparse.Namespace) -> int:
                                                                *(str(Path(p).resolve().parent) for p in args.submissions)]))
     try:
         with RunLock(out), Store(out) as store:
-            return _grade_locked(args, course, rubric, tasks, store, warnings)
+            return _grade_locked(args, course, rubric, tasks, store, warnings, version, digests)
     except StoreLocked as exc:
         return _usage(str(exc))
 
 
-def _fingerprint(args: argparse.Namespace, course: Course, version: str, store: Store) -> str | None:
-    return input_fingerprint(args.assignment, args.submissions, course.rubric_path(args.assignment),
+def _fingerprint(args: argparse.Namespace, course: Course, version: str, digests: list[str | None],
+                 store: Store) -> str | None:
+    return input_fingerprint(args.assignment, args.submissions, digests, course.rubric_path(args.assignment),
                              course.templates_dir, args.roster, version, store)
 
 
-def _rerun_unchanged(args: argparse.Namespace) -> int | None:
+def _rerun_unchanged(args: argparse.Namespace, version: str, digests: list[str | None]) -> int | None:
     """When every input matches the last export's, say so as the full run would and return its exit status;
     None when anything must be graded or written again."""
     out = Path(args.out)
     if not (out / DB_NAME).is_file():
         return None
     start = time.perf_counter()
-    course = Course(args.course)
-    version = code_version(__version__, course.reference_dir)
     try:
         with RunLock(out), Store(out) as store:
-            stamp = up_to_date(store, out, args.assignment, _fingerprint(args, course, version, store))
+            stamp = up_to_date(store, out, args.assignment,
+                               _fingerprint(args, Course(args.course), version, digests, store))
             if stamp is None:
                 return None
             run_id = store.begin_run(args.assignment, stamp.rubric_hash, version, args.executor,
@@ -160,7 +163,7 @@ def _rerun_unchanged(args: argparse.Namespace) -> int | None:
 
 
 def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric, tasks: list[Task],
-                  store: Store, warnings: list[str]) -> int:
+                  store: Store, warnings: list[str], version: str, digests: list[str | None]) -> int:
     """Grade what the store does not hold, export, publish; `warnings` were printed already (a rerun with
     nothing changed prints them again)."""
     from grader.executor import grade_all
@@ -168,9 +171,8 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
     from grader.store import apply_overrides, iter_keys, roundtrip
 
     start = time.perf_counter()
-    version = code_version(__version__, course.reference_dir)
-    fingerprint = None if args.dry_run else _fingerprint(args, course, version, store)
-    keys = list(iter_keys([t.path for t in tasks], rubric.digest, version))
+    fingerprint = None if args.dry_run else _fingerprint(args, course, version, digests, store)
+    keys = list(iter_keys([t.path for t in tasks], digests, rubric.digest, version))
     results: list[SubmissionResult | None] = [None] * len(tasks)
     if not args.fresh:
         for i, key in enumerate(keys):
