@@ -149,6 +149,15 @@ def hash_file(h: hashlib._Hash, path: Path) -> None:
             h.update(block)
 
 
+def hash_folder(h: hashlib._Hash, folder: Path) -> None:
+    """Every file under `folder` (names and bytes, in sorted order); nothing when there is no such folder."""
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                hash_file(h, path)
+
+
 # --- encoding results: every field, so a stored result renders the same report as a fresh one ---------------
 
 def _finding_json(f: Finding) -> dict[str, Any]:
@@ -407,11 +416,7 @@ def export_fingerprint(results: Sequence[SubmissionResult], rubric_hash: str, gr
     h = hashlib.sha256(f"{rubric_hash}\0{grader_version}\0".encode())
     for r in results:
         h.update(_dumps(without_run_details(r.to_dict())).encode() + b"\0")
-    if templates.is_dir():
-        for path in sorted(templates.rglob("*")):
-            if path.is_file():
-                h.update(path.relative_to(templates).as_posix().encode() + b"\0")
-                hash_file(h, path)
+    hash_folder(h, templates)
     return h.hexdigest()
 
 

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from grader.store import Store, hash_file
+from grader.store import Store, hash_file, hash_folder
 
-FORMAT = 1  # bump when the fingerprint's recipe changes, so old stamps never match
+FORMAT = 2  # bump when the fingerprint's recipe changes, so old stamps never match
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,8 @@ def input_fingerprint(assignment: str, submissions: Sequence[str], digests: Sequ
     h = hashlib.sha256(f"grade-inputs/{FORMAT}\0{assignment}\0{version}\0".encode())
     try:
         hash_file(h, rubric)
-        if templates.is_dir():
-            for path in sorted(templates.rglob("*")):
-                if path.is_file():
-                    h.update(b"T\0" + path.relative_to(templates).as_posix().encode() + b"\0")
-                    hash_file(h, path)
+        h.update(b"T\0")
+        hash_folder(h, templates)
         h.update(b"R\0")
         if roster is not None:
             hash_file(h, Path(roster))
