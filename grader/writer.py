@@ -30,6 +30,21 @@ def mark_clashes(results: list[SubmissionResult]) -> list[SubmissionResult]:
     return out
 
 
+REPORT_FILES = ("report.md", "report.html")
+
+
+def placed(results: list[SubmissionResult]) -> list[SubmissionResult]:
+    """The results as a run writes them: id clashes marked, each one's report folder in `details.report_dir`."""
+    marked = mark_clashes(results)
+    return [dataclasses.replace(r, details={**r.details, "report_dir": d}) for r, d in zip(marked, report_dirs(marked))]
+
+
+def run_files(written: list[SubmissionResult]) -> list[str]:
+    """The files `write_run` writes for `written` (placed results), relative to its folder."""
+    return ["results.json", "grades.csv", "summary.md", "summary.html",
+            *(f"{r.details['report_dir']}/{name}" for r in written for name in REPORT_FILES)]
+
+
 def write_run(out: Path, assignment: Assignment, results: list[SubmissionResult],
               renderer: Renderer, extra: dict[str, Any] | None = None, *, jobs: int = 1) -> list[SubmissionResult]:
     """Write the contract files for `results` (in the order given) and return them as written.
@@ -38,11 +53,8 @@ def write_run(out: Path, assignment: Assignment, results: list[SubmissionResult]
     rendering is most of an export, and it would otherwise run on one core after the grading used them all.
     """
     out.mkdir(parents=True, exist_ok=True)
-    results = mark_clashes(results)
-    dirs = report_dirs(results)
-    _write_reports_parallel(out, assignment, list(zip(results, dirs)), renderer, jobs)
-    written = [dataclasses.replace(result, details={**result.details, "report_dir": name})
-               for result, name in zip(results, dirs)]
+    written = placed(results)
+    _write_reports_parallel(out, assignment, written, renderer, jobs)
     atomic_write(out / "summary.md", renderer.summary_md(assignment, written))
     atomic_write(out / "summary.html", renderer.summary_html(assignment, written))
     atomic_write(out / "grades.csv", grades_csv(assignment, written))
@@ -50,17 +62,16 @@ def write_run(out: Path, assignment: Assignment, results: list[SubmissionResult]
     return written
 
 
-def _write_reports(out: Path, assignment: Assignment, reports: list[tuple[SubmissionResult, str]],
-                   renderer: Renderer) -> None:
-    for result, name in reports:
-        folder = out / name
+def _write_reports(out: Path, assignment: Assignment, reports: list[SubmissionResult], renderer: Renderer) -> None:
+    for result in reports:
+        folder = out / result.details["report_dir"]
         folder.mkdir(exist_ok=True)
         atomic_write(folder / "report.md", renderer.report_md(result, assignment))
         atomic_write(folder / "report.html", renderer.report_html(result, assignment))
 
 
-def _write_reports_parallel(out: Path, assignment: Assignment, reports: list[tuple[SubmissionResult, str]],
-                            renderer: Renderer, jobs: int) -> None:
+def _write_reports_parallel(out: Path, assignment: Assignment, reports: list[SubmissionResult], renderer: Renderer,
+                            jobs: int) -> None:
     jobs = min(jobs, len(reports) // 8)  # a few reports render faster than a process forks
     if jobs <= 1:
         _write_reports(out, assignment, reports, renderer)

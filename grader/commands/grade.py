@@ -262,16 +262,13 @@ def _export(out: Path, course: Course, rubric: LoadedRubric, results: list[Submi
             version: str, *, jobs: int) -> tuple[list[SubmissionResult], list[str]]:
     """Write results.json, grades.csv, summaries and reports, unless the files on disk were made from exactly
     these results; the results as written and the files' names relative to `out`."""
-    from grader.output import report_dirs
     from grader.store import export_fingerprint
-    from grader.writer import mark_clashes
+    from grader.writer import placed, run_files
 
     assignment = rubric.assignment.assignment
     fingerprint = export_fingerprint(results, rubric.digest, version, course.templates_dir)
-    as_written = [dataclasses.replace(r, details={**r.details, "report_dir": d})
-                  for r, d in zip(mark_clashes(results), report_dirs(results))]
-    files = ["results.json", "grades.csv", "summary.md", "summary.html",
-             *(f"{r.details['report_dir']}/{name}" for r in as_written for name in ("report.md", "report.html"))]
+    as_written = placed(results)
+    files = run_files(as_written)
     key = f"export:{assignment}"
     if store.meta(key) == fingerprint and all((out / f).is_file() for f in files):
         return as_written, files  # a rerun with nothing changed: rendering every report again is most of its time
