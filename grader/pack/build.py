@@ -55,16 +55,16 @@ def _unavailable(spec: CheckSpec, why: str) -> dict[str, Any]:
     return {"kind": "pack_unavailable", "params": {"kind": spec.kind, "why": why}}
 
 
-def _world_is_public(course: Course, world: str) -> Path | None:
-    """The world's path under reference/ when its module declares PUBLIC = True (it holds only what the handout
-    states)."""
+def _world_is_public(course: Course, world: str) -> tuple[Path, Path] | None:
+    """The world's file and its path under reference/ when its module declares PUBLIC = True (it holds only what
+    the handout states)."""
     filename = world.partition(":")[0]
     try:
-        _, relative = course.reference_path(filename)
+        paths = course.reference_path(filename)
         module = course.reference(filename)
     except Exception:  # noqa: BLE001 - a missing or broken world is simply not copied; `grader validate` reports it
         return None
-    return relative if getattr(module, "PUBLIC", False) is True else None
+    return paths if getattr(module, "PUBLIC", False) is True else None
 
 
 class _Translator:
@@ -116,13 +116,14 @@ class _Translator:
             return {"kind": "pack_code", "params": {
                 "function": prm["function"], "args": [a["name"] for a in prm.get("args", ())]}}
         if spec.kind == "derivation":
-            relative = _world_is_public(self.course, prm.get("world", ""))
-            if relative is None:
+            public = _world_is_public(self.course, prm.get("world", ""))
+            if public is None:
                 return _unavailable(spec, "the derivation steps are checked in the question's world, which is "
                                           "not public")
+            path, relative = public
             target = self.out / "reference" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.course.reference_path(str(relative))[0], target)
+            shutil.copyfile(path, target)
             return {"kind": "derivation", "params": dict(prm)}
         return _unavailable(spec, f"a {spec.kind} check needs the course's references")
 
