@@ -21,11 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from grader.checks.base import CheckContext
-from grader.checks.code import CodeCheck, CodeParams
-from grader.course import Course
-from grader.ingest import Document
+from grader.checks.code.check import CodeCheck, CodeParams
+from grader.course.directory import Course
+from grader.read.ingest import Document
 from grader.sandbox import Limits, shared
-from grader.segment import Answer
+from grader.read.segment import Answer
 
 
 def _params(qid: str) -> CodeParams:

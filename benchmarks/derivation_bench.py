@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from grader.course import Course
+from grader.course.directory import Course
 from grader.worlds.measure import AnswerSpec, measure
 
 REPO = Path(__file__).resolve().parents[1]

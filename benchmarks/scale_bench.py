@@ -35,7 +35,7 @@ CODE = Path(os.environ.get(SNAPSHOT_ENV, REPO))
 SNAPSHOT_PARTS = ("grader", "rubrics", "reference", "submissions")
 sys.path.insert(0, str(CODE))
 
-from grader.store import DB_NAME, without_run_details
+from grader.store.database import DB_NAME, without_run_details
 
 TARGETS = {"ratio": 1.7, "median_s": 2.0, "rerun_speedup": 20.0, "rss_mb": 1536.0}
 BUSY_ENV = "GRADER_BENCH_BUSY"  # set when a stand-in rubric uses the `busy` check of busy_check.py

@@ -244,8 +244,8 @@ def writeups() -> list[tuple[Path, str]]:
 
 
 def _grade(job: tuple[str, str]) -> dict[str, tuple[str, float]]:
-    from grader.course import Course
-    from grader.pipeline import grade_submission
+    from grader.course.directory import Course
+    from grader.grading.pipeline import grade_submission
 
     path, assignment = job
     course = Course(REPO)

@@ -16,9 +16,9 @@ COMMANDS: dict[str, str] = {
     "review": "grader.commands.review",
     "override": "grader.commands.override",
     "pack": "grader.commands.pack",
-    "equiv": "grader.math.command",
-    "export": "grader.export.command",
-    "gradescope": "grader.gradescope_entry",
+    "equiv": "grader.commands.equiv",
+    "export": "grader.commands.export",
+    "gradescope": "grader.commands.gradescope",
 }
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import Course
-from grader.pipeline import grade_submission
-from grader.report import Renderer
+from grader.course.directory import Course
+from grader.grading.pipeline import grade_submission
+from grader.report.render import Renderer
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium")

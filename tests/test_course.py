@@ -1,4 +1,4 @@
-"""Tests of grader.course: reference modules by path, and the course secret for hidden seeds."""
+"""Tests of grader.course.directory: reference modules by path, and the course secret for hidden seeds."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import Course, CourseError
+from grader.course.directory import Course, CourseError
 
 
 def test_secret_is_made_once_private_and_stable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

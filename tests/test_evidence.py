@@ -1,11 +1,11 @@
-"""Tests of grader.evidence: phrases as words, course patterns, and LaTeX that differs only in how it looks."""
+"""Tests of grader.read.evidence: phrases as words, course patterns, and LaTeX that differs only in how it looks."""
 
 from __future__ import annotations
 
 import pytest
 
-from grader.evidence import find
-from grader.segment import Answer
+from grader.read.evidence import find
+from grader.read.segment import Answer
 
 BIAS = r"re:\\frac\s*\{[^{}]*(\{[^{}]*\}[^{}]*)*\}\s*\{\s*\(?\s*1\s*-\s*\\beta\s*\^\s*\{?\s*t\s*\}?\s*\)?\s*\}"
 EXPECT = r"re:(\\mathbb\{e\}|\be)\s*(\[|\\left\[)\s*\\?(mathbf\{|boldsymbol\{)?r"

@@ -1,4 +1,4 @@
-"""Tests of grader.ingest: files, folders, zips, notebooks, and every kind of bad input."""
+"""Tests of grader.read.ingest: files, folders, zips, notebooks, and every kind of bad input."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.ingest import MAX_FILE_BYTES, IngestError, read_submission
+from grader.read.ingest import MAX_FILE_BYTES, IngestError, read_submission
 
 
 def test_markdown_keeps_original_line_numbers(tmp_path: Path) -> None:

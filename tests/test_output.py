@@ -1,11 +1,11 @@
-"""Tests of grader.output: safe report folder names, score formatting, grades.csv."""
+"""Tests of grader.report.contract: safe report folder names, score formatting, grades.csv."""
 
 from __future__ import annotations
 
 from grader.export.safety import format_score, neutralise
-from grader.output import grades_csv, report_dirs, safe_dirname
-from grader.results import QuestionResult, Status, SubmissionResult
-from grader.rubric import Assignment, Question
+from grader.report.contract import grades_csv, report_dirs, safe_dirname
+from grader.grading.results import QuestionResult, Status, SubmissionResult
+from grader.course.rubric import Assignment, Question
 
 
 def test_student_ids_cannot_leave_the_output_folder() -> None:
@@ -38,7 +38,7 @@ def test_a_full_disk_leaves_the_previous_file_whole(tmp_path, monkeypatch) -> No
     import builtins
     import errno
 
-    from grader.output import atomic_write
+    from grader.report.contract import atomic_write
 
     target = tmp_path / "results.json"
     atomic_write(target, '{"old": true}\n')

@@ -1,13 +1,13 @@
-"""Tests of grader.report and grader.mathml: what a report shows, and that student text never becomes markup."""
+"""Tests of grader.report.render and grader.report.mathml: what a report shows, and that student text never becomes markup."""
 
 from __future__ import annotations
 
 import re
 
-from grader.mathml import latex_to_mathml, render_line
-from grader.report import Renderer
-from grader.results import Finding, QuestionResult, Severity, Status, SubmissionResult
-from grader.rubric import Assignment, Feedback, Question
+from grader.report.mathml import latex_to_mathml, render_line
+from grader.report.render import Renderer
+from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
+from grader.course.rubric import Assignment, Feedback, Question
 
 ASSIGNMENT = Assignment(assignment="demo", title="Demo", questions=(
     Question(id="1", points=2, title="Induction", feedback=Feedback(partial="Check each step.")),

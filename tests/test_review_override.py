@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from grader import cli
-from grader.overrides import moved, stored_results
-from grader.store import Store
+from grader.store.overrides import moved, stored_results
+from grader.store.database import Store
 
 REPO = Path(__file__).resolve().parents[1]
 SUBS = [str(REPO / "submissions" / "decoding-2021" / n) for n in ("correct.md", "flawed.md")]

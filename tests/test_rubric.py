@@ -1,4 +1,4 @@
-"""Tests of grader.rubric: valid rubrics load; every kind of mistake is named with file, question and field."""
+"""Tests of grader.course.rubric: valid rubrics load; every kind of mistake is named with file, question and field."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.rubric import RubricError, load_rubric, parse_rubric
+from grader.course.rubric import RubricError, load_rubric, parse_rubric
 
 GOOD = """
 assignment: demo

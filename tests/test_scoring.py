@@ -1,11 +1,11 @@
-"""Tests of grader.scoring: DESIGN.md's policy, case by case."""
+"""Tests of grader.grading.scoring: DESIGN.md's policy, case by case."""
 
 from __future__ import annotations
 
 from grader.checks.base import CheckOutcome, Verdict
-from grader.results import Finding, Severity, Status
-from grader.rubric import CheckSpec, Question
-from grader.scoring import FALSE_STEP, score_question
+from grader.grading.results import Finding, Severity, Status
+from grader.course.rubric import CheckSpec, Question
+from grader.grading.scoring import FALSE_STEP, score_question
 
 Q = Question(id="1", points=4)
 ANSWER = CheckSpec(kind="final_answer")

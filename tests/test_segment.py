@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.ingest import Document, read_submission
-from grader.segment import Answer, segment
+from grader.read.ingest import Document, read_submission
+from grader.read.segment import Answer, segment
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "segment"

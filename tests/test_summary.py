@@ -1,11 +1,11 @@
-"""Tests of grader.summary: histogram bins, per-question means and statuses, findings counted per student."""
+"""Tests of grader.report.summary: histogram bins, per-question means and statuses, findings counted per student."""
 
 from __future__ import annotations
 
-from grader.report import Renderer
-from grader.results import Finding, QuestionResult, Severity, Status, SubmissionResult
-from grader.rubric import Assignment, Question
-from grader.summary import histogram, summary_view
+from grader.report.render import Renderer
+from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
+from grader.course.rubric import Assignment, Question
+from grader.report.summary import histogram, summary_view
 
 A = Assignment(assignment="demo", title="Demo", questions=(Question(id="1", points=4), Question(id="2", points=6)))
 

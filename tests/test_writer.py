@@ -1,4 +1,4 @@
-"""Tests of grader.writer: the files of a run, the same whether reports are rendered by one process or several."""
+"""Tests of grader.report.write: the files of a run, the same whether reports are rendered by one process or several."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.report import Renderer
-from grader.results import QuestionResult, Status, SubmissionResult
-from grader.rubric import Assignment, Question
-from grader.writer import write_run
+from grader.report.render import Renderer
+from grader.grading.results import QuestionResult, Status, SubmissionResult
+from grader.course.rubric import Assignment, Question
+from grader.report.write import write_run
 
 ASSIGNMENT = Assignment(assignment="hw", questions=[Question(id="1", points=2.0), Question(id="2", points=1.0)])
 

@@ -14,7 +14,7 @@ BUILTIN: dict[str, str] = {
     "final_answer": "grader.checks.final_answer",
     "number": "grader.checks.number",
     "complexity": "grader.checks.complexity",
-    "code": "grader.checks.code",
+    "code": "grader.checks.code.check",
     "derivation": "grader.checks.derivation",
 }
 # the self-check pack's own kinds: fingerprints instead of reference answers (grader/pack)

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from grader.results import Finding
+from grader.grading.results import Finding
 
 if TYPE_CHECKING:  # imported for types only, to keep check modules light to import
-    from grader.course import Course
-    from grader.ingest import Document
-    from grader.rubric import Question
-    from grader.segment import Answer
+    from grader.course.directory import Course
+    from grader.read.ingest import Document
+    from grader.course.rubric import Question
+    from grader.read.segment import Answer
 
 
 class Verdict(str, Enum):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader import answer_math
+from grader.read import answer_math
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
-from grader.results import Finding, Severity
+from grader.grading.results import Finding, Severity
 
 
 class ComplexityParams(Params):

@@ -7,8 +7,8 @@ import time
 from pydantic import Field
 
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
-from grader.results import Finding, Severity
-from grader.scoring import FALSE_STEP
+from grader.grading.results import Finding, Severity
+from grader.grading.scoring import FALSE_STEP
 
 
 class DerivationParams(Params):
@@ -24,7 +24,7 @@ class DerivationCheck(Check):
 
     def run(self, ctx: CheckContext) -> CheckOutcome:
         from grader.worlds import World, steps
-        from grader.worlds import statements as st
+        from grader.read import statements as st
 
         p: DerivationParams = ctx.params  # type: ignore[assignment]
         filename, _, attr = p.world.partition(":")

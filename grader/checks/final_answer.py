@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from grader import answer_math
+from grader.read import answer_math
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
-from grader.results import Finding, Severity
+from grader.grading.results import Finding, Severity
 
 
 class FinalAnswerParams(Params):

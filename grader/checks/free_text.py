@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from grader import evidence
+from grader.read import evidence
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
-from grader.results import Finding, Severity
+from grader.grading.results import Finding, Severity
 
 
 class Claim(BaseModel):

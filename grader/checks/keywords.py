@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from grader import evidence
+from grader.read import evidence
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
-from grader.results import Finding, Severity
+from grader.grading.results import Finding, Severity
 
 
 class KeywordParams(Params):

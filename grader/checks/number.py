@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from grader import answer_math
+from grader.read import answer_math
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
-from grader.results import Finding, Severity
+from grader.grading.results import Finding, Severity
 
 NUMBER = re.compile(r"(?<![\w.^_{])-?\d+(?:\.\d+)?(?:\s*\\%|%)?")
 

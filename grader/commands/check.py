@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
-from grader.feedback import render_feedback
-from grader.defaults import DEFAULT_TIMEOUT
-from grader.pipeline import grade_submission
+from grader.report.feedback import render_feedback
+from grader.grading.defaults import DEFAULT_TIMEOUT
+from grader.grading.pipeline import grade_submission
 from grader.terminal import safe
 
 EXAMPLES = """examples:
@@ -35,7 +35,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.pack:
-        from grader.course import Course
+        from grader.course.directory import Course
         from grader.pack.load import PackError, load_pack
 
         try:

@@ -8,8 +8,8 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from grader.course import Course
-    from grader.rubric import LoadedRubric
+    from grader.course.directory import Course
+    from grader.course.rubric import LoadedRubric
 
 
 class ExitCode(IntEnum):
@@ -27,8 +27,8 @@ def add_course_option(p: argparse.ArgumentParser) -> None:
 
 def load_rubric_or_exit(course_dir: str, assignment: str) -> tuple[Course | None, LoadedRubric | None]:
     """The course and its validated rubric, or (None, None) after printing every problem on stderr."""
-    from grader.course import Course, CourseError
-    from grader.rubric import RubricError
+    from grader.course.directory import Course, CourseError
+    from grader.course.rubric import RubricError
 
     course = Course(course_dir)
     try:

@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING
 
 from grader import __version__
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
-from grader.course import Course
-from grader.defaults import DEFAULT_TIMEOUT, default_jobs
-from grader.store import DB_NAME, RunLock, ScoreChange, Store, StoreLocked, code_version, submission_hash
+from grader.course.directory import Course
+from grader.grading.defaults import DEFAULT_TIMEOUT, default_jobs
+from grader.store.database import DB_NAME, RunLock, ScoreChange, Store, StoreLocked, code_version, submission_hash
 from grader.terminal import safe
-from grader.uptodate import Stamp, input_fingerprint, stamp_key, up_to_date
+from grader.store.uptodate import Stamp, input_fingerprint, stamp_key, up_to_date
 
 if TYPE_CHECKING:  # the grading machinery loads only when something is graded: a rerun with nothing changed
-    from grader.executor import Graded, Task  # stops after hashing its inputs
-    from grader.results import SubmissionResult
-    from grader.rubric import LoadedRubric
+    from grader.run.local import Graded, Task  # stops after hashing its inputs
+    from grader.grading.results import SubmissionResult
+    from grader.course.rubric import LoadedRubric
 
 EXAMPLES = """examples:
   grader grade class/*.md --assignment decoding-2021 --out reports/decoding-2021
@@ -79,7 +79,7 @@ def _check_args(args: argparse.Namespace) -> str | None:
 def _students(args: argparse.Namespace) -> tuple[dict[str, str], list[str]] | str:
     """Student id per path (LMS download names matched to the roster, else the stem) and the warnings to print,
     or the error message."""
-    from grader.students import student_ids
+    from grader.run.students import student_ids
 
     roster = None
     if args.roster:
@@ -114,8 +114,8 @@ def run(args: argparse.Namespace) -> int:
     students, warnings = found
     for warning in warnings:
         print(safe(warning), file=sys.stderr)
-    from grader.executor import Task
-    from grader.pipeline import student_id_from_path
+    from grader.run.local import Task
+    from grader.grading.pipeline import student_id_from_path
 
     tasks = [Task(path, students.get(path) or student_id_from_path(path)) for path in args.submissions]
     out = Path(args.out)
@@ -166,9 +166,9 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
                   store: Store, warnings: list[str], version: str, digests: list[str | None]) -> int:
     """Grade what the store does not hold, export, publish; `warnings` were printed already (a rerun with
     nothing changed prints them again)."""
-    from grader.executor import grade_all
-    from grader.progress import RunProgress
-    from grader.store import apply_overrides, iter_keys, roundtrip
+    from grader.run.local import grade_all
+    from grader.run.progress import RunProgress
+    from grader.store.database import apply_overrides, iter_keys, roundtrip
 
     start = time.perf_counter()
     fingerprint = None if args.dry_run else _fingerprint(args, course, version, digests, store)
@@ -205,7 +205,7 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
     todo_tasks = [tasks[i] for i in todo]
     try:
         if todo_tasks and args.executor == "dask":
-            from grader.dask_executor import DaskUnavailable, grade_all_dask
+            from grader.run.dask_cluster import DaskUnavailable, grade_all_dask
             try:
                 grade_all_dask(todo_tasks, course, rubric, scheduler=args.scheduler, timeout=args.timeout,
                                on_done=on_done, tick=progress.tick)
@@ -219,7 +219,7 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
         progress.close()
     grading_s = time.perf_counter() - grading_start
     overrides = store.overrides()
-    from grader.overrides import moved  # a regrade that changes an overridden question says so
+    from grader.store.overrides import moved  # a regrade that changes an overridden question says so
     messages = [f"grader grade: {m.text()}" for m in moved(store, [r for r in results if r is not None])]
     for message in messages:
         print(safe(message), file=sys.stderr)
@@ -262,8 +262,8 @@ def _export(out: Path, course: Course, rubric: LoadedRubric, results: list[Submi
             version: str, *, jobs: int) -> tuple[list[SubmissionResult], list[str]]:
     """Write results.json, grades.csv, summaries and reports, unless the files on disk were made from exactly
     these results; the results as written and the files' names relative to `out`."""
-    from grader.store import export_fingerprint
-    from grader.writer import placed, run_files
+    from grader.store.database import export_fingerprint
+    from grader.report.write import placed, run_files
 
     assignment = rubric.assignment.assignment
     fingerprint = export_fingerprint(results, rubric.digest, version, course.templates_dir)
@@ -272,8 +272,8 @@ def _export(out: Path, course: Course, rubric: LoadedRubric, results: list[Submi
     key = f"export:{assignment}"
     if store.meta(key) == fingerprint and all((out / f).is_file() for f in files):
         return as_written, files  # a rerun with nothing changed: rendering every report again is most of its time
-    from grader.report import Renderer  # jinja2 and the templates load only when something is exported
-    from grader.writer import write_run
+    from grader.report.render import Renderer  # jinja2 and the templates load only when something is exported
+    from grader.report.write import write_run
 
     written = write_run(out, rubric.assignment, results, Renderer(course.templates_dir),
                         extra={"rubric_hash": rubric.digest}, jobs=jobs)

@@ -10,14 +10,14 @@ from typing import Any
 
 from grader import __version__
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
-from grader.overrides import (
+from grader.store.overrides import (
     GradedFolderError,
     from_results_json,
     read_results,
     record,
     stored_results,
 )
-from grader.store import RunLock, Store, StoreLocked, apply_overrides, code_version
+from grader.store.database import RunLock, Store, StoreLocked, apply_overrides, code_version
 
 EXAMPLES = """examples:
   grader override reports/decoding-2021 alice 2.4.c 1.5 --note "beam kept both sequences; figure misread"
@@ -102,8 +102,8 @@ def _rewrite(args: argparse.Namespace, folder: Path, doc: dict[str, Any], store:
         print(f"grader override: recorded; the rubric changed since {folder} was graded, so the files show it "
               "after the next `grader grade`", file=sys.stderr)
         return ExitCode.OK
-    from grader.report import Renderer
-    from grader.writer import write_run
+    from grader.report.render import Renderer
+    from grader.report.write import write_run
 
     paths = [s["submission"] for s in doc["submissions"]]
     stored = stored_results(store, paths, rubric.digest)

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from grader.commands.common import ExitCode
-from grader.overrides import GradedFolderError, bases, read_results, stored_results
-from grader.store import DB_NAME, Store
+from grader.store.overrides import GradedFolderError, bases, read_results, stored_results
+from grader.store.database import DB_NAME, Store
 from grader.terminal import safe
 
 EXAMPLES = """examples:

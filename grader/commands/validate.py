@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from grader.commands.common import ExitCode, add_course_option
-from grader.course import Course, CourseError
-from grader.rubric import RubricError
+from grader.course.directory import Course, CourseError
+from grader.course.rubric import RubricError
 
 EXAMPLES = """examples:
   grader validate                      # every rubric of the course in the current directory

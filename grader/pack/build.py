@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.course import Course
+from grader.course.directory import Course
 from grader.math.errors import MathError
 from grader.pack import FORMAT, PACK_FILE, classes, numbers, phrases, points
 from grader.pack.hashing import new_salt
-from grader.rubric import CheckSpec, LoadedRubric, Question
+from grader.course.rubric import CheckSpec, LoadedRubric, Question
 
 PUBLIC_FEEDBACK = ("correct", "partial", "incorrect", "missing", "needs_review")
 GENERIC_REVIEW = "a TA confirms this question"  # the rubric's review_reason is for TAs and may name answers

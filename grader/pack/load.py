@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from grader.pack import FORMAT, PACK_FILE
-from grader.rubric import Assignment, LoadedRubric
+from grader.course.rubric import Assignment, LoadedRubric
 
 
 class PackError(Exception):

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from grader.evidence import readings  # the same readings of a line the full check matches on
+from grader.read.evidence import readings  # the same readings of a line the full check matches on
 from grader.pack.hashing import digest
-from grader.segment import Answer
+from grader.read.segment import Answer
 
 _WORD = re.compile(r"\w")
 MAX_WORDS = 12  # longer phrases are not hashed (no rubric phrase comes close)

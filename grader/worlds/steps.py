@@ -17,7 +17,7 @@ from grader.math import nodes as N
 from grader.math.errors import MathError
 from grader.math.printer import to_text
 from grader.worlds.evaluate import Choices, Env, Evaluator, as_array, is_arr
-from grader.worlds.statements import CHECKED_OPS, Link, Statement
+from grader.read.statements import CHECKED_OPS, Link, Statement
 from grader.worlds.world import Instance, Key, World
 
 MAX_COMBOS = 8  # free-index assignments tried per statement and draw

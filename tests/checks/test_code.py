@@ -13,15 +13,15 @@ import yaml
 
 from grader import checks
 from grader.checks.base import CheckContext, CheckOutcome, Verdict
-from grader.checks.code import (
+from grader.checks.code.check import (
     CodeCheck,
     CodeParams,
     RubricProblem,
     fenced_python,
     find_code,
 )
-from grader.ingest import Document
-from grader.segment import Answer
+from grader.read.ingest import Document
+from grader.read.segment import Answer
 
 REPO = Path(__file__).resolve().parents[2]
 SUBMISSIONS = REPO / "submissions" / "attention-lab"
@@ -30,7 +30,7 @@ RUBRIC = REPO / "rubrics" / "attention-lab.yaml"
 
 
 class _Course:
-    """The repository as the course directory (reference/ and rubrics/), as grader.course.Course has it."""
+    """The repository as the course directory (reference/ and rubrics/), as grader.course.directory.Course has it."""
 
     root = REPO
 
@@ -90,8 +90,8 @@ def test_code_in_a_py_file_beside_the_write_up() -> None:
 
 
 def test_rubric_validates_with_the_code_kind_registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    from grader.rubric import load_rubric
-    monkeypatch.setitem(checks.BUILTIN, "code", "grader.checks.code")
+    from grader.course.rubric import load_rubric
+    monkeypatch.setitem(checks.BUILTIN, "code", "grader.checks.code.check")
     loaded = load_rubric(RUBRIC, REPO / "reference" / "bank")
     assert [q.id for q in loaded.assignment.questions] == ["1", "2"]
 
@@ -229,7 +229,7 @@ def test_answer_in_a_py_file_is_run_and_findings_name_the_file() -> None:
 # -- the record of a run, seeds, review, rubric problems --------------------------------------------------
 
 def test_details_record_every_run_but_never_the_secret_seed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from grader.checks.code import _secret_seed, _seed
+    from grader.checks.code.check import _secret_seed, _seed
     outcome = run_check(question(SUBMISSIONS / "efficient.md", "1"))
     d: dict[str, Any] = outcome.details
     assert d["device"].startswith(("cpu", "cuda")) and d["torch"] and d["python"]

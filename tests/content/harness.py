@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import Course
-from grader.pipeline import grade_submission
+from grader.course.directory import Course
+from grader.grading.pipeline import grade_submission
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.course import Course
+from grader.course.directory import Course
 
 from . import harness
 

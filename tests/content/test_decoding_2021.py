@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.course import Course
+from grader.course.directory import Course
 
 from . import harness
 

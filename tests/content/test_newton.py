@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.course import Course
+from grader.course.directory import Course
 
 from .harness import CORPUS, REPO, cases, graded
 

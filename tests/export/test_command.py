@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.export import command
+from grader.commands import export as command
 
 
 def run(argv: list[str]) -> int:

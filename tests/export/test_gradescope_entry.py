@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from grader import gradescope_entry
-from grader.results import Finding, QuestionResult, Severity, Status, SubmissionResult
+from grader.commands import gradescope as gradescope_entry
+from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
 
 RUBRIC = """\
 assignment: hw3
@@ -77,7 +77,7 @@ def test_fake_pipeline_writes_valid_results(tmp_path: Path, monkeypatch: pytest.
         return SubmissionResult(path, student, (QuestionResult("1", 4, 4, Status.CORRECT),
                                                 QuestionResult("2", 1.5, 6, Status.PARTIAL, (step,))))
 
-    monkeypatch.setattr("grader.pipeline.grade_submission", fake)
+    monkeypatch.setattr("grader.grading.pipeline.grade_submission", fake)
     assert run(["--root", str(root), "--timeout", "30"]) == 0
     assert calls == [{"path": str(root / "submission"), "assignment": "hw3", "student": "jdoe@uni.example",
                       "timeout": 30.0, "course": str((root / "source").resolve())}]
@@ -104,7 +104,7 @@ def test_grader_crash_still_writes_results(tmp_path: Path, monkeypatch: pytest.M
     def crash(*args: Any, **kwargs: Any) -> SubmissionResult:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("grader.pipeline.grade_submission", crash)
+    monkeypatch.setattr("grader.grading.pipeline.grade_submission", crash)
     assert run(["--root", str(root)]) == 1
     data = json.loads((root / "results" / "results.json").read_text("utf-8"))
     assert data["score"] == 0.0 and "failed" in data["output"] and "boom" not in data["output"]

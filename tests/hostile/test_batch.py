@@ -179,7 +179,7 @@ def test_a_second_run_on_the_same_folder_is_refused_while_the_first_holds_it(cou
     (course / "out").mkdir()
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
-        "from grader.store import RunLock\n"
+        "from grader.store.database import RunLock\n"
         "with RunLock(Path('out')):\n    print('locked', flush=True); time.sleep(60)"), str(REPO)],
         cwd=course, stdout=subprocess.PIPE, text=True)
     try:

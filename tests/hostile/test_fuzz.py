@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hostile_support import CORPUS, HOSTILE, REPO
 
-from grader.ingest import Document, IngestError, read_submission
-from grader.mathml import render_line
-from grader.segment import segment
+from grader.read.ingest import Document, IngestError, read_submission
+from grader.report.mathml import render_line
+from grader.read.segment import segment
 
 # The whole file runs in about 30 s: small example counts, a deadline per example, no shrinking database.
 FAST = settings(max_examples=150, deadline=2000, derandomize=True, database=None,
@@ -204,8 +204,8 @@ def test_mutated_corpus_write_ups_grade_end_to_end_within_the_limit(tmp_path: Pa
     """A few mutated write-ups through the whole pipeline (every step wrapped): no exception escapes."""
     from hostile_support import make_course
 
-    from grader.course import Course
-    from grader.pipeline import grade_submission
+    from grader.course.directory import Course
+    from grader.grading.pipeline import grade_submission
 
     course = Course(make_course(tmp_path))
     rubric = course.rubric("hostile")

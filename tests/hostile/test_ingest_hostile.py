@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import ingest
-from grader.ingest import IngestError, read_submission
+from grader.read import ingest
+from grader.read.ingest import IngestError, read_submission
 
 from hostile_support import HOSTILE
 

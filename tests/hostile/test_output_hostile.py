@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from hostile_support import HOSTILE, csv_formulas, html_problems
 
-from grader import mathml
-from grader.output import grades_csv, report_dirs
-from grader.report import MAX_SHOWN_LINES, Renderer
-from grader.results import Finding, QuestionResult, Severity, Status, SubmissionResult
-from grader.rubric import Assignment, Question
+from grader.report import mathml
+from grader.report.contract import grades_csv, report_dirs
+from grader.report.render import MAX_SHOWN_LINES, Renderer
+from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
+from grader.course.rubric import Assignment, Question
 
 ASSIGNMENT = Assignment(assignment="hostile", title="<script>alert(0)</script>",
                         questions=(Question(id="1", points=2), Question(id="2", points=1)))

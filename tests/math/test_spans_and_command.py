@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from grader.math import find_plain_math, find_spans
-from grader.math import command
+from grader.commands import equiv as command
 
 TEXT = """Intro with $a = b$ inline.
 
@@ -77,9 +77,9 @@ def test_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_module_entry_point() -> None:
-    out = subprocess.run([sys.executable, "-m", "grader.math.command", "a+b", "b+a"], capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "grader.commands.equiv", "a+b", "b+a"], capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.splitlines()[0] == "equivalent"
-    helped = subprocess.run([sys.executable, "-m", "grader.math.command", "--help"], capture_output=True,
+    helped = subprocess.run([sys.executable, "-m", "grader.commands.equiv", "--help"], capture_output=True,
                             text=True, timeout=60)
     assert "examples:" in helped.stdout

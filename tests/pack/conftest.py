@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import Course
+from grader.course.directory import Course
 
 REPO = Path(__file__).resolve().parents[2]
 

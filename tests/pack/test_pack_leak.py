@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from grader.course import Course
+from grader.course.directory import Course
 from grader.math.errors import MathError
 from grader.math.numbers import read_number
 from grader.pack.build import build_pack

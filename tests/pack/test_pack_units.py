@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import Course
+from grader.course.directory import Course
 from grader.math import compare_complexity, compare_number, equivalent
 from grader.pack import classes, numbers, phrases, points
 from grader.pack.build import build_pack
@@ -87,8 +87,8 @@ def test_phrases_match_like_evidence(line: str, phrase: str, found: bool) -> Non
 @pytest.mark.parametrize("pattern", [r"re:\bnormaliz\w*", r"re:\bmore\s+regulari", r"re:\bbern\b",
                                      r"re:\bvariance", r"re:\bnon-neg", r"re:\bvanish", "normaliz*"])
 def test_word_patterns_are_hashed_and_match_as_the_full_check_does(line: str, pattern: str) -> None:
-    from grader.evidence import find
-    from grader.segment import Answer
+    from grader.read.evidence import find
+    from grader.read.segment import Answer
 
     group = phrases.hashed([pattern], SALT)
     assert group["patterns"] == 0 and len(group["digests"]) == 1
@@ -120,7 +120,7 @@ def test_public_world_is_copied_and_private_one_is_not(tmp_path: Path) -> None:
     (course / "rubrics" / "w.yaml").write_text(json.dumps(rubric), encoding="utf-8")
     loaded = Course(course).rubric("w")
     from grader.pack.build import _Translator
-    from grader.rubric import CheckSpec
+    from grader.course.rubric import CheckSpec
     notes: list[str] = []
     tr = _Translator(Course(course), SALT, tmp_path / "pack", notes)
     open_spec = CheckSpec(kind="derivation", params={"world": "worlds/open.py:W"})

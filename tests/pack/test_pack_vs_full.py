@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import Course
-from grader.feedback import NOT_CHECKED
+from grader.course.directory import Course
+from grader.report.feedback import NOT_CHECKED
 from grader.pack.build import build_pack
 from grader.pack.load import load_pack
-from grader.pipeline import grade_submission
-from grader.results import SubmissionResult
+from grader.grading.pipeline import grade_submission
+from grader.grading.results import SubmissionResult
 
 REPO = Path(__file__).resolve().parents[2]
 SLOW = bool(os.environ.get("GRADER_SLOW_TESTS"))  # code answers run their sandboxed timing: seconds each

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader.course import Course
+from grader.course.directory import Course
 
 # the course's reference module, imported by path as the engine does
 ref = Course(Path(__file__).resolve().parents[2]).reference("birnn.py")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import Course
+from grader.course.directory import Course
 
 ref = Course(Path(__file__).resolve().parents[2]).reference("decoding.py")
 

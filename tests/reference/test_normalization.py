@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 import torch
 
-from grader.course import Course
+from grader.course.directory import Course
 
 # the course's reference module, imported by path as the engine does
 ref = Course(Path(__file__).resolve().parents[2]).reference("normalization.py")

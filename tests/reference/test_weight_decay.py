@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.course import Course
+from grader.course.directory import Course
 
 ref = Course(Path(__file__).resolve().parents[2]).reference("weight_decay.py")
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from grader.timing import Sample, Stats, Tier, Timing, alternate, speed_credit
+from grader.checks.code.timing import Sample, Stats, Tier, Timing, alternate, speed_credit
 
 
 def test_stats_median_and_iqr() -> None:

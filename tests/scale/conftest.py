@@ -95,6 +95,6 @@ def grade_subprocess(cwd: Path, paths: list[str], course: Path, out: str, *more:
 
 
 def results(folder: Path) -> dict[str, Any]:
-    from grader.store import without_run_details
+    from grader.store.database import without_run_details
 
     return without_run_details(json.loads((folder / "results.json").read_text("utf-8")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from grader.progress import RunProgress
+from grader.run.progress import RunProgress
 
 
 class _Terminal(io.StringIO):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .conftest import make_class, results, write_rubric
 
-from grader.store import RunLock, Store, submission_hash, without_run_details
+from grader.store.database import RunLock, Store, submission_hash, without_run_details
 
 Grade = Callable[..., tuple[int, str]]
 

@@ -1,4 +1,4 @@
-"""The rerun with nothing changed (grader/uptodate.py): it stops after hashing its inputs, and any changed input
+"""The rerun with nothing changed (grader/store/uptodate.py): it stops after hashing its inputs, and any changed input
 takes the full path again."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from .conftest import HERE, make_class, write_rubric
 
 from grader.commands import grade as grade_command
-from grader.uptodate import Stamp
+from grader.store.uptodate import Stamp
 
 Grade = Callable[..., tuple[int, str]]
 
@@ -115,8 +115,8 @@ def test_short_cut_loads_no_rubric_and_no_grading_code(tmp_path: Path, course: P
     probe = (f"import sys; sys.path.insert(0, {str(HERE)!r}); import sleepcheck; sleepcheck.register(); "
              "from grader.cli import main; "
              f"code = main(['grade', *{paths!r}, '--assignment', 'hw', '--course', {str(course)!r}, '--out', 'out']); "
-             "heavy = sorted(m for m in ('pydantic', 'jinja2', 'rich', 'grader.rubric', 'grader.executor', "
-             "'grader.pipeline', 'sympy') if m in sys.modules); print(code, heavy)")
+             "heavy = sorted(m for m in ('pydantic', 'jinja2', 'rich', 'grader.course.rubric', 'grader.run.local', "
+             "'grader.grading.pipeline', 'sympy') if m in sys.modules); print(code, heavy)")
     subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True, capture_output=True)
     # sleepcheck itself imports the check layer; the probe below registers nothing and needs nothing registered
     write_rubric(course)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from .conftest import HERE, grade_subprocess, make_class, results, write_rubric, writeup
 
-from grader.dask_executor import needs_gpu
-from grader.rubric import Assignment, LoadedRubric
+from grader.run.dask_cluster import needs_gpu
+from grader.course.rubric import Assignment, LoadedRubric
 
 Grade = Callable[..., tuple[int, str]]
 
@@ -65,7 +65,7 @@ def test_sigkill_half_way_then_rerun_gives_identical_results(tmp_path: Path, cou
 
 def test_workers_are_forked_without_torch() -> None:
     code = ("import sys; sys.path.insert(0, %r); import sleepcheck; sleepcheck.register();"
-            "from grader.course import Course; from grader.executor import preload;"
+            "from grader.course.directory import Course; from grader.run.local import preload;"
             "import pathlib, tempfile; d = pathlib.Path(tempfile.mkdtemp());"
             "from conftest import write_rubric; write_rubric(d);"
             "preload(Course(d).rubric('hw'));"
@@ -85,8 +85,8 @@ def test_gpu_rule_is_a_code_check_on_cuda() -> None:
 
 
 def test_largest_writeups_start_first_and_results_keep_task_order(tmp_path: Path, course: Path) -> None:
-    from grader.course import Course
-    from grader.executor import Task, grade_all, submission_size
+    from grader.course.directory import Course
+    from grader.run.local import Task, grade_all, submission_size
 
     sizes = [1, 40, 5, 40, 300]
     tasks = []

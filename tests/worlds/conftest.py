@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import Course
+from grader.course.directory import Course
 from grader.worlds import World
 from grader.worlds.measure import load_world
 

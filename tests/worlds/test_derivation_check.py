@@ -7,10 +7,10 @@ from pydantic import ValidationError
 
 from grader.checks.base import CheckContext, Verdict
 from grader.checks.derivation import CHECK, DerivationParams
-from grader.ingest import Document
-from grader.results import Severity
-from grader.scoring import is_false_step
-from grader.segment import Answer
+from grader.read.ingest import Document
+from grader.grading.results import Severity
+from grader.grading.scoring import is_false_step
+from grader.read.segment import Answer
 
 INDUCTION = [
     "If the relation holds for $t-1$, then:",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.gradcheck import check_gradient, numeric_gradient, relative_error
+from grader.worlds.gradcheck import check_gradient, numeric_gradient, relative_error
 from grader.math.parsed import parse
 from grader.worlds.evaluate import Env, Evaluator
 

@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from grader.worlds import steps
-from grader.worlds.statements import statements
+from grader.read.statements import statements
 
 
 def check(world, target: str, lines: list[str], **kw):

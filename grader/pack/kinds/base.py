@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from grader.checks.base import CheckContext, CheckOutcome, Params, Verdict
-from grader.feedback import (
+from grader.report.feedback import (
     NOT_CHECKED,  # the details key the feedback reads: why the pack could not decide
 )
-from grader.results import Finding, Severity
+from grader.grading.results import Finding, Severity
 
 
 class PackParams(Params):

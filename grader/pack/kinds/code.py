@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 
 from grader.checks.base import Check, CheckContext, CheckOutcome, Verdict
-from grader.checks.code import find_code
+from grader.checks.code.check import find_code
 from grader.pack.kinds.base import PackParams, not_checked
-from grader.results import Finding, Severity
+from grader.grading.results import Finding, Severity
 
 
 class PackCodeParams(PackParams):

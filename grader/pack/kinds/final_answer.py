@@ -10,7 +10,7 @@ from grader.checks.final_answer import (
 )
 from grader.pack import points
 from grader.pack.kinds.base import PackParams, not_checked
-from grader.results import Finding, Severity
+from grader.grading.results import Finding, Severity
 
 
 class PackFinalAnswerParams(PackParams):

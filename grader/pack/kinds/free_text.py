@@ -7,7 +7,7 @@ from typing import Any
 from grader.checks.base import Check, CheckContext, CheckOutcome, Verdict
 from grader.pack import phrases
 from grader.pack.kinds.base import NOT_CHECKED, PackParams
-from grader.results import Finding, Severity
+from grader.grading.results import Finding, Severity
 
 
 class PackFreeTextParams(PackParams):

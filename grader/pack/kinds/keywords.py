@@ -9,7 +9,7 @@ from pydantic import Field
 from grader.checks.base import Check, CheckContext, CheckOutcome, Verdict
 from grader.pack import phrases
 from grader.pack.kinds.base import PackParams, not_checked
-from grader.results import Finding, Severity
+from grader.grading.results import Finding, Severity
 
 
 def _empty() -> dict[str, Any]:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from grader import checks
 from grader.checks.base import CheckContext, CheckOutcome, Verdict
-from grader.course import Course
-from grader.defaults import DEFAULT_TIMEOUT
-from grader.ingest import Document, IngestError, read_submission
-from grader.results import Finding, QuestionResult, Severity, Status, SubmissionResult
-from grader.rubric import CheckSpec, LoadedRubric, Question
-from grader.scoring import score_question
-from grader.segment import Answer, segment
-from grader.steps import run_step
+from grader.course.directory import Course
+from grader.grading.defaults import DEFAULT_TIMEOUT
+from grader.read.ingest import Document, IngestError, read_submission
+from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
+from grader.course.rubric import CheckSpec, LoadedRubric, Question
+from grader.grading.scoring import score_question
+from grader.read.segment import Answer, segment
+from grader.grading.containment import run_step
 
 
 def student_id_from_path(path: str) -> str:

@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the rubric layer (pydantic) loads only when a rubric is read: a no-op rerun never does
-    from grader.rubric import LoadedRubric
+    from grader.course.rubric import LoadedRubric
 
 
 class CourseError(Exception):
@@ -47,7 +47,7 @@ class Course:
 
     def rubric(self, assignment_id: str) -> LoadedRubric:
         """The validated rubric of `assignment_id`; CourseError if there is none, RubricError if it is broken."""
-        from grader.rubric import load_rubric
+        from grader.course.rubric import load_rubric
 
         if assignment_id not in self._rubrics:
             path = self.rubric_path(assignment_id)

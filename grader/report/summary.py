@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from grader.results import Status, SubmissionResult
-from grader.rubric import Assignment
+from grader.grading.results import Status, SubmissionResult
+from grader.course.rubric import Assignment
 
 BINS = 10
 LINE_REF = re.compile(r"\b(?:at |on )?lines? \d+(?:[–-]\d+)?\b")

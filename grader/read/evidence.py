@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from grader.math.lexer import UNICODE, UNICODE_OPS
-from grader.segment import Answer
+from grader.read.segment import Answer
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from typing import Any, Iterable
 
 from grader import __version__
 from grader.export.safety import Cell, cell_text
-from grader.results import SubmissionResult
-from grader.rubric import Assignment
+from grader.grading.results import SubmissionResult
+from grader.course.rubric import Assignment
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -9,11 +9,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from grader.course import Course
-from grader.executor import Graded, OnDone, Task, grade_in_worker, preload
-from grader.pipeline import error_result
-from grader.results import SubmissionResult
-from grader.rubric import LoadedRubric
+from grader.course.directory import Course
+from grader.run.local import Graded, OnDone, Task, grade_in_worker, preload
+from grader.grading.pipeline import error_result
+from grader.grading.results import SubmissionResult
+from grader.course.rubric import LoadedRubric
 
 GPU_RESOURCE = "GPU"
 

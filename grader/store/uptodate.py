@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from grader.store import Store, hash_file, hash_folder
+from grader.store.database import Store, hash_file, hash_folder
 
 FORMAT = 2  # bump when the fingerprint's recipe changes, so old stamps never match
 

@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from grader.output import atomic_write, grades_csv, report_dirs, results_document, write_results_json
-from grader.report import Renderer
-from grader.results import Finding, Severity, SubmissionResult
-from grader.rubric import Assignment
+from grader.report.contract import atomic_write, grades_csv, report_dirs, results_document, write_results_json
+from grader.report.render import Renderer
+from grader.grading.results import Finding, Severity, SubmissionResult
+from grader.course.rubric import Assignment
 
 
 def mark_clashes(results: list[SubmissionResult]) -> list[SubmissionResult]:

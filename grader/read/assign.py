@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from grader.segment_headings import Candidate, Label
+from grader.read.headings import Candidate, Label
 
 FORCED = 100  # weight that makes the chain keep a question heading that fixes the order of the questions
 WEAK = 1  # a relative label whose parent heading was never written ("1." right after the previous question)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from grader.export.safety import format_score
-from grader.results import QuestionResult, Status, SubmissionResult
-from grader.rubric import Assignment
+from grader.grading.results import QuestionResult, Status, SubmissionResult
+from grader.course.rubric import Assignment
 
 NOT_CHECKED = "not_checked"  # a check's details key: why it could not decide (set by the self-check pack's kinds)
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from grader import timing
+from grader.checks.code import timing
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
-from grader.results import Finding, Severity
+from grader.grading.results import Finding, Severity
 
 if TYPE_CHECKING:  # numpy and the sandbox are imported when a code check runs, not when rubrics load
     import numpy as np

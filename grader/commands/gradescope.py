@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grader.defaults import DEFAULT_TIMEOUT
+from grader.grading.defaults import DEFAULT_TIMEOUT
 
 DEFAULT_ROOT = "/autograder"
 
@@ -107,9 +107,9 @@ def run(args: argparse.Namespace) -> int:
     if assignment_id is None:
         return _usage(f"no assignment id: pass --assignment or write it in {course_dir / 'assignment.txt'}")
 
-    from grader.course import Course, CourseError
-    from grader.pipeline import grade_submission
-    from grader.rubric import RubricError
+    from grader.course.directory import Course, CourseError
+    from grader.grading.pipeline import grade_submission
+    from grader.course.rubric import RubricError
 
     course = Course(course_dir)
     try:

@@ -25,6 +25,20 @@ class IngestError(Exception):
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A heading the markup itself declares (a LaTeX `\\section`, an `enumerate` item, an exam `\\part`).
+
+    Segmentation takes these over headings guessed from the text: the markup says where an answer opens even
+    when no number is written (an auto-numbered `\\section`, an `\\item` of `enumerate`)."""
+
+    index: int  # 0-based line of the document where the heading stands
+    label: tuple[str, ...]  # its full path, lower case: ("3",), ("3", "b"), ("3", "b", "ii"); () when none is known
+    title: str = ""  # the heading's own words (a section title, the first words of an item), for alignment by text
+    kind: str = "section"  # section | subsection | subsubsection | paragraph | item | question | part | subpart | problem
+    inferred: bool = False  # the label comes from a counter, not from text the student wrote
+
+
+@dataclass(frozen=True)
 class Document:
     """A write-up as lines of text, each carrying its 1-based line number in the original file."""
 
@@ -34,6 +48,7 @@ class Document:
     kind: str = "markdown"  # markdown | latex | notebook
     files: dict[str, str] = field(default_factory=dict)  # other files of the submission: name -> text
     notes: tuple[str, ...] = ()  # things ingest noticed and dropped (ignored files), for findings
+    structure: tuple[Heading, ...] = ()  # headings declared by markup (LaTeX), in document order
 
     @property
     def text(self) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from grader.export.roster import Roster, match_roster
-from grader.pipeline import student_id_from_path
+from grader.grading.pipeline import student_id_from_path
 
 # Canvas "Download Submissions": lastfirst[_LATE]_<user id>_<submission id>_<original name>
 CANVAS_DOWNLOAD = re.compile(r"^(?P<name>[a-z0-9-]+?)(?:_late)?_(?P<user>\d+)_(?P<sub>\d+)(?:_(?P<rest>.*))?$",

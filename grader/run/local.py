@@ -15,14 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from grader import checks
-from grader.course import Course
-from grader.pipeline import error_result, grade_submission
-from grader.results import SubmissionResult
-from grader.rubric import LoadedRubric
-from grader.steps import run_step
+from grader.course.directory import Course
+from grader.grading.pipeline import error_result, grade_submission
+from grader.grading.results import SubmissionResult
+from grader.course.rubric import LoadedRubric
+from grader.grading.containment import run_step
 
 # Imported once in the parent so every forked worker starts with them in memory (copy-on-write).
-PRELOAD = ("sympy", "numpy", "grader.segment", "grader.scoring", "grader.evidence", "grader.answer_math",
+PRELOAD = ("sympy", "numpy", "grader.read.segment", "grader.grading.scoring", "grader.read.evidence", "grader.read.answer_math",
            "grader.math", "grader.math.parser", "grader.math.printer", "grader.math.solve", "grader.worlds")
 _PR_SET_PDEATHSIG = 1
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grader.checks.base import CheckOutcome, Verdict
-from grader.results import Finding, Severity, Status
-from grader.rubric import CheckSpec, Question
+from grader.grading.results import Finding, Severity, Status
+from grader.course.rubric import CheckSpec, Question
 
 FALSE_STEP = "false_step"  # finding kind of a statement that does not hold; always severity error
 

@@ -1,6 +1,6 @@
 """TA overrides in the results store: recording one, the machine result it replaced, and regrades that move under it.
 
-The `overrides` table itself belongs to grader/store.py (which applies it at every export); this module adds
+The `overrides` table itself belongs to grader/store/database.py (which applies it at every export); this module adds
 `override_basis`, the machine's score and status at the moment of each override, so that a regrade that
 changes an overridden question can say so, and it reads back a graded folder's results for `review` and
 `override`.
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.results import Finding, QuestionResult, Severity, Status, SubmissionResult
-from grader.store import Store, decode_question, decode_submission, now_iso
+from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
+from grader.store.database import Store, decode_question, decode_submission, now_iso
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS override_basis (

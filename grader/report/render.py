@@ -8,11 +8,11 @@ from typing import Any
 
 import jinja2
 
-from grader.mathml import page_budget, render_line
+from grader.report.mathml import page_budget, render_line
 from grader.export.safety import format_score
-from grader.results import QuestionResult, Severity, SubmissionResult
-from grader.rubric import Assignment
-from grader.summary import summary_view
+from grader.grading.results import QuestionResult, Severity, SubmissionResult
+from grader.course.rubric import Assignment
+from grader.report.summary import summary_view
 
 PACKAGE_TEMPLATES = Path(__file__).with_name("templates")
 MAX_SHOWN_LINES = 3000  # answer lines shown per question; a hostile write-up can have millions

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.results import Finding, QuestionResult, Severity, Status, SubmissionResult
+from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
 
 DB_NAME = "grader.sqlite"
 LOCK_NAME = ".grader.lock"
@@ -311,7 +311,7 @@ class Store:
                                 [(*k, q.id, i, q.score, q.max_score, q.status.value, encode_question(q))
                                  for i, q in enumerate(result.questions)])
 
-    # small facts kept between runs: what the last export wrote (grader/commands/grade.py, grader/uptodate.py)
+    # small facts kept between runs: what the last export wrote (grader/commands/grade.py, grader/store/uptodate.py)
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from grader.segment import Answer
+from grader.read.segment import Answer
 
 RELATIONS = ("\\leqslant", "\\geqslant", "\\leq", "\\geq", "\\neq", "\\le", "\\ge", "\\ne", "\\approx",
              "=", "<", ">", "\u2264", "\u2265", "\u2260")

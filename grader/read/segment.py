@@ -6,10 +6,10 @@ import statistics
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from grader.ingest import Document
-from grader.segment_assign import FORCED, Outline, Segment, chain
-from grader.segment_headings import Candidate, Scan, scan
-from grader.segment_question import by_cues, by_prompt
+from grader.read.ingest import Document
+from grader.read.assign import FORCED, Outline, Segment, chain
+from grader.read.headings import Candidate, Scan, scan
+from grader.read.prompt import by_cues, by_prompt
 
 
 @dataclass(frozen=True)

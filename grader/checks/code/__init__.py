@@ -1,0 +1,1 @@
+"""The `code` check: extraction, sandboxed trials against the reference, timing and credit."""

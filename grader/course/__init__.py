@@ -1,0 +1,1 @@
+"""A course directory: its rubrics (validated), reference modules and report templates."""

@@ -1,0 +1,1 @@
+"""Grading one submission: the pipeline, scoring policy, containment of each step, result records."""

@@ -1,0 +1,1 @@
+"""The results store: one SQLite database per output folder, overrides and the rerun check."""
