@@ -29,12 +29,13 @@ def compare_by_solving(ia: Sequence[N.Node], ib: Sequence[N.Node], assume: Assum
     from grader.math import worker
     from grader.math.printer import to_text
 
-    if not all(isinstance(e, N.Relation) and e.op == "=" for e in list(ia) + list(ib)):
+    eqs = [e for e in list(ia) + list(ib) if isinstance(e, N.Relation) and e.op == "="]
+    if len(eqs) != len(ia) + len(ib):
         return None
-    if not all(_scalar_only(e) for e in list(ia) + list(ib)):
+    if not all(_scalar_only(e) for e in eqs):
         return None
     unknowns: list[str] = []
-    for e in list(ia) + list(ib):
+    for e in eqs:
         for side in (e.lhs, e.rhs):
             if isinstance(side, N.Sym) and to_text(side) not in unknowns:
                 unknowns.append(to_text(side))
