@@ -45,7 +45,8 @@ def test_jacobian_matches_finite_differences(world: Callable[[str], World]) -> N
         W, U, b, x, h, T = _values(inst)
         sigma = ACTIVATIONS[inst.draw.activation][0]
 
-        def h_T(h0: np.ndarray) -> np.ndarray:
+        def h_T(h0: np.ndarray, W: np.ndarray = W, U: np.ndarray = U, b: np.ndarray = b,
+                x: dict[int, np.ndarray] = x, T: int = T, sigma: Callable[[np.ndarray], np.ndarray] = sigma) -> np.ndarray:
             out = h0
             for t in range(1, T + 1):
                 out = W @ sigma(out) + U @ x[t] + b
