@@ -20,6 +20,7 @@ demo: install
 
 test: install
 	$(PY) -m ruff check grader reference tests benchmarks
+	$(PY) -m mypy
 	$(PY) -m pytest -q -p no:cacheprovider
 
 clean:

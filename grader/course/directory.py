@@ -71,7 +71,7 @@ class Course:
         if filename in self._modules:
             return self._modules[filename]
         path, relative = self.reference_path(filename)
-        # named by its path under reference/, so worlds/rnn.py and rnn.py are different modules
+        # named by its path under reference/, so worlds/x.py and x.py are different modules
         relative = relative.with_suffix("")
         name = "grader_course_reference." + ".".join(relative.parts)
         spec = importlib.util.spec_from_file_location(name, path)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from grader import checks
+from grader.course import kinds
 
 # libyaml's loader where it is built in: the pure-Python one costs ~0.4 s per command on a course's rubrics
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -232,10 +232,10 @@ def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | s
         for i, spec in enumerate(q.checks, start=1):
             field = f"checks[{i}]"
             try:
-                cls = checks.get(spec.kind)
-            except checks.UnknownCheck:
+                cls = kinds.kind(spec.kind)
+            except kinds.UnknownCheck:
                 problems.append(_problem(path, where, f"{field}.kind",
-                                         f"unknown check kind {spec.kind!r} (known: {', '.join(checks.kinds())})"))
+                                         f"unknown check kind {spec.kind!r} (known: {', '.join(kinds.kinds())})"))
                 continue
             try:
                 cls.Params.model_validate(spec.params)

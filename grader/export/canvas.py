@@ -67,9 +67,9 @@ class CanvasExporter(CsvExporter):
             return
         found = self.match()
         for i, entry in enumerate(self.roster.entries):
-            sub: Mapping[str, Any] | None = found.by_entry.get(i)
+            matched = found.by_entry.get(i)
             yield [entry.name, entry.canvas_id, entry.sis_user_id, entry.sis_login_id, entry.section,
-                   float(sub["score"]) if sub else None]
+                   float(matched["score"]) if matched else None]
         for sub in sorted(found.unmatched, key=student_order):
             self.warnings.append(f"student {sub['student']!r} ({sub['submission']}) is not on Canvas roster "
                                  f"{self.roster.path}; left out of the Canvas file")

@@ -38,10 +38,10 @@ class GradebookExporter(CsvExporter):
             return
         found = self.match()
         for i, entry in enumerate(self.roster.entries):
-            sub = found.by_entry.get(i)
+            matched = found.by_entry.get(i)
             # a student with no submission is listed under the id a submission of theirs would have had
-            ident = sub["student"] if sub else entry.grader_id()
-            yield self._row(ident, sub)
+            ident = matched["student"] if matched else entry.grader_id()
+            yield self._row(ident, matched)
         for sub in sorted(found.unmatched, key=student_order):
             self.warnings.append(f"student {sub['student']!r} ({sub['submission']}) is not on roster "
                                  f"{self.roster.path}; listed after the roster rows")

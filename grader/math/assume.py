@@ -45,8 +45,8 @@ class Assumptions:
             v = values.get(n)
             if isinstance(v, (int, float)) and (v > b or (strict and v == b)):
                 return False
-        for a, op, b in self.relations:
-            x, y = values.get(a), values.get(b)
+        for left, op, right in self.relations:
+            x, y = values.get(left), values.get(right)
             if not (isinstance(x, (int, float)) and isinstance(y, (int, float))):
                 continue
             if not {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y, "=": x == y, "!=": x != y}.get(op, True):

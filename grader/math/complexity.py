@@ -71,7 +71,8 @@ def _const(node: N.Node) -> Fraction | None:
         return out
     if isinstance(node, N.Add):
         vals = [_const(t) for t in node.terms]
-        return None if any(v is None for v in vals) else sum(vals, Fraction(0))  # type: ignore[arg-type]
+        known = [v for v in vals if v is not None]
+        return sum(known, Fraction(0)) if len(known) == len(vals) else None
     return None
 
 
@@ -250,7 +251,7 @@ def dominates(a: Term, b: Term, facts: Assumptions) -> bool:
 def reduce_terms(terms: list[Term], facts: Assumptions) -> list[Term]:
     """The dominant terms only, sorted."""
     unique = sorted(set(terms), key=lambda t: t.text())
-    keep = []
+    keep: list[Term] = []
     for t in unique:
         if any(o != t and dominates(o, t, facts) and not dominates(t, o, facts) for o in unique):
             continue

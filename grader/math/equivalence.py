@@ -85,7 +85,7 @@ def sample(ctx: Ctx, exprs: Sequence[N.Node], points: int = POINTS, spread: bool
                     if ctx.implied is not None:
                         _set_range(ev, env, ctx.implied)
                     vals = [ev.ev(e) for e in exprs]
-                if ctx.assume.relations and not ctx.assume.holds(env.values):
+                if ctx.assume.relations and not ctx.assume.holds(env.known):
                     continue  # the point breaks an assumption between names (j <= N)
                 if "Dots" in ev.used_opaque:
                     ctx.dots = True
@@ -108,7 +108,7 @@ def _set_range(ev: Evaluator, env: LazyEnv, implied: tuple[N.Node, N.Node]) -> N
     except MathError:
         return
     if all(isinstance(v, (int, float, np.integer, np.floating)) and float(v).is_integer() for v in (lo, hi)):
-        env.values[RANGE_KEY] = (int(lo), int(hi))
+        env.known[RANGE_KEY] = (int(lo), int(hi))
 
 
 def _bound_ops(root: N.Node) -> tuple[list[tuple[str, N.Node, N.Node]], list[str], set[str]]:
@@ -168,7 +168,7 @@ def implied_range(roots: Sequence[N.Node]) -> tuple[N.Node, N.Node] | None:
 
 def _point_text(env: LazyEnv, limit: int = 3) -> str:
     items = []
-    for k, v in env.values.items():
+    for k, v in env.known.items():
         if k.startswith("__") or is_array(v) or v is None:
             continue
         items.append(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypeGuard
 
 import numpy as np
 
@@ -34,7 +34,7 @@ def _scalar(v: Any) -> Any:
     return v
 
 
-def is_array(v: Any) -> bool:
+def is_array(v: Any) -> TypeGuard[np.ndarray]:
     return isinstance(v, np.ndarray) and v.ndim >= 1 and v.size > 1
 
 
@@ -234,10 +234,10 @@ class Evaluator:
         if node.name in _BUILTINS and not node.sub and not node.primes and not node.jacobian:
             if len(args) != 1:
                 raise MathError(f"\\{node.name} takes one argument")
-            fn = _BUILTINS[node.name]
+            builtin = _BUILTINS[node.name]
             if node.inverse:
                 return self.unsupported(node, f"inverse of {node.name}")
-            return fn(_scalar(args[0]))
+            return builtin(_scalar(args[0]))
         if node.name in ("det", "tr", "diag", "softmax") and len(args) == 1 and not node.primes:
             cols = any(isinstance(s, (N.Sym, N.Label)) and to_text(s) in ("col", "column", "0") for s in node.sub)
             return _matrix_builtin(node.name, _scalar(args[0]), axis=0 if cols else -1)
@@ -287,7 +287,7 @@ class Evaluator:
         return d
 
     def ev_Norm(self, node: N.Norm) -> Any:
-        sub = None
+        sub: int | float | str | None = None
         if node.sub is not None:
             if isinstance(node.sub, N.Num):
                 sub = int(node.sub.value)

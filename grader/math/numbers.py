@@ -49,13 +49,13 @@ def read_number(text: str) -> tuple[Fraction, Fraction | None]:
     node = parsed.root
     if parsed.kind != "expr":
         raise MathError(f"{text!r} is not a number")
-    value = _exact(node)
-    if value is None:
+    exact = _exact(node)
+    if exact is None:
         v = const_value(node)
         if v is None:
             raise MathError(f"{text!r} is not a number")
         return Fraction(v), Fraction(1, 10**12)
-    return value, _printed_half(node)
+    return exact, _printed_half(node)
 
 
 def _printed_half(node: N.Node) -> Fraction | None:
@@ -85,7 +85,8 @@ def _exact(node: N.Node) -> Fraction | None:
         return out
     if isinstance(node, N.Add):
         vals = [_exact(t) for t in node.terms]
-        return None if any(v is None for v in vals) else sum(vals, Fraction(0))  # type: ignore[arg-type]
+        known = [v for v in vals if v is not None]
+        return sum(known, Fraction(0)) if len(known) == len(vals) else None
     if isinstance(node, N.Pow):
         b, e = _exact(node.base), _exact(node.exp)
         if b is None or e is None or e.denominator != 1 or abs(e) > 64 or (b == 0 and e < 0):
@@ -135,10 +136,10 @@ def _compare_number(student: str, reference: str | float) -> Verdict:
     tol = max(halves) if halves else Fraction(0)
     diff = abs(s_value - r_value)
     # a hair of slack so 0.125 printed as 0.13 or 0.12 both pass, and binary floats do not bite
-    slack = tol * Fraction(1001, 1000) + Fraction(1, 10**12) * max(1, abs(r_value))
+    slack = tol * Fraction(1001, 1000) + Fraction(1, 10**12) * max(Fraction(1), abs(r_value))
     shown = f"{student.strip()} vs {r_text} = {_fmt(r_value)}"
     if tol == 0:
-        if diff <= Fraction(1, 10**12) * max(1, abs(r_value)):
+        if diff <= Fraction(1, 10**12) * max(Fraction(1), abs(r_value)):
             return equivalent_(f"{shown}: equal")
         return different(f"{shown}: differ by {_fmt(diff)} (both exact)")
     if diff <= slack:

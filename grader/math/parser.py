@@ -435,9 +435,9 @@ class Parser:
                 return N.Label(word)  # L_{\text{reg}}, \lambda^{\text{dropout}}: the same label as L_{reg}
         if first.kind == "cmd" and first.value == "substack":
             sub.next()
-        word = _script_word(self.t[a:b])
-        if word is not None:
-            return N.Label(word)
+        script_word = _script_word(self.t[a:b])
+        if script_word is not None:
+            return N.Label(script_word)
         return sub.parse_script_body()
 
     def _matching(self, i: int) -> int:
@@ -1282,8 +1282,10 @@ class Parser:
                 self.bold -= 1
         if isinstance(node, N.Mul) and bold and all(isinstance(f, N.Sym) for f in node.factors):
             return node  # \mathbf{AB}: a product of two bold matrices
-        if isinstance(node, N.Mul) and not bold and all(isinstance(f, N.Sym) and len(f.name) == 1 for f in node.factors):
-            return N.Sym("".join(f.name for f in node.factors))  # \mathrm{softmax} style names
+        if isinstance(node, N.Mul) and not bold:
+            letters = [f.name for f in node.factors if isinstance(f, N.Sym) and len(f.name) == 1]
+            if len(letters) == len(node.factors):
+                return N.Sym("".join(letters))  # \mathrm{softmax} style names
         return node
 
     def parse_accent(self, kind: str) -> N.Node:

@@ -207,10 +207,10 @@ class LazyEnv(Mapping[str, Any]):
         self.assume = assumptions
         self.mode = mode
         self.positive = positive
-        self.values: dict[str, Any] = {RANGE_KEY: (1, 3)}
+        self.known: dict[str, Any] = {RANGE_KEY: (1, 3)}  # drawn so far (not `values`: that is Mapping's)
         if not types.power_t:
-            self.values.setdefault("T", None)
-            del self.values["T"]
+            self.known.setdefault("T", None)
+            del self.known["T"]
         self.functions: dict[str, RandomFunction] = {}
 
     @staticmethod
@@ -221,18 +221,18 @@ class LazyEnv(Mapping[str, Any]):
         return key
 
     def __getitem__(self, key: str) -> Any:
-        if key not in self.values:
-            self.values[key] = self.make(key)
-        return self.values[key]
+        if key not in self.known:
+            self.known[key] = self.make(key)
+        return self.known[key]
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
+        return iter(self.known)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.known)
 
     def make_function(self, key: str) -> RandomFunction:
         if key not in self.functions:

@@ -2,58 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 from grader.math import nodes as N
 from grader.math.assume import Assumptions
-from grader.math.errors import MathError
 from grader.math.limits import DEFAULT_LIMITS
 from grader.math.verdict import Verdict, different, equivalent_, unknown
-
-
-def job_simplify_zero(a: N.Node, b: N.Node) -> bool | None:
-    """Runs in the worker: is simplify(a - b) zero?"""
-    import sympy
-
-    from grader.math.tosympy import to_sympy
-
-    diff = sympy.simplify(to_sympy(a) - to_sympy(b))
-    if diff == 0:
-        return True
-    if diff.is_number and diff != 0:
-        return False
-    return None
-
-
-def job_solve(eqs_a: list[N.Node], eqs_b: list[N.Node], unknowns: list[str]) -> bool | None:
-    """Runs in the worker: do the two systems have the same solutions in `unknowns`?"""
-    import sympy
-
-    from grader.math.tosympy import to_sympy
-
-    def system(eqs: list[N.Node]) -> list[Any]:
-        out = []
-        for e in eqs:
-            if not isinstance(e, N.Relation) or e.op != "=":
-                raise MathError("only equations can be solved")
-            out.append(sympy.Eq(to_sympy(e.lhs), to_sympy(e.rhs)))
-        return out
-
-    syms = [sympy.Symbol(u) for u in unknowns]
-    sa = sympy.solve(system(eqs_a), syms, dict=True)
-    sb = sympy.solve(system(eqs_b), syms, dict=True)
-    if not sa or not sb or len(sa) != len(sb):
-        return None if not sa or not sb else False
-
-    def key(sol: dict[Any, Any]) -> tuple[Any, ...]:
-        return tuple(sympy.simplify(sol.get(s, s)) for s in syms)
-
-    ka = [key(s) for s in sa]
-    kb = [key(s) for s in sb]
-    for x in ka:
-        if not any(all(sympy.simplify(p - q) == 0 for p, q in zip(x, y)) for y in kb):
-            return False
-    return True
 
 
 def symbolic_equal(a: N.Node, b: N.Node) -> Verdict | None:
@@ -75,12 +29,13 @@ def compare_by_solving(ia: Sequence[N.Node], ib: Sequence[N.Node], assume: Assum
     from grader.math import worker
     from grader.math.printer import to_text
 
-    if not all(isinstance(e, N.Relation) and e.op == "=" for e in list(ia) + list(ib)):
+    eqs = [e for e in list(ia) + list(ib) if isinstance(e, N.Relation) and e.op == "="]
+    if len(eqs) != len(ia) + len(ib):
         return None
-    if not all(_scalar_only(e) for e in list(ia) + list(ib)):
+    if not all(_scalar_only(e) for e in eqs):
         return None
     unknowns: list[str] = []
-    for e in list(ia) + list(ib):
+    for e in eqs:
         for side in (e.lhs, e.rhs):
             if isinstance(side, N.Sym) and to_text(side) not in unknowns:
                 unknowns.append(to_text(side))

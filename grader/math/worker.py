@@ -25,7 +25,7 @@ def _serve(conn: Connection, parent_end: Connection | None = None) -> None:
                 inherited.close()
             except OSError:
                 pass
-    from grader.math import solve  # the jobs live there
+    from grader.math.jobs import JOBS
 
     while True:
         try:
@@ -33,7 +33,9 @@ def _serve(conn: Connection, parent_end: Connection | None = None) -> None:
         except (EOFError, OSError):
             return
         try:
-            fn: Callable[..., Any] = getattr(solve, "job_" + name)
+            fn: Callable[..., Any] | None = JOBS.get(name)
+            if fn is None:
+                raise LookupError(f"no job named {name!r}")
             conn.send(("ok", fn(*payload)))
         except Exception as exc:  # noqa: BLE001 - reported to the caller, never raised here
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -63,7 +65,7 @@ def preload() -> None:
     workers) start without importing them; call it once in a parent process before it forks workers."""
     import sympy  # noqa: F401
 
-    from grader.math import solve  # noqa: F401 - imported for its side effect
+    from grader.math import jobs  # noqa: F401 - imported so forked helpers inherit it
 
 
 def _forget_inherited() -> None:

@@ -131,9 +131,10 @@ def main() -> None:
     signal.signal(signal.SIGCHLD, lambda *_: None)
     wire.send(sock, {"ready": True, "pid": os.getpid(), "torch": harness.torch.__version__,
                      "python": platform.python_version(), "workdir": workdir})
+    watched: list[Any] = [sock, wake_r]  # a socket and a raw descriptor: select takes both
     try:
         while True:
-            readable, _, _ = select.select([sock, wake_r], [], [])
+            readable, _, _ = select.select(watched, [], [])
             if wake_r in readable:
                 while True:
                     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -62,7 +62,7 @@ def _same_letters(a: N.Node, b: N.Node) -> bool:
     return la is not None and lb is not None and la[0] == lb[0]
 
 
-def _substitute(node: Any, table: dict[int, N.Node]) -> Any:
+def _substitute(node: Any, table: Mapping[int, N.Node]) -> Any:
     if isinstance(node, tuple):
         return tuple(_substitute(x, table) for x in node)
     if not isinstance(node, N.Node):

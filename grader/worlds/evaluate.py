@@ -6,7 +6,7 @@ import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -163,7 +163,7 @@ def _strip_dots(node: N.Node) -> N.Node:
     return node
 
 
-BUILTIN = {
+BUILTIN: dict[str, Callable[[Any], Any]] = {
     "exp": np.exp, "log": np.log, "ln": np.log, "sqrt": np.sqrt, "tanh": np.tanh, "sin": np.sin, "cos": np.cos,
     "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)), "relu": lambda x: np.maximum(x, 0.0),
     "ReLU": lambda x: np.maximum(x, 0.0),
@@ -596,7 +596,8 @@ class Evaluator:
             combos *= len(vals)
         if combos > MAX_ENUM:
             raise Unsupported("too many assignments to enumerate")
-        best_val, best_arg = None, None
+        best_val: Any = None
+        best_arg: tuple[Any, ...] = ()
         keys = [k for k, _ in binders]
         for assignment in itertools.product(*[vals for _, vals in binders]):
             v = as_array(self.with_bound({k: float(a) for k, a in zip(keys, assignment)}).ev(node.body))
