@@ -175,3 +175,20 @@ def test_one_question_heading_does_not_lose_the_others(kind: str) -> None:
                 md.append(bodies[k])
             prompts = {q: f"Questions about {TOPICS[int(q[0]) - 1].lower()}." for q in NINE}
             assert _texts(segment(_doc("\n".join(md)), NINE, prompts)) == expected, second
+
+
+def test_grading_reports_an_answer_located_without_a_label() -> None:
+    from pathlib import Path
+
+    from grader.course.directory import Course
+    from grader.grading.pipeline import grade_document
+
+    course = Course(Path(__file__).resolve().parents[2])
+    text = ("## Question 1\n(a) The forward difference errs by $O(h)$.\n(b) The central one by $O(h^2)$.\n"
+            "## Weight normalization\nThe gradient with respect to $b$ is the upstream gradient.\n"
+            "## Question 3\nThe strided recurrence skips steps.\n")
+    result = grade_document("t.md", _doc(text), course.rubric("backprop"), course, student="s")
+    by_id = {q.id: q for q in result.questions}
+    located = [(f.message, f.severity.value, f.line) for f in by_id["2"].findings if f.kind == "segment"]
+    assert located == [("answer located by its text, not by a label", "info", 4)]  # the title names the prompt
+    assert not [f for f in by_id["3"].findings if f.kind == "segment"]
