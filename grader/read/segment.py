@@ -87,7 +87,7 @@ def segment(document: Document, question_ids: Sequence[str],
     if not outline.nodes:
         return result
     sc = scan(document.lines)
-    fitted = (_fit(c, outline) for c in sc.candidates)
+    fitted = _roman_one([_fit(c, outline) for c in sc.candidates], outline)
     cands = [c for c in fitted if c.marker or _denotes_any(c, outline)]
     cands, frees = _markup(document, cands, outline)
     evidence = _group_evidence(cands, outline)
@@ -127,6 +127,30 @@ def _fit(c: Candidate, outline: Outline) -> Candidate:
         if _denotes_any(shorter, outline):
             return shorter
     return c
+
+
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10"}
+
+
+def _roman_one(cands: list[Candidate], outline: Outline) -> list[Candidate]:
+    """Roman part labels read as the numbers of numbered ids ("(ii)" answers 1.2) where no id is spelled in them.
+
+    A lone "i" is the letter i, unless the next part label is "ii" (and "v" after "iv", "x" after "ix").
+    """
+    out = list(cands)
+    for k, c in enumerate(out):
+        if c.absolute or len(c.label) != 1 or c.label[0] not in _ROMAN or _denotes_any(c, outline):
+            continue
+        if len(c.label[0]) == 1:  # i, v, x are letters too: roman only beside ii, iv, ix
+            near = {"i": (out[k + 1:], "ii"), "v": (out[k - 1::-1] if k else [], "iv"),
+                    "x": (out[k - 1::-1] if k else [], "ix")}[c.label[0]]
+            beside = next((d for d in near[0] if not d.absolute and len(d.label) == 1), None)
+            if beside is None or beside.label != (near[1],):
+                continue
+        number = replace(c, label=(_ROMAN[c.label[0]],))
+        if _denotes_any(number, outline):
+            out[k] = number
+    return out
 
 
 def _fit_label(label: Label, outline: Outline) -> Label | None:

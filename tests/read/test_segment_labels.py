@@ -72,6 +72,8 @@ def test_lone_i_after_h_is_a_letter_and_roman_after_a_part() -> None:
     assert _texts(lettered) == {"1.h": "First.", "1.i": "Second."}
     roman = segment(_doc("Question 1\n(a)\n(i) First.\n(ii) Second."), ["1.a.i", "1.a.ii"])
     assert _texts(roman) == {"1.a.i": "First.", "1.a.ii": "Second."}
+    numbered = segment(_doc("Question 1\n$\\bm{i}:$ First.\n$\\bm{ii}:$ Second.\n(iii) Third."), ["1.1", "1.2", "1.3"])
+    assert _texts(numbered) == {"1.1": "First.", "1.2": "Second.", "1.3": "Third."}  # roman parts of numbered ids
 
 
 # --- markup headings (Document.structure) ------------------------------------------------------------------
