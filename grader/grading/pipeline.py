@@ -66,6 +66,9 @@ def grade_question(question: Question, answer: Answer | None, doc: Document, cou
     # what segmentation noticed (answered twice, one text for several parts) is worth a TA's glance
     findings: list[Finding] = [Finding("segment", note, answer.heading_line, answer.heading_line, Severity.WARNING)
                                for note in getattr(answer, "notes", ())]
+    if getattr(answer, "inferred", ""):  # no label named the question: a TA may want to confirm the placement
+        findings.append(Finding("segment", f"answer located by its {answer.inferred}, not by a label",
+                                answer.heading_line, answer.heading_line, Severity.INFO))
     details: dict[str, object] = {"checks": []}
     for spec in question.checks:
         step = run_step(lambda spec=spec: _run_check(spec, question, answer, doc, course, timeout))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from grader.read.headings import Candidate, Label
 
@@ -149,12 +149,16 @@ def _matches(c: Candidate, outline: Outline, allowed: set[int]) -> list[tuple[in
 
 
 def chain(cands: Sequence[Candidate], outline: Outline, allowed: Sequence[int], start: int | None = None,
-          bonus: dict[int, int] | None = None) -> list[tuple[Candidate, int]]:
+          bonus: dict[int, int] | None = None,
+          free: Mapping[int, Mapping[int, int]] | None = None) -> list[tuple[Candidate, int]]:
     """Best monotone assignment of ids (in outline order) to candidates (in document order).
 
     A relative label ("1.", "(b)") may only continue inside its parent's scope, so a footnote "1." inside
     question 1.2 cannot be 1.1 again (that would go backwards) nor 2.1 (question 2 has not started).
+    `free` gives headings without a usable label (line -> {node: weight}): they take whichever node the
+    order leaves them, at the weight their title and place earn, inside the parent's scope like a relative label.
     """
+    free = free or {}
     allowed_set = set(allowed)
     order = sorted(allowed_set)
     best: dict[int, _Node] = {}
@@ -166,15 +170,21 @@ def chain(cands: Sequence[Candidate], outline: Outline, allowed: Sequence[int], 
         if c.marker and not c.label:
             continue
         updates: list[_Node] = []
-        for j, depth in _matches(c, outline, allowed_set):
+        weights = free.get(c.index)
+        found = _matches(c, outline, allowed_set) if weights is None else \
+            [(j, len(outline.nodes[j]) - 1 or None) for j in weights if j in allowed_set]
+        for j, depth in found:
             if j == start:
                 continue
             prev = _best_before(best, order, outline, j, depth, root)
             if prev is None:
                 continue
             node, weak = prev
-            weight = WEAK if weak else 2 * c.strength + bonus.get(c.index, 0)
-            if not weak and outline.nodes[j][-len(c.label):] != c.label:
+            if weights is not None:
+                weight = WEAK if weak else weights[j]
+            else:
+                weight = WEAK if weak else 2 * c.strength + bonus.get(c.index, 0)
+            if weights is None and not weak and outline.nodes[j][-len(c.label):] != c.label:
                 weight -= ALIAS  # "2" read as part b: only where no id is spelled "2" in that place
             score = (node.score if node else 0) + weight
             if j not in best or score > best[j].score:

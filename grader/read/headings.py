@@ -19,7 +19,7 @@ _PATH = r"[0-9]{1,2}(?:\.[0-9]{1,2})*"
 
 _KEYWORD = re.compile(
     r"(question|problem|exercise|assignment|task|homework|hw|part|q|ex)\.?\s*"
-    rf"(?:({_PATH})(?:\s*,?\s*(?:part\s*)?\(({_LETTER})\)|\.?({_LETTER})\b|\s*,?\s*part\s+({_LETTER}))?"
+    rf"(?:({_PATH})(?:\s*,?\s*(?:part\s*)?\(({_LETTER})\)|\.?({_LETTER})\b|\s*,?\s*part\s+({_LETTER}|[0-9]{{1,2}}\b))?"
     rf"|\(({_LETTER})\)|({_LETTER})\b){_CLOSE}[.:)]?{_CLOSE}", re.I)
 _DOTTED = re.compile(
     rf"([0-9]{{1,2}}(?:\.[0-9]{{1,2}})+)(?:\.?([a-z])(?![a-z0-9])|\s*\(({_LETTER})\)|\s+({_LETTER})\))?{_CLOSE}[.:)]?{_CLOSE}(?=\s|$)")
@@ -30,7 +30,17 @@ _NUMBER = re.compile(
     rf"{_CLOSE}(?=\s|$)")
 # a number alone in a heading: "### 2", "**2**", "\\section*{2}", "## 2 Backprop" (that last one for `#` headings only)
 _BARE_NUMBER = re.compile(r"([0-9]{1,2})(?:([*_}]+)[ \t]*(?=\s|$)|[ \t]*$|[ \t]+(?=\S))")
-_LETTERED = re.compile(rf"(?:\(({_LETTER})\)|({_LETTER})[*_]*[.)]){_CLOSE}(?=\s|$)", re.I)
+_LETTERED = re.compile(rf"(?:\(({_LETTER})\)(?:[*_]*:)?|({_LETTER})[*_]*[.)]){_CLOSE}(?=\s|$)", re.I)
+# a label several levels deep: "3(d)(ii)", "3.d.ii", "(b)(ii)", "Q3(d)(ii)", "Problem 2 (c) (i)"
+_CHAIN_HEAD = re.compile(
+    rf"(?:(question|problem|exercise|assignment|task|homework|hw|q|ex)\.?\s*)?(?:([0-9]{{1,2}})|\(({_LETTER})\))", re.I)
+_CHAIN_STEP = re.compile(
+    rf"\s?\(({_LETTER}|[0-9]{{1,2}})\)|\.({_LETTER}|[0-9]{{1,2}})(?![a-z0-9])|\s*,?\s*part\s+({_LETTER}|[0-9]{{1,2}})\b", re.I)
+_CHAIN_END = re.compile(rf"{_CLOSE}[.:)]?{_CLOSE}(?=\s|$)")
+# a label set in math: "$(b)$", "$\\bm{ii}:$", "$\\mathbf{b)}$"; it needs brackets or a colon, so "$a$ is ..." is not one
+_MATH_LABEL = re.compile(
+    rf"\$\s*(?:\\(?:bm|mathbf|textbf|boldsymbol|mathrm|text)\s*\{{\s*)?(\()?\s*({_LETTER})\s*(\))?\s*\}}?\s*([.:)]?)"
+    rf"\s*\}}?\s*\$[*_]*([.:)]?){_CLOSE}(?=\s|$)", re.I)
 _MARKER = re.compile(
     r"(solutions?|answers?|proof|sol\.)(?![a-z])"
     r"(?!\s+(?:in|the|each|is|are|should|must|will|may|with|of\s+the|to\s+(?:this|the))\b)"
@@ -55,6 +65,7 @@ class Candidate:
     strength: int  # how sure the line is a heading
     rest: int  # column where the text after the label starts
     keyword: str = ""  # "question", "problem", ... when a keyword names the label
+    short: int = 0  # a label read several levels deep may drop components down to this length to fit the rubric
 
 
 @dataclass(frozen=True)
@@ -86,11 +97,56 @@ def _letters(*groups: str | None) -> Label:
 
 
 def _parse(line: str, index: int) -> Candidate | None:
-    """The label a line opens with, if any."""
+    """The label a line opens with, if any; a label several levels deep wins over the shorter one it begins with."""
     pos, heading = _unwrap(line)
-    if pos >= len(line) or line[pos] == "$" or line.startswith("<sup>", pos):
-        return None  # math or a footnote mark is never a heading
+    if pos >= len(line) or line.startswith("<sup>", pos):
+        return None  # a footnote mark is never a heading
     bonus = 1 if heading else 0
+    if line[pos] == "$":
+        return _math_label(line, index, pos, bonus)  # other math is never a heading
+    found = _parse_flat(line, index, pos, bonus)
+    deep = _chain(line, index, pos, bonus)
+    if deep is not None and (found is None or (not found.marker and len(deep.label) > len(found.label))):
+        return deep
+    return found
+
+
+def _math_label(line: str, index: int, pos: int, bonus: int) -> Candidate | None:
+    """A sub-part label typeset in math, "$(b)$" or "$\\bm{ii}:$"; brackets or a colon make it a label."""
+    m = _MATH_LABEL.match(line, pos)
+    if m is None or not ((m.group(1) and m.group(3)) or m.group(4) or m.group(5)):
+        return None
+    if bool(m.group(1)) != bool(m.group(3)):
+        return None
+    return Candidate(index, (m.group(2).lower(),), False, False, 3 + bonus, m.end())
+
+
+def _chain(line: str, index: int, pos: int, bonus: int) -> Candidate | None:
+    """A label of three levels, or two after a bracketed letter: "3(d)(ii)", "Q3.d.ii", "(b)(ii)"."""
+    m = _CHAIN_HEAD.match(line, pos)
+    if m is None:
+        return None
+    label = [(m.group(2) or m.group(3)).lower()]
+    end = m.end()
+    while len(label) < 6:
+        step = _CHAIN_STEP.match(line, end)
+        if step is None:
+            break
+        label.append(next(g for g in step.groups() if g).lower())
+        end = step.end()
+    close = _CHAIN_END.match(line, end)
+    if close is None or len(label) < (2 if m.group(3) else 3):
+        return None
+    keyword = (m.group(1) or "").lower()
+    if keyword and m.group(3):
+        return None  # "Q(b)(ii)": no question named
+    strength = (6 if keyword else 4) + bonus
+    return Candidate(index, tuple(label), bool(keyword), False, strength, close.end(), keyword,
+                     short=2 if m.group(2) else 1)
+
+
+def _parse_flat(line: str, index: int, pos: int, bonus: int) -> Candidate | None:
+    """A label of at most a question, a part and a letter, as the patterns above read it."""
     m = _MARKER.match(line, pos)
     if m and (m.group(2) or m.group(3) or m.end() >= len(line.rstrip()) or m.group(1).lower().startswith("sol")):
         label = tuple(_split_path(m.group(2))) if m.group(2) else ()
@@ -113,7 +169,7 @@ def _parse(line: str, index: int) -> Candidate | None:
     m = _LETTERED.match(line, pos)
     if m:
         return Candidate(index, _letters(m.group(1), m.group(2)), False, False, 3 + bonus, m.end())
-    m = _BARE_NUMBER.match(line, pos) if heading else None
+    m = _BARE_NUMBER.match(line, pos) if bonus else None
     if m and m.group(1) != "0" and (m.group(2) or line.lstrip().startswith("#")):
         return Candidate(index, (m.group(1),), False, False, 3 + bonus, m.end())
     return None

@@ -162,3 +162,30 @@ def by_prompt(lines: Sequence[str], prompt: str) -> Position:
         if p >= len(words) - 1 and len(tail) >= 3:
             return (i, tail[0][1])  # the answer goes on after the question on the same line
     return at
+
+
+# words too common in handouts to tell one question from another
+_COMMON = frozenset(
+    "the and for that this with from are was were you your our can which what when where how why then than into "
+    "its their there these those such each any all not but also using use show prove derive compute find give "
+    "write explain question problem part answer solution exercise section let consider assume suppose given "
+    "following above below following note hint does have has been being will would should could must may might "
+    "one two three".split())
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _content_words(text: str) -> set[str]:
+    """Lower-case words of three letters or more, outside math, less the words every handout uses."""
+    plain = _MATH_SPAN.sub(" ", text)
+    return {w for w in (m.group().lower() for m in _WORD.finditer(plain)) if w not in _COMMON}
+
+
+def title_match(title: str, prompts: Sequence[str]) -> list[float]:
+    """How well a heading's words name each prompt, in [0, 1]: its words found in that prompt, each weighted
+    by how few prompts share it, over all its words (a title word no prompt has counts against every match)."""
+    words = _content_words(title)
+    if not words:
+        return [0.0] * len(prompts)
+    bags = [_content_words(p) for p in prompts]
+    spread = {w: sum(w in bag for bag in bags) for w in words}
+    return [sum(1.0 / spread[w] for w in words if w in bag) / len(words) for bag in bags]

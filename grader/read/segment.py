@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import statistics
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
-from grader.read.ingest import Document
+from grader.read.ingest import Document, Heading
 from grader.read.assign import FORCED, Outline, Segment, chain
-from grader.read.headings import Candidate, Scan, scan
-from grader.read.prompt import by_cues, by_prompt
+from grader.read.headings import Candidate, Label, Scan, scan
+from grader.read.prompt import by_cues, by_prompt, title_match
+
+ORDER = 1  # a heading without a usable label earns a question by its place alone (a labelled one earns 6 or more)
+TEXT = 6  # ... and up to this much more when its title names the question's prompt
+COUNTER = 3  # ... and this much when LaTeX's counter gives it that very number
+NAMED = 0.3  # title match from which the answer counts as located by its text rather than by its order
+MARKUP = 7  # strength of a heading whose markup carries a label the student wrote
+# sectioning from the outside in, for a kind no labelled heading shows the depth of
+_KIND_RANK = ("problem", "question", "section", "part", "subsection", "subpart", "subsubsection", "paragraph", "item")
+_ITEM = re.compile(r"\\item\b\s*(?:\[[^\]]*\])?\s*")
+_HASHES = re.compile(r"\s{0,3}(#{1,6})\s+(\S.*)")
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,7 @@ class Answer:
     line_numbers: tuple[int, ...]
     heading_line: int | None = None  # original line of the heading / number that opened the answer
     notes: tuple[str, ...] = ()  # what a TA should know: text shared by several ids, an id answered twice
+    inferred: str = ""  # "text" or "order" when no label located the answer: its heading's title or its place did
 
     @property
     def text(self) -> str:
@@ -38,6 +51,17 @@ class Answer:
     def end_line(self) -> int | None:
         return self.line_numbers[-1] if self.line_numbers else self.heading_line
 
+
+
+@dataclass(frozen=True)
+class _Free:
+    """A heading without a usable label: it opens an answer wherever the order of the others leaves one free."""
+
+    cand: Candidate
+    depth: int  # length of the ids it may stand for: 1 for a question, 2 for a part, ...
+    title: str
+    counter: Label = ()  # the number LaTeX's counter gives it, when known
+    cuts: bool = False  # a question-level markup heading ends the answer above it even when no id is left for it
 
 
 @dataclass(frozen=True)
@@ -63,19 +87,202 @@ def segment(document: Document, question_ids: Sequence[str],
     if not outline.nodes:
         return result
     sc = scan(document.lines)
-    cands = [c for c in sc.candidates if c.marker or _denotes_any(c, outline)]
+    fitted = _roman_one([_fit(c, outline) for c in sc.candidates], outline)
+    cands = [c for c in fitted if c.marker or _denotes_any(c, outline)]
+    cands, frees = _markup(document, cands, outline)
     evidence = _group_evidence(cands, outline)
     outline.reorder({g: pos for g, (pos, _) in evidence.items()})
     bonus = {cand.index: FORCED for _, cand in evidence.values() if cand is not None}
-    anchors = chain(cands, outline, range(len(outline.nodes)), bonus=bonus)
+    everything = range(len(outline.nodes))
+    anchors = chain(cands, outline, everything, bonus=bonus)
+    if not document.structure:
+        frees = _markdown_free(document, sc, cands, anchors, outline)
+    cuts: list[Segment] = []
+    how: dict[int, str] = {}
+    if frees:
+        weights, sims = _free_weights(frees, outline, prompts or {})
+        anchors = chain(sorted(cands + [f.cand for f in frees], key=lambda c: c.index), outline, everything,
+                        bonus=bonus, free=weights)
+        at = {c.index: j for c, j in anchors}
+        how = {j: "text" if sims[c.index].get(j, 0.0) >= NAMED else "order" for c, j in anchors if c.index in weights}
+        cuts = [Segment(f.cand.index, f.cand.rest, -1, "cut") for f in frees if f.cuts and f.cand.index not in at]
     zones = _zones(cands, anchors, outline, len(document.lines))
-    segments = _segments(anchors, zones, outline)
+    segments = sorted(_segments(anchors, zones, outline) + cuts, key=lambda s: (s.start, s.head is False))
     used = {s.start for s in segments}
     loose = frozenset(c.index for c in sc.candidates if c.index not in used)
     for node, parts in _parts(segments, zones, outline, len(document.lines)).items():
         qid = outline.rubric[outline.nodes[node]]
-        result[qid] = _answer(document, sc, qid, parts, loose, (prompts or {}).get(qid))
+        answer = _answer(document, sc, qid, parts, loose, (prompts or {}).get(qid))
+        located = _located(node, outline, how)
+        result[qid] = replace(answer, inferred=located) if answer is not None and located else answer
     return result
+
+
+def _fit(c: Candidate, outline: Outline) -> Candidate:
+    """A label read several levels deep, cut back to the depth the rubric has ("Q3(d)(ii)" answers 3.d)."""
+    if not c.short or _denotes_any(c, outline):
+        return c
+    for n in range(len(c.label) - 1, c.short - 1, -1):
+        shorter = replace(c, label=c.label[:n])
+        if _denotes_any(shorter, outline):
+            return shorter
+    return c
+
+
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10"}
+
+
+def _roman_one(cands: list[Candidate], outline: Outline) -> list[Candidate]:
+    """Roman part labels read as the numbers of numbered ids ("(ii)" answers 1.2) where no id is spelled in them.
+
+    A lone "i" is the letter i, unless the next part label is "ii" (and "v" after "iv", "x" after "ix").
+    """
+    out = list(cands)
+    for k, c in enumerate(out):
+        if c.absolute or len(c.label) != 1 or c.label[0] not in _ROMAN or _denotes_any(c, outline):
+            continue
+        if len(c.label[0]) == 1:  # i, v, x are letters too: roman only beside ii, iv, ix
+            near = {"i": (out[k + 1:], "ii"), "v": (out[k - 1::-1] if k else [], "iv"),
+                    "x": (out[k - 1::-1] if k else [], "ix")}[c.label[0]]
+            beside = next((d for d in near[0] if not d.absolute and len(d.label) == 1), None)
+            if beside is None or beside.label != (near[1],):
+                continue
+        number = replace(c, label=(_ROMAN[c.label[0]],))
+        if _denotes_any(number, outline):
+            out[k] = number
+    return out
+
+
+def _fit_label(label: Label, outline: Outline) -> Label | None:
+    """The longest prefix of a full path that names an id, so a markup item deeper than the rubric still counts."""
+    for n in range(len(label), 0, -1):
+        if label[:n] in outline.index:
+            return label[:n]
+    return None
+
+
+def _markup(document: Document, cands: list[Candidate], outline: Outline) -> tuple[list[Candidate], list[_Free]]:
+    """Candidates with the markup's headings merged in, and the headings that carry no label the rubric knows.
+
+    A label the student wrote in the markup is a strong candidate (stronger than one read from the text); one
+    from a counter is only evidence, so such a heading is placed like an unlabelled one, with a bonus for its number.
+    """
+    if not document.structure:
+        return cands, []
+    by_line = {c.index: c for c in cands}
+    depth = _kind_depths(document.structure, outline)
+    top = min(depth.values(), default=1)
+    frees: list[_Free] = []
+    for h in document.structure:
+        if not 0 <= h.index < len(document.lines):
+            continue
+        found = by_line.get(h.index)
+        if found is not None and found.marker:
+            continue  # "Solution": the zones read it
+        rest = _markup_rest(document.lines[h.index], h.kind)
+        if found is not None and h.kind == "item":
+            rest = max(rest, found.rest)  # "\\item (b) ..." : the text after the written label
+        fit = _fit_label(h.label, outline) if h.label and not h.inferred else None
+        if fit is not None:
+            by_line[h.index] = Candidate(h.index, fit, True, False, MARKUP, rest, h.kind)
+            continue
+        if found is not None:
+            continue  # the text carries a label the rubric knows; the counter has nothing to add
+        d = len(h.label) if h.label else depth.get(h.kind)
+        if d is not None:
+            cand = Candidate(h.index, (), False, False, 0, rest, h.kind)
+            frees.append(_Free(cand, d, h.title, h.label if h.inferred else (), cuts=d == top))
+    return sorted(by_line.values(), key=lambda c: c.index), frees
+
+
+def _kind_depths(structure: Sequence[Heading], outline: Outline) -> dict[str, int]:
+    """How deep each kind of heading sits in the rubric: as its labelled headings show, else by its usual rank."""
+    seen: dict[str, Counter[int]] = {}
+    for h in structure:
+        fit = _fit_label(h.label, outline) if h.label else None
+        seen.setdefault(h.kind, Counter())
+        if fit is not None:
+            seen[h.kind][len(fit)] += 1
+    out = {k: c.most_common(1)[0][0] for k, c in seen.items() if c}
+    ranked = sorted((k for k in seen if k not in out), key=lambda k: _KIND_RANK.index(k) if k in _KIND_RANK else 99)
+    taken = set(out.values())
+    for k in ranked:
+        d = 1
+        while d in taken:
+            d += 1
+        out[k] = d
+        taken.add(d)
+    return out
+
+
+def _markup_rest(line: str, kind: str) -> int:
+    """Where the answer text starts on a markup heading's line: after `\\item`, or after a section's braced title."""
+    if kind == "item":
+        m = _ITEM.search(line)
+        return m.end() if m else 0
+    start = line.find("{")
+    if start < 0:
+        return len(line)
+    depth = 0
+    for k in range(start, len(line)):
+        depth += {"{": 1, "}": -1}.get(line[k], 0) if line[k - 1] != "\\" else 0
+        if depth == 0:
+            return k + 1
+    return len(line)
+
+
+def _markdown_free(document: Document, sc: Scan, cands: Sequence[Candidate],
+                   anchors: Sequence[tuple[Candidate, int]], outline: Outline) -> list[_Free]:
+    """`#` headings without a usable label, at a level the write-up uses for its labelled question headings."""
+    levels: dict[int, Counter[int]] = {}
+    for c, j in anchors:
+        m = _HASHES.match(document.lines[c.index])
+        if m:
+            levels.setdefault(len(m.group(1)), Counter())[len(outline.nodes[j])] += 1
+    depth = {lvl: c.most_common(1)[0][0] for lvl, c in levels.items()}
+    if not depth:  # no heading carries a label: the outermost level used more than once holds the questions
+        used = Counter(len(m.group(1)) for m in map(_HASHES.match, document.lines) if m)
+        repeated = [lvl for lvl, n in used.items() if n >= 2]
+        if not repeated:
+            return []
+        depth = {min(repeated): 1}
+    labelled = {c.index for c in cands} | {c.index for c in sc.candidates if c.marker}
+    frees = []
+    for i, line in enumerate(document.lines):
+        m = _HASHES.match(line)
+        if m is None or i in labelled or i in sc.noise or i in sc.display or len(m.group(1)) not in depth:
+            continue
+        cand = Candidate(i, (), False, False, 0, len(line), "heading")
+        frees.append(_Free(cand, depth[len(m.group(1))], m.group(2)))
+    return frees
+
+
+def _free_weights(frees: Sequence[_Free], outline: Outline,
+                  prompts: Mapping[str, str]) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, float]]]:
+    """Per unlabelled heading: the weight it earns at each id of its depth, and how well its title names each."""
+    texts = []
+    for label in outline.nodes:
+        texts.append(" ".join(prompts.get(q, "") for lab, q in outline.rubric.items() if lab[:len(label)] == label))
+    weights: dict[int, dict[int, int]] = {}
+    sims: dict[int, dict[int, float]] = {}
+    for f in frees:
+        nodes = [j for j, n in enumerate(outline.nodes) if len(n) == f.depth]
+        match = title_match(f.title, [texts[j] for j in nodes]) if f.title else [0.0] * len(nodes)
+        sims[f.cand.index] = dict(zip(nodes, match))
+        counted = outline.index.get(f.counter) if f.counter else None
+        weights[f.cand.index] = {j: ORDER + round(TEXT * m) + (COUNTER if j == counted else 0)
+                                 for j, m in zip(nodes, match)}
+    return weights, sims
+
+
+def _located(node: int, outline: Outline, how: Mapping[int, str]) -> str:
+    """How an answer was located when no label did: by its own heading, or by the unlabelled heading above it."""
+    label = outline.nodes[node]
+    for n in range(len(label), 0, -1):
+        j = outline.index.get(label[:n])
+        if j is not None and j in how:
+            return how[j]
+    return ""
 
 
 def _denotes_any(c: Candidate, outline: Outline) -> bool:

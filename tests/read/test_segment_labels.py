@@ -1,0 +1,196 @@
+"""Segmentation of labels in every form students write, of markup headings, and of answers found without labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.read.ingest import Document, Heading
+from grader.read.segment import Answer, segment
+
+
+def _doc(text: str, structure: tuple[Heading, ...] = (), kind: str = "markdown") -> Document:
+    lines = tuple(text.split("\n"))
+    return Document(path="t.tex" if kind == "latex" else "t.md", lines=lines,
+                    line_numbers=tuple(range(1, len(lines) + 1)), kind=kind, structure=structure)
+
+
+def _texts(answers: dict[str, Answer | None]) -> dict[str, str | None]:
+    return {q: (a.text.strip() if a is not None else None) for q, a in answers.items()}
+
+
+# each form: (rubric ids, write-up, expected answer text per id)
+FORMS = {
+    "paren-colon": (["1.a", "1.b", "2"], "## Question 1\n(a): First.\n(b): Second.\n## Question 2\nThird.",
+                    {"1.a": "First.", "1.b": "Second.", "2": "Third."}),
+    "letter-paren": (["1.a", "1.b"], "Question 1\na) First.\nb) Second.", {"1.a": "First.", "1.b": "Second."}),
+    "letter-dot": (["1.a", "1.b"], "Question 1\na. First.\nb. Second.", {"1.a": "First.", "1.b": "Second."}),
+    "q-paren-deep": (["3.d.i", "3.d.ii"], "Q3(d)(i) First.\nQ3(d)(ii) Second.", {"3.d.i": "First.", "3.d.ii": "Second."}),
+    "q-dotted-deep": (["3.d.i", "3.d.ii"], "Q3.d.i First.\nQ3.d.ii Second.", {"3.d.i": "First.", "3.d.ii": "Second."}),
+    "number-paren": (["3.c", "3.d"], "3(c) First.\n3(d) Second.", {"3.c": "First.", "3.d": "Second."}),
+    "number-paren-deep": (["3.d.i", "3.d.ii"], "3(d)(i) First.\n3(d)(ii) Second.",
+                          {"3.d.i": "First.", "3.d.ii": "Second."}),
+    "number-dotted-deep": (["3.d.i", "3.d.ii"], "3.d.i First.\n3.d.ii Second.",
+                           {"3.d.i": "First.", "3.d.ii": "Second."}),
+    "part-roman": (["1.i", "1.ii"], "Question 1\nPart (i) First.\nPart (ii) Second.", {"1.i": "First.", "1.ii": "Second."}),
+    "part-letter": (["1.a", "1.b"], "Question 1\nPart a First.\nPart b Second.", {"1.a": "First.", "1.b": "Second."}),
+    "question-comma-part": (["4.a", "4.b"], "Question 4, part 1 First.\nQuestion 4, part 2 Second.",
+                            {"4.a": "First.", "4.b": "Second."}),
+    "problem-space-paren": (["2.b", "2.c"], "Problem 2 (b) First.\nProblem 2 (c) Second.", {"2.b": "First.", "2.c": "Second."}),
+    "math-bold-colon": (["1.i", "1.ii"], "Question 1\n$\\bm{i}:$ First.\n$\\bm{ii}:$ Second.",
+                        {"1.i": "First.", "1.ii": "Second."}),
+    "math-paren": (["1.a", "1.b"], "Question 1\n$(a)$ First.\n$(b)$ Second.", {"1.a": "First.", "1.b": "Second."}),
+    "bold-markdown": (["1.a", "1.b"], "Question 1\n**(a)** First.\n**(b)** Second.", {"1.a": "First.", "1.b": "Second."}),
+    "bold-latex": (["1.a", "1.b"], "Question 1\n\\textbf{(a)} First.\n\\textbf{(b)} Second.",
+                   {"1.a": "First.", "1.b": "Second."}),
+    "sub-sub-parts": (["1.a.i", "1.a.ii", "1.b"], "Question 1\n(a)\n(i) First.\n(ii) Second.\n(b) Third.",
+                      {"1.a.i": "First.", "1.a.ii": "Second.", "1.b": "Third."}),
+    "restarted-numbering": (["1.a", "1.b", "2.a", "2.b"], "## Question 1\n1. First.\n2. Second.\n## Question 2\n"
+                            "1. Third.\n2. Fourth.", {"1.a": "First.", "1.b": "Second.", "2.a": "Third.", "2.b": "Fourth."}),
+    "deeper-than-rubric": (["3.c", "3.d"], "Q3(c) First.\nQ3(d)(ii) Second.", {"3.c": "First.", "3.d": "Second."}),
+    "bold-deep-colon": (["3.d.i", "3.d.ii"], "**Q3(d)(i):** First.\n**Q3(d)(ii):** Second.",
+                        {"3.d.i": "First.", "3.d.ii": "Second."}),
+}
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_label_form(form: str) -> None:
+    ids, text, expected = FORMS[form]
+    answers = segment(_doc(text), ids)
+    assert _texts(answers) == expected
+    assert all(a is None or not a.inferred for a in answers.values())  # a label located each one
+
+
+@pytest.mark.parametrize("line", ["$a$ is the learning rate.", "$(x)(y)$ is a product.", "$1.2$ is a number.",
+                                  "$b$ and $c$ are constants."])
+def test_math_that_is_not_a_label(line: str) -> None:
+    answers = segment(_doc(f"Question 1\n(a) First.\n{line}\n(b) Second."), ["1.a", "1.b"])
+    assert answers["1.a"] is not None and line in answers["1.a"].text
+
+
+def test_lone_i_after_h_is_a_letter_and_roman_after_a_part() -> None:
+    lettered = segment(_doc("Question 1\n(h) First.\n(i) Second."), ["1.h", "1.i"])
+    assert _texts(lettered) == {"1.h": "First.", "1.i": "Second."}
+    roman = segment(_doc("Question 1\n(a)\n(i) First.\n(ii) Second."), ["1.a.i", "1.a.ii"])
+    assert _texts(roman) == {"1.a.i": "First.", "1.a.ii": "Second."}
+    numbered = segment(_doc("Question 1\n$\\bm{i}:$ First.\n$\\bm{ii}:$ Second.\n(iii) Third."), ["1.1", "1.2", "1.3"])
+    assert _texts(numbered) == {"1.1": "First.", "1.2": "Second.", "1.3": "Third."}  # roman parts of numbered ids
+
+
+# --- markup headings (Document.structure) ------------------------------------------------------------------
+
+def _sections(titles: list[str], bodies: list[str], labels: list[tuple[str, ...]], inferred: list[bool],
+              items: dict[int, list[str]] | None = None) -> Document:
+    """A LaTeX write-up: one `\\section` per title, its body, then `\\item`s of an enumerate under it."""
+    lines: list[str] = []
+    heads: list[Heading] = []
+    for k, (title, body, label, inf) in enumerate(zip(titles, bodies, labels, inferred)):
+        heads.append(Heading(len(lines), label, title, "section", inf))
+        lines.append(f"\\section{{{title}}}")
+        lines.append(body)
+        for n, item in enumerate((items or {}).get(k, [])):
+            heads.append(Heading(len(lines), label + ("abcdefgh"[n],), item, "item", True))
+            lines.append(f"\\item {item}")
+    return _doc("\n".join(lines), tuple(heads), kind="latex")
+
+
+def test_auto_numbered_sections_and_unlabelled_items() -> None:
+    doc = _sections(["Backprop", "Momentum"], ["Intro to one.", "Intro to two."], [("1",), ("2",)], [True, True],
+                    items={0: ["The chain rule gives it.", "The Hessian is diagonal."], 1: ["Momentum averages."]})
+    answers = segment(doc, ["1.a", "1.b", "2"])
+    assert _texts(answers) == {"1.a": "The chain rule gives it.", "1.b": "The Hessian is diagonal.",
+                               "2": "Intro to two.\n\\item Momentum averages."}
+    assert answers["1.a"].inferred == "order"  # type: ignore[union-attr]
+
+
+def test_written_markup_label_is_strong() -> None:
+    doc = _sections(["Question 2: Momentum", "Question 1: Backprop"], ["Two.", "One."], [("2",), ("1",)], [False, False])
+    assert _texts(segment(doc, ["1", "2"])) == {"1": "One.", "2": "Two."}
+
+
+def test_section_without_a_number_opens_its_own_answer() -> None:
+    """Fragile case 1: `\\section*{...}` between numbered sections was merged into the answer above."""
+    doc = _sections(["Question 1", "Gradients", "Question 3"], ["One.", "Two.", "Three."], [("1",), (), ("3",)],
+                    [False, False, False])
+    answers = segment(doc, ["1", "2", "3"])
+    assert _texts(answers) == {"1": "One.", "2": "Two.", "3": "Three."}
+    assert answers["2"].inferred == "order" and not answers["1"].inferred  # type: ignore[union-attr]
+    prompts = {"1": "Derive the update.", "2": "Compute the gradients of the loss.", "3": "Bound the norm."}
+    assert segment(doc, ["1", "2", "3"], prompts)["2"].inferred == "text"  # type: ignore[union-attr]
+
+
+def test_section_without_a_number_and_no_question_left_is_not_merged() -> None:
+    doc = _sections(["Question 1", "Question 2", "Acknowledgements"], ["One.", "Two.", "Thanks to my group."],
+                    [("1",), ("2",), ()], [False, False, False])
+    answers = segment(doc, ["1", "2"])
+    assert _texts(answers) == {"1": "One.", "2": "Two."}
+
+
+def test_markdown_heading_without_a_number_opens_its_own_answer() -> None:
+    text = "## Question 1\nOne.\n## Gradients\nTwo.\n## Question 3\nThree."
+    answers = segment(_doc(text), ["1", "2", "3"])
+    assert _texts(answers) == {"1": "One.", "2": "Two.", "3": "Three."}
+    assert answers["2"].inferred == "order"  # type: ignore[union-attr]
+
+
+SEVEN = ["5", "6.a", "6.b", "7"]
+
+
+@pytest.mark.parametrize("title", ["Attention", "Self-attention cost", "Scaled dot products"])
+def test_removing_a_number_from_one_heading_moves_nothing_else(title: str) -> None:
+    """Fragile case 2: without "Q7:" section 7's text went to 6.b; and the title's wording must not matter."""
+    numbered = _sections(["Q5: Norms", "Q6: Dropout", "Q7: Attention"], ["Five.", "Six.", "Seven."],
+                         [("5",), ("6",), ("7",)], [False, False, False], items={1: ["Masks are random.", "Rescale by p."]})
+    bare = _sections(["Q5: Norms", "Q6: Dropout", title], ["Five.", "Six.", "Seven."],
+                     [("5",), ("6",), ()], [False, False, False], items={1: ["Masks are random.", "Rescale by p."]})
+    expected = {"5": "Five.", "6.a": "Masks are random.", "6.b": "Rescale by p.", "7": "Seven."}
+    assert _texts(segment(numbered, SEVEN)) == expected
+    assert _texts(segment(bare, SEVEN)) == expected
+    md = "## Q5: Norms\nFive.\n## Q6: Dropout\n(a) Masks are random.\n(b) Rescale by p.\n## {}\nSeven."
+    with_number = _texts(segment(_doc(md.format("Q7: Attention")), SEVEN))
+    without = _texts(segment(_doc(md.format(title)), SEVEN))
+    assert without == with_number | {"7": "Seven."} and without["6.b"] == "Rescale by p."
+
+
+NINE = ["1.a", "1.b", "2.a", "2.b", "3.a", "3.b", "4", "5", "6"]
+TOPICS = ["Backprop", "Momentum", "Adam", "Dropout", "Batch norm", "Attention"]
+
+
+@pytest.mark.parametrize("kind", ["latex", "markdown"])
+def test_one_question_heading_does_not_lose_the_others(kind: str) -> None:
+    """Fragile case 3: titling section 2 "Question 2: ..." found 2 but lost eight other answers."""
+    items = {0: ["One a.", "One b."], 1: ["Two a.", "Two b."], 2: ["Three a.", "Three b."]}
+    bodies = ["", "", "", "Four.", "Five.", "Six."]
+    expected = {"1.a": "One a.", "1.b": "One b.", "2.a": "Two a.", "2.b": "Two b.", "3.a": "Three a.",
+                "3.b": "Three b.", "4": "Four.", "5": "Five.", "6": "Six."}
+    for second in ("Momentum", "Question 2: Momentum"):
+        titles = [TOPICS[0], second] + TOPICS[2:]
+        if kind == "latex":
+            labels = [(str(k + 1),) for k in range(6)]
+            doc = _sections(titles, bodies, labels, [k != 1 or second == "Momentum" for k in range(6)], items)
+            answers = _texts(segment(doc, NINE))
+            assert {q: (t or "").replace("\\item ", "") for q, t in answers.items()} == expected, second
+        else:
+            md = []
+            for k, title in enumerate(titles):
+                md.append(f"## {title}")
+                md.extend(f"({'ab'[n]}) {t}" for n, t in enumerate(items.get(k, [])))
+                md.append(bodies[k])
+            prompts = {q: f"Questions about {TOPICS[int(q[0]) - 1].lower()}." for q in NINE}
+            assert _texts(segment(_doc("\n".join(md)), NINE, prompts)) == expected, second
+
+
+def test_grading_reports_an_answer_located_without_a_label() -> None:
+    from pathlib import Path
+
+    from grader.course.directory import Course
+    from grader.grading.pipeline import grade_document
+
+    course = Course(Path(__file__).resolve().parents[2])
+    text = ("## Question 1\n(a) The forward difference errs by $O(h)$.\n(b) The central one by $O(h^2)$.\n"
+            "## Weight normalization\nThe gradient with respect to $b$ is the upstream gradient.\n"
+            "## Question 3\nThe strided recurrence skips steps.\n")
+    result = grade_document("t.md", _doc(text), course.rubric("backprop"), course, student="s")
+    by_id = {q.id: q for q in result.questions}
+    located = [(f.message, f.severity.value, f.line) for f in by_id["2"].findings if f.kind == "segment"]
+    assert located == [("answer located by its text, not by a label", "info", 4)]  # the title names the prompt
+    assert not [f for f in by_id["3"].findings if f.kind == "segment"]
