@@ -7,14 +7,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "grader"
 
-# private names still taken across packages by files under rework elsewhere: (importer, imported module, name)
-KNOWN_PRIVATE: set[tuple[str, str, str]] = {
-    ("grader.pack.kinds.final_answer", "grader.checks.final_answer", "_candidates"),
-    *(("grader.pack.points", "grader.math.equivalence", n) for n in (
-        "_close", "_diff", "_finite", "_is_asymptotic", "_normal", "_overall", "_plain_number", "_ratios",
-        "_scaled_arrays")),
-    ("grader.pack.points", "grader.math.evaluate", "_scalar"),
-}
+# private names allowed across packages, each with its reason: (importer, imported module, name); none today
+KNOWN_PRIVATE: set[tuple[str, str, str]] = set()
 
 
 def _modules() -> dict[str, Path]:

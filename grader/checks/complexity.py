@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from grader.read import answer_math
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
+
+if TYPE_CHECKING:  # for types only: the math layer is imported when a check runs
+    from grader.math.verdict import Verdict as MathVerdict
 
 
 class ComplexityParams(Params):
@@ -60,10 +64,54 @@ def unread_or_wrong(label: str, verdicts: list[tuple[Any, int]]) -> CheckOutcome
                                  line, line, Severity.ERROR),))
 
 
-def _rank(v: object) -> int:
+def _rank(v: MathVerdict) -> int:
     """Best verdict first: equivalent, then a loose bound, then unknown, then different."""
-    verdict, tight = getattr(v, "verdict"), getattr(v, "tight")
-    return 0 if verdict == "equivalent" else 1 if tight is False else 2 if verdict == "unknown" else 3
+    return 0 if v.verdict == "equivalent" else 1 if v.tight is False else 2 if v.verdict == "unknown" else 3
+
+
+def best(verdicts: Iterable[MathVerdict]) -> MathVerdict:
+    """The best of one claim's verdicts against the accepted classes (the expected one and its alternatives)."""
+    return min(verdicts, key=_rank)
+
+
+def _never(v: MathVerdict) -> bool:
+    return False
+
+
+def decide(ctx: CheckContext, claims: Sequence[tuple[str, int, str]], compare: Callable[[str, bool], MathVerdict],
+           require_theta: bool = False, bound_credit: float = 0.5, loose_credit: float = 0.5,
+           undecided: Callable[[MathVerdict, int], CheckOutcome] | None = None,
+           limit: Callable[[MathVerdict], bool] = _never) -> CheckOutcome:
+    """The credit ladder from the answer's claims: the right class; the right growth stated as a bound where Θ is
+    asked; a correct but loose bound; else unread or wrong.
+
+    `compare(claim, require_theta)` is a claim's best verdict against the accepted classes: by their terms in
+    grading, by their hashes in a self-check pack. Where a verdict that `limit` marks (the comparator cannot
+    tell a loose bound from a wrong one) is met before any loose bound, `undecided(verdict, line)` gives the
+    outcome."""
+    label = ctx.label or "complexity"
+    if not claims:
+        return no_claim(ctx, label)
+    verdicts = [(compare(claim, require_theta), line) for claim, line, _ in claims]
+    for v, line in verdicts:
+        if v.verdict == "equivalent":
+            return right_class(label, line)
+    if require_theta:
+        for claim, line, _ in claims:
+            if compare(claim, False).verdict == "equivalent":
+                return CheckOutcome(Verdict.PASS, f"{label}: right growth, but not stated as Θ (line {line})",
+                                    (Finding("complexity", f"{label}: the growth at line {line} is right, but "
+                                             "the question asks for a tight (Θ) class.", line, line,
+                                             Severity.WARNING),), fraction=bound_credit)
+    for v, line in verdicts:
+        if v.tight is False:
+            return CheckOutcome(Verdict.PASS, f"{label}: a correct but loose bound (line {line})",
+                                (Finding("complexity", f"{label}: the bound at line {line} holds but is not "
+                                         f"tight ({v.reason}).", line, line, Severity.WARNING),),
+                                fraction=loose_credit)
+        if undecided is not None and limit(v):
+            return undecided(v, line)
+    return unread_or_wrong(label, verdicts)
 
 
 class ComplexityCheck(Check):
@@ -79,25 +127,10 @@ class ComplexityCheck(Check):
         if not claims:
             return no_claim(ctx, label)
         references = (p.expected, *p.alternatives)
-        verdicts = [(min((compare_complexity(claim, ref, p.assume, p.require_theta) for ref in references),
-                         key=_rank), line) for claim, line, _ in claims]
-        for v, line in verdicts:
-            if v.verdict == "equivalent":
-                return right_class(label, line)
-        if p.require_theta:
-            for (claim, line, _), _v in zip(claims, verdicts):
-                if any(compare_complexity(claim, ref, p.assume).verdict == "equivalent" for ref in references):
-                    return CheckOutcome(Verdict.PASS, f"{label}: right growth, but not stated as Θ (line {line})",
-                                        (Finding("complexity", f"{label}: the growth at line {line} is right, but "
-                                                 "the question asks for a tight (Θ) class.", line, line,
-                                                 Severity.WARNING),), fraction=p.bound_credit)
-        for v, line in verdicts:
-            if v.tight is False:
-                return CheckOutcome(Verdict.PASS, f"{label}: a correct but loose bound (line {line})",
-                                    (Finding("complexity", f"{label}: the bound at line {line} holds but is not "
-                                             f"tight ({v.reason}).", line, line, Severity.WARNING),),
-                                    fraction=p.loose_credit)
-        return unread_or_wrong(label, verdicts)
+
+        def compare(claim: str, theta: bool) -> MathVerdict:
+            return best(compare_complexity(claim, ref, p.assume, theta) for ref in references)
+        return decide(ctx, claims, compare, p.require_theta, p.bound_credit, p.loose_credit)
 
 
 CHECK = ComplexityCheck

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
 from grader.read import answer_math
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
+
+if TYPE_CHECKING:  # for types only: the math layer is imported when a check runs
+    from grader.math.verdict import Verdict as MathVerdict
+
+Form = TypeVar("Form")  # what the comparator compares with: the reference's LaTeX, or a pack's fingerprint
 
 
 class FinalAnswerParams(Params):
@@ -44,6 +52,61 @@ def _candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[answer_math.Sid
     return out
 
 
+def read_candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[answer_math.Side]:
+    """What the student offers as the answer, read as the check reads it (a self-check pack reads it so too)."""
+    return _candidates(ctx, p)
+
+
+def _never(reason: str) -> bool:
+    return False
+
+
+def decide(ctx: CheckContext, candidates: Sequence[answer_math.Side], forms: Sequence[Form | None],
+           compare: Callable[[str, Form], MathVerdict],
+           undecided: Callable[[str | None], CheckOutcome] | None = None,
+           limit: Callable[[str], bool] = _never) -> CheckOutcome:
+    """The verdict from the answer's candidate results, each compared with every accepted form.
+
+    `compare(latex, form)` compares a result with one form: the reference itself in grading, its fingerprint in a
+    self-check pack. A None form is one the comparator does not hold. Where the comparator's limits rather than
+    the answer leave the result open, `undecided` gives the outcome: called with the first `unknown` reason that
+    `limit` marks as such a limit, or with None when no held form matched and some forms are not held."""
+    label = ctx.label or "final answer"
+    if not candidates:
+        what = "no statement about the asked quantity" if getattr(ctx.params, "target", None) else "no math"
+        return CheckOutcome(Verdict.UNKNOWN, f"{label}: {what} found in the answer",
+                            (Finding("final_answer", f"{label}: the grader found {what} to compare; "
+                                     "write the result as an equation.", ctx.answer.line, ctx.answer.end_line,
+                                     Severity.WARNING),))
+    unknown_reasons = []
+    # the last statement is the final one; an earlier equivalent form also counts as stated
+    for cand in reversed(candidates):
+        for form in forms:
+            if form is None:
+                continue
+            v = compare(cand.latex, form)
+            if v.verdict == "equivalent":
+                return CheckOutcome(Verdict.PASS, f"{label}: stated at line {cand.line}",
+                                    (Finding("final_answer", f"{label}: found at line {cand.line}.",
+                                             cand.line, cand.line, Severity.INFO),),
+                                    details={"line": cand.line})
+            if v.verdict == "unknown":
+                unknown_reasons.append(f"line {cand.line}: {v.reason}")
+    last = candidates[-1]
+    if unknown_reasons and len(unknown_reasons) >= len(candidates):
+        limited = next((r for r in unknown_reasons if limit(r)), None)
+        if undecided is not None and limited is not None:
+            return undecided(limited)
+        return CheckOutcome(Verdict.UNKNOWN, f"{label}: could not compare ({unknown_reasons[0]})",
+                            (Finding("final_answer", f"{label}: the grader could not read the result "
+                                     f"({unknown_reasons[0]}).", last.line, last.line, Severity.WARNING),))
+    if undecided is not None and any(form is None for form in forms):
+        return undecided(None)
+    return CheckOutcome(Verdict.FAIL, f"{label}: no stated result matches",
+                        (Finding("final_answer", f"{label}: the result stated at line {last.line} is not right.",
+                                 last.line, last.line, Severity.ERROR),))
+
+
 class FinalAnswerCheck(Check):
     name = "final_answer"
     Params = FinalAnswerParams
@@ -52,34 +115,9 @@ class FinalAnswerCheck(Check):
         from grader.math import equivalent
 
         p: FinalAnswerParams = ctx.params  # type: ignore[assignment]
-        label = ctx.label or "final answer"
         candidates = _candidates(ctx, p)
-        if not candidates:
-            what = "no statement about the asked quantity" if p.target else "no math"
-            return CheckOutcome(Verdict.UNKNOWN, f"{label}: {what} found in the answer",
-                                (Finding("final_answer", f"{label}: the grader found {what} to compare; "
-                                         "write the result as an equation.", ctx.answer.line, ctx.answer.end_line,
-                                         Severity.WARNING),))
-        unknown_reasons = []
-        # the last statement is the final one; an earlier equivalent form also counts as stated
-        for cand in reversed(candidates):
-            for ref in (p.expected, *p.alternatives):
-                v = equivalent(cand.latex, ref, p.assume)
-                if v.verdict == "equivalent":
-                    return CheckOutcome(Verdict.PASS, f"{label}: stated at line {cand.line}",
-                                        (Finding("final_answer", f"{label}: found at line {cand.line}.",
-                                                 cand.line, cand.line, Severity.INFO),),
-                                        details={"line": cand.line})
-                if v.verdict == "unknown":
-                    unknown_reasons.append(f"line {cand.line}: {v.reason}")
-        last = candidates[-1]
-        if unknown_reasons and len(unknown_reasons) >= len(candidates):
-            return CheckOutcome(Verdict.UNKNOWN, f"{label}: could not compare ({unknown_reasons[0]})",
-                                (Finding("final_answer", f"{label}: the grader could not read the result "
-                                         f"({unknown_reasons[0]}).", last.line, last.line, Severity.WARNING),))
-        return CheckOutcome(Verdict.FAIL, f"{label}: no stated result matches",
-                            (Finding("final_answer", f"{label}: the result stated at line {last.line} is not right.",
-                                     last.line, last.line, Severity.ERROR),))
+        return decide(ctx, candidates, (p.expected, *p.alternatives),
+                      lambda latex, ref: equivalent(latex, ref, p.assume))
 
 
 CHECK = FinalAnswerCheck

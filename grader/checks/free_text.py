@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
 from pydantic import BaseModel, ConfigDict
 
 from grader.read import evidence
@@ -22,33 +25,53 @@ class FreeTextParams(Params):
     min_words: int = 5  # fewer words than this is not an answer to a free-text question
 
 
+class Point(NamedTuple):
+    """One rubric point as the answer was searched for it."""
+
+    weight: float
+    hit: Any = None  # where the answer gives evidence for it (with `.text` and `.line`), or None
+    unseen: str | None = None  # why it could not be searched for (a self-check pack lacks its patterns), or None
+
+
+def decide(ctx: CheckContext, min_words: int, points: Sequence[Point],
+           details: dict[str, Any] | None = None) -> CheckOutcome:
+    """Too short, or the evidence per rubric point and the share of claim weight it gives; a person decides."""
+    words = len(ctx.answer.text.split())
+    if words < min_words:
+        return CheckOutcome(Verdict.FAIL, f"only {words} words; the question asks for an explanation",
+                            (Finding("free_text", "The answer is too short to explain anything.",
+                                     ctx.answer.line, ctx.answer.end_line, Severity.WARNING),))
+    findings: list[Finding] = []
+    total = sum(pt.weight for pt in points) or 1.0
+    earned = 0.0
+    n = len(points)
+    for k, pt in enumerate(points, start=1):
+        if pt.hit:
+            earned += pt.weight
+            findings.append(Finding("evidence", f"Evidence for rubric point {k} of {n}: \u201c{pt.hit.text}\u201d",
+                                    pt.hit.line, pt.hit.line, Severity.INFO))
+        elif pt.unseen is not None:
+            # "pack": the feedback says it once among what was not checked
+            findings.append(Finding("pack", f"Rubric point {k} of {n}: not checked {pt.unseen}", None, None,
+                                    Severity.INFO))
+        else:
+            # the claim itself is not named: it would give the answer away in a self-check
+            findings.append(Finding("evidence", f"No evidence found for rubric point {k} of {n}",
+                                    None, None, Severity.INFO))
+    share = earned / total if points else 0.0
+    reason = f"free text: evidence for {earned:g} of {total:g} claim weight; a TA decides"
+    return CheckOutcome(Verdict.REVIEW, reason, tuple(findings), fraction=share, details=details or {})
+
+
 class FreeTextCheck(Check):
     name = "free_text"
     Params = FreeTextParams
 
     def run(self, ctx: CheckContext) -> CheckOutcome:
         p: FreeTextParams = ctx.params  # type: ignore[assignment]
-        words = len(ctx.answer.text.split())
-        if words < p.min_words:
-            return CheckOutcome(Verdict.FAIL, f"only {words} words; the question asks for an explanation",
-                                (Finding("free_text", "The answer is too short to explain anything.",
-                                         ctx.answer.line, ctx.answer.end_line, Severity.WARNING),))
-        findings: list[Finding] = []
-        total = sum(c.weight for c in p.claims) or 1.0
-        earned = 0.0
-        for k, claim in enumerate(p.claims, start=1):
-            hit = next((m for m in (evidence.find(ctx.answer, pat) for pat in claim.any) if m), None)
-            if hit:
-                earned += claim.weight
-                findings.append(Finding("evidence", f"Evidence for rubric point {k} of {len(p.claims)}: \u201c{hit.text}\u201d",
-                                        hit.line, hit.line, Severity.INFO))
-            else:
-                # the claim itself is not named: it would give the answer away in a self-check
-                findings.append(Finding("evidence", f"No evidence found for rubric point {k} of {len(p.claims)}",
-                                        None, None, Severity.INFO))
-        share = earned / total if p.claims else 0.0
-        reason = f"free text: evidence for {earned:g} of {total:g} claim weight; a TA decides"
-        return CheckOutcome(Verdict.REVIEW, reason, tuple(findings), fraction=share)
+        points = [Point(c.weight, next((m for m in (evidence.find(ctx.answer, pat) for pat in c.any) if m), None))
+                  for c in p.claims]
+        return decide(ctx, p.min_words, points)
 
 
 CHECK = FreeTextCheck

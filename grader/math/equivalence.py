@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -42,7 +42,7 @@ class Inconclusive(MathError):
     """Too few valid random points to decide."""
 
 
-def _close(a: Any, b: Any) -> bool:
+def close(a: Any, b: Any) -> bool:
     a, b = _scalar(a), _scalar(b)
     if is_array(a) != is_array(b):
         return False
@@ -57,7 +57,7 @@ def _close(a: Any, b: Any) -> bool:
     return bool(np.all(np.abs(a_arr - b_arr) <= 1e-7 * scale))
 
 
-def _finite(v: Any) -> bool:
+def finite(v: Any) -> bool:
     v = _scalar(v)
     try:
         arr = np.asarray(v, dtype=complex)
@@ -67,29 +67,56 @@ def _finite(v: Any) -> bool:
 
 
 SCALES = (1.0, 3.0, 0.3, 1.0, 6.0, 0.1)  # magnitudes of random values, so x^2 <= 4 meets x = -3
+MODES = ("vector", "square")  # how arrays are drawn: vectors first, then square matrices
+EVAL_ERRORS = (RecursionError, OverflowError, ZeroDivisionError, ValueError, TypeError, IndexError)
 
 
-def sample(ctx: Ctx, exprs: Sequence[N.Node], points: int = POINTS, spread: bool = False) -> list[tuple[LazyEnv, list[Any]]]:
-    """Values of the expressions at seeded random points (same point for all); tries vectors, then square matrices."""
+def seeds(points: int = POINTS) -> range:
+    """The seeds a comparison at `points` points may visit (points where a side has no value are skipped)."""
+    return range(points * 3)
+
+
+def sampling(op: str | None = None) -> tuple[int, bool]:
+    """(points, spread) of a comparison: inequalities compare truth at more points, with spread magnitudes."""
+    return (TRUTH_POINTS, True) if op in ("<", "<=") else (POINTS, False)
+
+
+def point(seed: int, types: Types, assume: Assumptions, mode: str, points: int = POINTS,
+          spread: bool = False) -> tuple[LazyEnv, Evaluator]:
+    """The seed-th random point of a comparison (positive values past the first `points`), and an evaluator there."""
+    scale = SCALES[seed % len(SCALES)] if spread else 1.0
+    env = LazyEnv(seed, types, assume, mode, positive=seed >= points, scale=scale)
+    return env, Evaluator(env, opaque=opaque_value)
+
+
+def value_at(ev: Evaluator, node: N.Node) -> Any:
+    """The node's value at the evaluator's point, a 1-element array as its scalar; raises as evaluation does."""
+    with np.errstate(all="ignore"):
+        return _scalar(ev.ev(node))
+
+
+At = Callable[[LazyEnv, Evaluator, int], list[Any]]  # (point, its evaluator, seed) -> the values compared there
+
+
+def sample_with(ctx: Ctx, at: At, points: int = POINTS, spread: bool = False) -> list[tuple[LazyEnv, list[Any]]]:
+    """The values `at` gives at seeded random points where all are finite; tries vectors, then square matrices.
+
+    `sample` evaluates formulas here; a self-check pack reads the reference's side from its stored values."""
     last_error: MathError | None = None
-    for mode in ("vector", "square"):
+    for mode in MODES:
         ctx.mode = mode
         out: list[tuple[LazyEnv, list[Any]]] = []
         try:
-            for seed in range(points * 3):
+            for seed in seeds(points):
                 ctx.check_time()
-                scale = SCALES[seed % len(SCALES)] if spread else 1.0
-                env = LazyEnv(seed, ctx.types, ctx.assume, mode, positive=seed >= points, scale=scale)
-                ev = Evaluator(env, opaque=opaque_value)
+                env, ev = point(seed, ctx.types, ctx.assume, mode, points, spread)
                 with np.errstate(all="ignore"):
-                    if ctx.implied is not None:
-                        _set_range(ev, env, ctx.implied)
-                    vals = [ev.ev(e) for e in exprs]
+                    vals = at(env, ev, seed)
                 if ctx.assume.relations and not ctx.assume.holds(env.known):
                     continue  # the point breaks an assumption between names (j <= N)
                 if "Dots" in ev.used_opaque:
                     ctx.dots = True
-                if all(_finite(v) for v in vals):
+                if all(finite(v) for v in vals):
                     out.append((env, vals))
                 if len(out) >= points:
                     break
@@ -100,6 +127,15 @@ def sample(ctx: Ctx, exprs: Sequence[N.Node], points: int = POINTS, spread: bool
             last_error = exc
             continue
     raise MathError(f"the shapes do not fit: {last_error}")
+
+
+def sample(ctx: Ctx, exprs: Sequence[N.Node], points: int = POINTS, spread: bool = False) -> list[tuple[LazyEnv, list[Any]]]:
+    """Values of the expressions at seeded random points (same point for all); tries vectors, then square matrices."""
+    def at(env: LazyEnv, ev: Evaluator, seed: int) -> list[Any]:
+        if ctx.implied is not None:
+            _set_range(ev, env, ctx.implied)
+        return [ev.ev(e) for e in exprs]
+    return sample_with(ctx, at, points, spread)
 
 
 def _set_range(ev: Evaluator, env: LazyEnv, implied: tuple[N.Node, N.Node]) -> None:
@@ -185,20 +221,31 @@ def _val_text(v: Any) -> str:
 
 
 # ---------------------------------------------------------------------- expressions
-def compare_exprs(a: N.Node, b: N.Node, ctx: Ctx) -> Verdict:
-    if a == b:
-        return equivalent_("identical after parsing")
-    pts = sample(ctx, [a, b])
+Differ = Callable[[LazyEnv, Any, Any], str]  # (point, one value, the other) -> why the two differ there
+
+
+def values_verdict(pts: list[tuple[LazyEnv, list[Any]]], ctx: Ctx, differ: Differ) -> Verdict:
+    """Two expressions compared by their values at the sampled points (`ctx.dots`: an elided part had a placeholder)."""
     for env, (va, vb) in pts:
-        if not _close(va, vb):
+        if not close(va, vb):
             if ctx.dots:
                 return unknown("the sides differ where an elided part (\\cdots) was given a placeholder")
-            return different(f"differ at {_point_text(env)}: {_val_text(va)} vs {_val_text(vb)}")
+            return different(differ(env, va, vb))
     return equivalent_(f"equal at {len(pts)} random points")
 
 
+def _differ(env: LazyEnv, va: Any, vb: Any) -> str:
+    return f"differ at {_point_text(env)}: {_val_text(va)} vs {_val_text(vb)}"
+
+
+def compare_exprs(a: N.Node, b: N.Node, ctx: Ctx) -> Verdict:
+    if a == b:
+        return equivalent_("identical after parsing")
+    return values_verdict(sample(ctx, [a, b]), ctx, _differ)
+
+
 # ---------------------------------------------------------------------- relations
-def _normal(lhs: N.Node, op: str, rhs: N.Node) -> tuple[N.Node, str, N.Node]:
+def normal_relation(lhs: N.Node, op: str, rhs: N.Node) -> tuple[N.Node, str, N.Node]:
     if op in FLIP:
         return rhs, FLIP[op], lhs
     if op == "equiv":
@@ -206,11 +253,11 @@ def _normal(lhs: N.Node, op: str, rhs: N.Node) -> tuple[N.Node, str, N.Node]:
     return lhs, op, rhs
 
 
-def _diff(lhs: N.Node, rhs: N.Node) -> N.Node:
+def difference(lhs: N.Node, rhs: N.Node) -> N.Node:
     return N.Add((lhs, N.Neg(rhs)))
 
 
-def _ratios(fa: Any, fb: Any) -> list[float] | None:
+def ratios(fa: Any, fb: Any) -> list[float] | None:
     """fa / fb entry-wise where both are non-zero; None when exactly one of them vanishes somewhere."""
     a = np.atleast_1d(np.asarray(_scalar(fa), dtype=float)).ravel()
     b = np.atleast_1d(np.asarray(_scalar(fb), dtype=float)).ravel()
@@ -225,15 +272,15 @@ def _ratios(fa: Any, fb: Any) -> list[float] | None:
 
 
 def compare_relations(ra: tuple[N.Node, str, N.Node], rb: tuple[N.Node, str, N.Node], ctx: Ctx) -> Verdict:
-    la, opa, xa = _normal(*ra)
-    lb, opb, xb = _normal(*rb)
+    la, opa, xa = normal_relation(*ra)
+    lb, opb, xb = normal_relation(*rb)
     if opa != opb:
         return different(f"different relations: {op_text(opa)} vs {op_text(opb)}")
     if (la, xa) == (lb, xb) or (opa in SYMMETRIC and (la, xa) == (xb, lb)):
         return equivalent_("identical after parsing" if (la, xa) == (lb, xb) else "the same with sides swapped")
     if opa in ("=", "!=", "<", "<=", "approx"):
         if opa == "approx":
-            both = compare_exprs(_diff(la, xa), _diff(lb, xb), ctx)
+            both = compare_exprs(difference(la, xa), difference(lb, xb), ctx)
             if both.verdict == "equivalent":
                 return both
         return _compare_by_difference(la, opa, xa, lb, xb, ctx)
@@ -252,37 +299,50 @@ def compare_relations(ra: tuple[N.Node, str, N.Node], rb: tuple[N.Node, str, N.N
 
 
 def _compare_by_difference(la: N.Node, op: str, xa: N.Node, lb: N.Node, xb: N.Node, ctx: Ctx) -> Verdict:
-    fa = _diff(xa, la)  # rhs - lhs: >= 0 for "<=", 0 for "="
-    fb = _diff(xb, lb)
+    fa = difference(xa, la)  # rhs - lhs: >= 0 for "<=", 0 for "="
+    fb = difference(xb, lb)
+    pts = sample(ctx, [fa, fb], *sampling(op))
+    v = difference_verdict(pts, op, ctx, _point_text)
+    if v is not None:
+        return v
+    if op in ("<", "<="):
+        return _compare_boundaries(fa, fb, ctx, len(pts))
+    return _compare_zero_sets(fa, fb, ctx)
+
+
+def difference_verdict(pts: list[tuple[LazyEnv, list[Any]]], op: str, ctx: Ctx,
+                       where: Callable[[LazyEnv], str]) -> Verdict | None:
+    """Two relations `op` compared by their differences of sides (rhs - lhs) at the sampled points.
+
+    None when the values cannot decide and the formulas themselves are needed: inequalities that hold at the
+    same points (their boundaries are compared next), equations that are not multiples (their solutions)."""
     inequality = op in ("<", "<=")
-    pts = sample(ctx, [fa, fb], TRUTH_POINTS if inequality else POINTS, spread=inequality)
-    ratios: list[float] = []
+    ratios_: list[float] = []
     consistent = True
     zero_a = zero_b = True
     for env, (va, vb) in pts:
-        r = _ratios(va, vb)
+        r = ratios(va, vb)
         if r is None:
             consistent = False
             break
-        ratios.extend(r)
+        ratios_.extend(r)
         if np.any(np.abs(np.asarray(_scalar(va), dtype=float)) > 1e-9):
             zero_a = False
         if np.any(np.abs(np.asarray(_scalar(vb), dtype=float)) > 1e-9):
             zero_b = False
     if consistent and zero_a and zero_b:
         return equivalent_("both hold identically")
-    if consistent and ratios and max(ratios) - min(ratios) <= 1e-7 * max(1.0, abs(max(ratios))):
-        k = ratios[0]
+    if consistent and ratios_ and max(ratios_) - min(ratios_) <= 1e-7 * max(1.0, abs(max(ratios_))):
+        k = ratios_[0]
         if not inequality or k > 0:
             how = "the same relation" if abs(k - 1) < 1e-9 else (
                 "the same with sides swapped" if abs(k + 1) < 1e-9 else f"the same up to a factor {1 / k:.4g}")
             return equivalent_(how)
         return different("the inequality points the other way")
-    if consistent and not inequality and _scaled_arrays(pts):
+    if consistent and not inequality and scaled_arrays(pts):
         return equivalent_("the same up to a non-zero scalar factor")
     if inequality:
         strict = op == "<"
-        agree = 0
         for env, (va, vb) in pts:
             va, vb = _scalar(va), _scalar(vb)
             if is_array(va) or is_array(vb):
@@ -292,12 +352,11 @@ def _compare_by_difference(la: N.Node, op: str, xa: N.Node, lb: N.Node, xb: N.No
             if ta != tb:
                 if ctx.dots:
                     return unknown("the inequalities differ where an elided part (\\cdots) got a placeholder")
-                return different(f"at {_point_text(env)} one holds and the other does not")
-            agree += 1
-        return _compare_boundaries(fa, fb, ctx, agree)
+                return different(f"at {where(env)} one holds and the other does not")
+        return None
     if ctx.dots:
         return unknown("cannot compare: an elided part (\\cdots) was given a placeholder")
-    return _compare_zero_sets(fa, fb, ctx)
+    return None
 
 
 def _boundary_grid(lo: float, hi: float) -> np.ndarray:
@@ -351,13 +410,13 @@ def _shared_scalar_names(fa: N.Node, fb: N.Node, ctx: Ctx) -> list[str]:
                   - ctx.types.ints - ctx.types.arrays)
 
 
-def _scaled_arrays(pts: list[tuple[LazyEnv, list[Any]]]) -> bool:
+def scaled_arrays(pts: list[tuple[LazyEnv, list[Any]]]) -> bool:
     """Vector equations whose differences are parallel at every point (one scalar factor per point)."""
     for _, (va, vb) in pts:
         va, vb = _scalar(va), _scalar(vb)
         if not (is_array(va) and is_array(vb)):
             return False
-        r = _ratios(va, vb)
+        r = ratios(va, vb)
         if not r or len(r) < 2 or max(r) - min(r) > 1e-7 * max(1.0, abs(max(r))) or abs(r[0]) < 1e-9:
             return False
     return True
@@ -443,9 +502,9 @@ def _links(node: N.Node) -> list[tuple[N.Node, str, N.Node]]:
     return []
 
 
-def _overall(node: N.Chain) -> tuple[N.Node, str, N.Node] | None:
+def overall(node: N.Chain) -> tuple[N.Node, str, N.Node] | None:
     """What a chain says end to end: a = b <= c says a <= c."""
-    ops = {_normal(N.Dots(), op, N.Dots())[1] for op in node.ops}
+    ops = {normal_relation(N.Dots(), op, N.Dots())[1] for op in node.ops}
     flipped = any(op in FLIP for op in node.ops)
     first, last = node.items[0], node.items[-1]
     if flipped:
@@ -472,14 +531,14 @@ def compare_statements(a: N.Node, b: N.Node, ctx: Ctx) -> Verdict:
                 if v.verdict != "equivalent":
                     return Verdict(v.verdict, f"link {k + 1} ({to_text(la[0])} {op_text(la[1])} ...): {v.reason}")
             return equivalent_(f"all {len(a.ops)} links match")
-        oa, ob = _overall(a), _overall(b)
+        oa, ob = overall(a), overall(b)
         if oa is None or ob is None:
             return unknown("chains of different lengths with mixed relations")
         v = compare_relations(oa, ob, ctx)
         return Verdict(v.verdict, f"end to end: {v.reason}")
     if isinstance(a, (N.Relation, N.Chain)) and isinstance(b, (N.Relation, N.Chain)):
-        ra = _links(a)[0] if isinstance(a, N.Relation) else _overall(a)
-        rb = _links(b)[0] if isinstance(b, N.Relation) else _overall(b)
+        ra = _links(a)[0] if isinstance(a, N.Relation) else overall(a)
+        rb = _links(b)[0] if isinstance(b, N.Relation) else overall(b)
         if ra is None or rb is None:
             return unknown("a chain with mixed relations against a single relation")
         v = compare_relations(ra, rb, ctx)
@@ -575,11 +634,11 @@ def compare_systems(a: N.Node, b: N.Node, ctx: Ctx) -> Verdict:
 
 
 # ---------------------------------------------------------------------- entry point
-def _is_asymptotic(p: Parsed) -> bool:
+def is_asymptotic(p: Parsed) -> bool:
     return any(isinstance(n, N.Asym) for n in N.walk(p.root))
 
 
-def _plain_number(p: Parsed) -> bool:
+def plain_number(p: Parsed) -> bool:
     node = p.root
     if isinstance(node, N.Neg):
         node = node.x
@@ -608,10 +667,10 @@ def equivalent(a: str, b: str, assume: Sequence[str] = ()) -> Verdict:
     pb = read_formula(b, "second")
     if isinstance(pb, Verdict):
         return pb
-    if _is_asymptotic(pa) or _is_asymptotic(pb):
+    if is_asymptotic(pa) or is_asymptotic(pb):
         from grader.math.complexity import compare_complexity
         return compare_complexity(a, b, assume)
-    if (_plain_number(pa) or _plain_number(pb)) and ("." in a or "." in b):
+    if (plain_number(pa) or plain_number(pb)) and ("." in a or "." in b):
         from grader.math.numbers import compare_number
         try:
             v = compare_number(a, b)
@@ -630,5 +689,5 @@ def equivalent(a: str, b: str, assume: Sequence[str] = ()) -> Verdict:
         return fallback if fallback is not None else unknown(str(exc))
     except MathError as exc:
         return unknown(str(exc))
-    except (RecursionError, OverflowError, ZeroDivisionError, ValueError, TypeError, IndexError) as exc:
+    except EVAL_ERRORS as exc:
         return unknown(f"cannot evaluate: {type(exc).__name__}: {exc}")

@@ -101,8 +101,16 @@ class _Translator:
                 fp = classes.fingerprint(prm["expected"], prm.get("assume", ()), self.salt)
             except MathError:
                 return _unavailable(spec, "the reference class cannot be read")
-            keep = {k: prm[k] for k in ("near", "avoid", "require_theta", "loose_credit", "assume") if k in prm}
-            return {"kind": "pack_complexity", "params": {**keep, "fingerprint": fp}}
+            alternatives = []
+            for j, latex in enumerate(prm.get("alternatives", ()) or (), start=2):
+                try:
+                    alternatives.append(classes.fingerprint(latex, prm.get("assume", ()), self.salt))
+                except MathError:  # the full check cannot read it either: it never matches there
+                    self.notes.append(f"question {qid}: check {i + 1}: accepted class {j} not in the pack "
+                                      "(it cannot be read)")
+            keep = {k: prm[k] for k in ("near", "avoid", "require_theta", "loose_credit", "bound_credit", "assume")
+                    if k in prm}
+            return {"kind": "pack_complexity", "params": {**keep, "fingerprint": fp, "alternatives": alternatives}}
         if spec.kind == "keywords":
             groups = {k: phrases.hashed(prm.get(k, ()) or (), self.salt) for k in ("any", "all", "none")}
             if not any(g["digests"] for g in groups.values()):

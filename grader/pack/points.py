@@ -19,37 +19,37 @@ import numpy as np
 from grader.math import nodes as N
 from grader.math.assume import assumptions as read_assumptions
 from grader.math.equivalence import (
-    POINTS,
-    SCALES,
+    EVAL_ERRORS,
+    MODES,
     SYMMETRIC,
     TIME_BUDGET_S,
-    TRUTH_POINTS,
     Ctx,
     Inconclusive,
-    _close,
-    _diff,
-    _finite,
-    _is_asymptotic,
-    _normal,
-    _overall,
-    _plain_number,
+    difference,
+    difference_verdict,
+    finite,
+    is_asymptotic,
+    normal_relation,
+    overall,
+    plain_number,
+    point,
     read_formula,
-    _ratios,
-    _scaled_arrays,
+    sample_with,
+    sampling,
+    seeds,
+    value_at,
+    values_verdict,
 )
 from grader.math.errors import MathError
-from grader.math.evaluate import Evaluator, ShapeError, _scalar, is_array
+from grader.math.evaluate import Evaluator, ShapeError, is_array
 from grader.math.parsed import parse
 from grader.math.printer import op_text, sym_name
-from grader.math.randenv import LazyEnv, Types, infer_types, opaque_value
+from grader.math.randenv import LazyEnv, Types, infer_types
 from grader.math.verdict import Verdict, different, equivalent_, unknown
 from grader.pack import numbers
 from grader.pack.hashing import digest, scramble
 
-MODES = ("vector", "square")
-SETS = {"eq": (POINTS, False), "truth": (TRUTH_POINTS, True)}  # name -> (points, spread) as `sample` uses them
 CONTAINERS = (N.SetN, N.Matrix, N.TupleN)
-EVAL_ERRORS = (RecursionError, OverflowError, ZeroDivisionError, ValueError, TypeError, IndexError)
 
 
 class Unfingerprintable(Exception):
@@ -57,8 +57,7 @@ class Unfingerprintable(Exception):
 
 
 # ---------------------------------------------------------------------- stored values
-def _encode(value: Any, salt: str, tag: str) -> Any:
-    v = _scalar(value)
+def _encode(v: Any, salt: str, tag: str) -> Any:
     if is_array(v):
         arr = np.real(np.asarray(v, dtype=complex)).astype(float)
         data = scramble(salt, tag, struct.pack(f"<{arr.size}d", *arr.ravel()))
@@ -87,13 +86,10 @@ def _values(node: N.Node, types: Types, facts: Any, points: int, spread: bool, s
     dots = False
     for mode in MODES:
         entries: list[Any] = []
-        for seed in range(points * 3):
-            scale = SCALES[seed % len(SCALES)] if spread else 1.0
-            env = LazyEnv(seed, types, facts, mode, positive=seed >= points, scale=scale)
-            ev = Evaluator(env, opaque=opaque_value)
+        for seed in seeds(points):
+            _, ev = point(seed, types, facts, mode, points, spread)
             try:
-                with np.errstate(all="ignore"):
-                    value = ev.ev(node)
+                value = value_at(ev, node)
             except ShapeError:
                 entries.append({"e": "shape"})
                 continue
@@ -101,7 +97,7 @@ def _values(node: N.Node, types: Types, facts: Any, points: int, spread: bool, s
                 entries.append({"e": "error"})
                 continue
             dots = dots or "Dots" in ev.used_opaque
-            entries.append(_encode(value, salt, f"{tag}/{mode}/{seed}") if _finite(value) else {"e": "nonfinite"})
+            entries.append(_encode(value, salt, f"{tag}/{mode}/{seed}") if finite(value) else {"e": "nonfinite"})
         out[mode] = entries
     return out, dots
 
@@ -119,25 +115,25 @@ def fingerprint(latex: str, assume: Sequence[str], salt: str, tag: str) -> dict[
     except MathError as exc:
         raise Unfingerprintable(f"the reference cannot be read: {exc}") from None
     root = parsed.root
-    if _is_asymptotic(parsed):
+    if is_asymptotic(parsed):
         raise Unfingerprintable("an O/Θ/Ω class inside a final answer")
-    fp: dict[str, Any] = {"plain": _plain_number(parsed), "dot": "." in latex, "tag": tag}
+    fp: dict[str, Any] = {"plain": plain_number(parsed), "dot": "." in latex, "tag": tag}
     try:
         fp["number"] = numbers.fingerprint(latex, salt)
     except MathError:
         pass
-    if isinstance(root, N.Relation) and _normal(root.lhs, root.op, root.rhs)[1] in ("=", "<", "<="):
-        lb, op, xb = _normal(root.lhs, root.op, root.rhs)
+    if isinstance(root, N.Relation) and normal_relation(root.lhs, root.op, root.rhs)[1] in ("=", "<", "<="):
+        lb, op, xb = normal_relation(root.lhs, root.op, root.rhs)
         fp.update(form="relation", op=op, pair=digest(salt, "tree", repr((lb, xb))),
                   swapped=digest(salt, "tree", repr((xb, lb))))
-        parts = {"diff": (_diff(xb, lb), "truth" if op in ("<", "<=") else "eq")}
+        parts = {"diff": (difference(xb, lb), op)}
         if op == "=":
-            parts["rhs"] = (xb, "eq")
+            parts["rhs"] = (xb, "=")
     elif isinstance(root, (N.Relation, N.Chain, N.System, *CONTAINERS)):
         raise Unfingerprintable(f"a reference of the form {type(root).__name__} cannot be fingerprinted")
     else:
         fp.update(form="expr", tree=digest(salt, "tree", repr(root)), node=type(root).__name__)
-        parts = {"value": (root, "eq")}
+        parts = {"value": (root, "=")}
     # x^T reads as a transpose only when T is not a number elsewhere: the student's formula may decide that,
     # so a reference that depends on it is stored both ways
     alone = infer_types([root])
@@ -157,64 +153,46 @@ def _variant(root: N.Node, types: Types, facts: Any, parts: dict[str, tuple[N.No
                     "int": sorted(digest(salt, "sym", n) for n in names if n in types.ints),
                     "any": sorted(digest(salt, "sym", n) for n in names)},
         "t_plain": types.power_t, "tag": tag, "dots": False}
-    for name, (node, which) in parts.items():
-        out[name], dots = _values(node, types, facts, *SETS[which], salt, f"{tag}/{name}")
+    for name, (node, op) in parts.items():  # each stored at the points a comparison by `op` samples
+        out[name], dots = _values(node, types, facts, *sampling(op), salt, f"{tag}/{name}")
         out["dots"] = out["dots"] or dots
     return out
 
 
 # ---------------------------------------------------------------------- comparing
+def _differ(env: LazyEnv, student: Any, reference: Any) -> str:
+    return "differs from the reference at a random point"  # the reference's value there is not shown
+
+
+def _somewhere(env: LazyEnv) -> str:
+    return "a random point"
+
+
 class _Replay:
     """One comparison of a student's formula with one fingerprint."""
 
     def __init__(self, fp: dict[str, Any], variant: dict[str, Any], ctx: Ctx, salt: str):
         self.fp, self.variant, self.ctx, self.salt = fp, variant, ctx, salt
 
-    def sample(self, student: N.Node, stored: str) -> list[tuple[Any, Any]]:
+    def sample(self, student: N.Node, stored: str) -> list[tuple[LazyEnv, list[Any]]]:
         """`equivalence.sample([student, reference])` with the reference's values read from the pack."""
-        points, spread = SETS["truth"] if stored == "diff" and self.fp.get("op") in ("<", "<=") else SETS["eq"]
-        ctx = self.ctx
-        ctx.dots = ctx.dots or bool(self.variant["dots"])
-        last: MathError | None = None
-        for mode in MODES:
-            ctx.mode = mode
-            out: list[tuple[Any, Any]] = []
-            try:
-                for seed in range(points * 3):
-                    ctx.check_time()
-                    scale = SCALES[seed % len(SCALES)] if spread else 1.0
-                    env = LazyEnv(seed, ctx.types, ctx.assume, mode, positive=seed >= points, scale=scale)
-                    ev = Evaluator(env, opaque=opaque_value)
-                    with np.errstate(all="ignore"):
-                        sv = ev.ev(student)
-                    rv = _decode(self.variant[stored][mode][seed], self.salt,
-                                 f"{self.variant['tag']}/{stored}/{mode}/{seed}")
-                    if "Dots" in ev.used_opaque:
-                        ctx.dots = True
-                    if rv is not None and _finite(sv):
-                        out.append((sv, rv))
-                    if len(out) >= points:
-                        break
-                if len(out) < max(2, points // 2):
-                    raise Inconclusive("too few points where both sides have a value (overflow or out of domain)")
-                return out
-            except ShapeError as exc:
-                last = exc
-        raise MathError(f"the shapes do not fit: {last}")
+        points, spread = sampling(self.fp.get("op") if stored == "diff" else None)
+        self.ctx.dots = self.ctx.dots or bool(self.variant["dots"])
+        tag = f"{self.variant['tag']}/{stored}"
+
+        def at(env: LazyEnv, ev: Evaluator, seed: int) -> list[Any]:
+            sv = ev.ev(student)
+            mode = self.ctx.mode
+            return [sv, _decode(self.variant[stored][mode][seed], self.salt, f"{tag}/{mode}/{seed}")]
+        return sample_with(self.ctx, at, points, spread)
 
     def exprs(self, student: N.Node, stored: str = "value") -> Verdict:
         if stored == "value" and digest(self.salt, "tree", repr(student)) == self.fp["tree"]:
             return equivalent_("identical after parsing")
-        pts = self.sample(student, stored)
-        for sv, rv in pts:
-            if not _close(sv, rv):
-                if self.ctx.dots:
-                    return unknown("the sides differ where an elided part (\\cdots) was given a placeholder")
-                return different("differs from the reference at a random point")
-        return equivalent_(f"equal at {len(pts)} random points")
+        return values_verdict(self.sample(student, stored), self.ctx, _differ)
 
     def relation(self, la: N.Node, opa: str, xa: N.Node) -> Verdict:
-        la, opa, xa = _normal(la, opa, xa)
+        la, opa, xa = normal_relation(la, opa, xa)
         opb = self.fp["op"]
         if opa != opb:
             return different(f"different relations: {op_text(opa)} vs the reference's")
@@ -224,48 +202,16 @@ class _Replay:
         return self.by_difference(la, opa, xa)
 
     def by_difference(self, la: N.Node, op: str, xa: N.Node) -> Verdict:
-        """`_compare_by_difference`, with the reference's difference of sides read from the pack."""
-        inequality = op in ("<", "<=")
-        pts = self.sample(_diff(xa, la), "diff")
-        ratios: list[float] = []
-        consistent = True
-        zero_a = zero_b = True
-        for va, vb in pts:
-            r = _ratios(va, vb)
-            if r is None:
-                consistent = False
-                break
-            ratios.extend(r)
-            if np.any(np.abs(np.asarray(_scalar(va), dtype=float)) > 1e-9):
-                zero_a = False
-            if np.any(np.abs(np.asarray(_scalar(vb), dtype=float)) > 1e-9):
-                zero_b = False
-        if consistent and zero_a and zero_b:
-            return equivalent_("both hold identically")
-        if consistent and ratios and max(ratios) - min(ratios) <= 1e-7 * max(1.0, abs(max(ratios))):
-            if not inequality or ratios[0] > 0:
-                return equivalent_("the same relation up to a factor")
-            return different("the inequality points the other way")
-        if consistent and not inequality and _scaled_arrays([(None, [va, vb]) for va, vb in pts]):  # type: ignore[misc]
-            return equivalent_("the same up to a non-zero scalar factor")
-        if inequality:
-            strict = op == "<"
-            for va, vb in pts:
-                va, vb = _scalar(va), _scalar(vb)
-                if is_array(va) or is_array(vb):
-                    return unknown("an inequality between vectors")
-                ta = va > 0 if strict else va >= -1e-12
-                tb = vb > 0 if strict else vb >= -1e-12
-                if ta != tb:
-                    if self.ctx.dots:
-                        return unknown("the inequalities differ where an elided part (\\cdots) got a placeholder")
-                    return different("at a random point one holds and the other does not")
+        """`equivalence`'s comparison by difference of sides, the reference's difference read from the pack."""
+        pts = self.sample(difference(xa, la), "diff")
+        v = difference_verdict(pts, op, self.ctx, _somewhere)
+        if v is not None:
+            return v
+        if op in ("<", "<="):
             # agreeing at random points does not make two bounds equal (ε < a/b vs ε < 2a/b); the full check
             # compares the boundaries, which needs the reference itself
             return unknown(f"the inequalities hold at the same {len(pts)} random points, but the pack cannot "
                            "compare where their bounds lie")
-        if self.ctx.dots:
-            return unknown("cannot compare: an elided part (\\cdots) was given a placeholder")
         return unknown("the equations are not multiples of each other; the pack cannot compare their solutions")
 
     def statement(self, a: N.Node) -> Verdict:
@@ -277,7 +223,7 @@ class _Replay:
             return v if v.verdict == "equivalent" else unknown("the pack cannot solve systems of equations")
         if self.fp["form"] == "relation":
             if isinstance(a, N.Chain):
-                ra = _overall(a)
+                ra = overall(a)
                 if ra is None:
                     return unknown("a chain with mixed relations against a single relation")
                 v = self.relation(*ra)
@@ -328,9 +274,9 @@ def compare(student: str, fp: dict[str, Any], assume: Sequence[str], salt: str) 
     pa = read_formula(student, "first")
     if isinstance(pa, Verdict):
         return pa
-    if _is_asymptotic(pa):
+    if is_asymptotic(pa):
         return unknown("the pack cannot compare an O/Θ/Ω class with this answer")
-    if (_plain_number(pa) or fp["plain"]) and ("." in student or fp["dot"]) and "number" in fp:
+    if (plain_number(pa) or fp["plain"]) and ("." in student or fp["dot"]) and "number" in fp:
         v = numbers.compare(student, fp["number"], salt)
         if v.verdict != "unknown":
             return v
