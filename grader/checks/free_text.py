@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from grader.read import evidence
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
 
@@ -37,7 +36,7 @@ class FreeTextCheck(Check):
         total = sum(c.weight for c in p.claims) or 1.0
         earned = 0.0
         for k, claim in enumerate(p.claims, start=1):
-            hit = next((m for m in (evidence.find(ctx.answer, pat) for pat in claim.any) if m), None)
+            hit = next((m for m in (ctx.reading.find(pat) for pat in claim.any) if m), None)
             if hit:
                 earned += claim.weight
                 findings.append(Finding("evidence", f"Evidence for rubric point {k} of {len(p.claims)}: \u201c{hit.text}\u201d",
