@@ -109,3 +109,18 @@ def test_digest_changes_with_content(tmp_path: Path) -> None:
     a = parse_rubric(GOOD, Path("demo.yaml")).digest
     b = parse_rubric(GOOD.replace("points: 4", "points: 5"), Path("demo.yaml")).digest
     assert a != b
+
+
+def test_builds_on_names_other_questions_of_the_rubric(tmp_path: Path) -> None:
+    text = GOOD.replace('  - id: "1.2"\n    points: 2\n', '  - id: "1.2"\n    points: 2\n    builds_on: ["1.1"]\n')
+    assert load_rubric(write(tmp_path, text)).assignment.question("1.2").builds_on == ("1.1",)
+    one = GOOD.replace('  - id: "1.2"\n    points: 2\n', '  - id: "1.2"\n    points: 2\n    builds_on: "1.1"\n')
+    assert load_rubric(write(tmp_path, one)).assignment.question("1.2").builds_on == ("1.1",)
+    p = str(tmp_path / "demo.yaml")
+    unknown = text.replace('builds_on: ["1.1"]', 'builds_on: ["1.1", "1.3"]')
+    assert f"{p}: question 1.2: field 'builds_on': no question '1.3' in this rubric" in problems(tmp_path, unknown)
+    itself = text.replace('builds_on: ["1.1"]', 'builds_on: ["1.2"]')
+    assert f"{p}: question 1.2: field 'builds_on': a question cannot build on itself" in problems(tmp_path, itself)
+    number = text.replace('builds_on: ["1.1"]', "builds_on: [1.1]")
+    assert any(g.startswith(f"{p}: question 1.2: field 'builds_on': Value error, write each id as a quoted string")
+               for g in problems(tmp_path, number))

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # imported for types only, to keep check modules light to imp
     from grader.course.directory import Course
     from grader.read.ingest import Document
     from grader.course.rubric import Question
+    from grader.read.reading import Reading
     from grader.read.segment import Answer
 
 
@@ -38,6 +39,16 @@ class CheckContext:
     seed: int  # deterministic per submission and question
     timeout: float  # seconds this check may take
     label: str = ""  # the rubric's words for what this check looks for
+    # the answer read once (statements, sides, claims), shared by the question's checks; read here when not given
+    reading: "Reading" = None  # type: ignore[assignment]
+    # the readings of the answers this question builds on (the rubric's `builds_on`), in the rubric's order
+    builds_on: tuple["Reading", ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.reading is None:
+            from grader.read.reading import Reading
+
+            object.__setattr__(self, "reading", Reading(self.answer))
 
 
 @dataclass(frozen=True)

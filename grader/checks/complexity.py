@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from grader.read import answer_math
+from grader.read import reading as rd
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
 
@@ -25,8 +25,9 @@ class ComplexityParams(Params):
 
 
 def claims_about(answer: object, near: tuple[str, ...], avoid: tuple[str, ...]) -> list[tuple[str, int, str]]:
-    """The O/Θ/Ω claims of the answer introduced by a `near` word rather than an `avoid` word (all, without `near`)."""
-    claims = answer_math.asymptotic_claims(answer)  # type: ignore[arg-type]
+    """The O/Θ/Ω claims of the answer (its Reading, or the Answer itself) introduced by a `near` word rather than
+    an `avoid` word (all, without `near`)."""
+    claims = list(answer.claims) if isinstance(answer, rd.Reading) else rd.asymptotic_claims(answer)  # type: ignore[arg-type]
     if not near:
         return claims
 
@@ -123,7 +124,7 @@ class ComplexityCheck(Check):
 
         p: ComplexityParams = ctx.params  # type: ignore[assignment]
         label = ctx.label or "complexity"
-        claims = claims_about(ctx.answer, p.near, p.avoid)
+        claims = claims_about(ctx.reading, p.near, p.avoid)
         if not claims:
             return no_claim(ctx, label)
         references = (p.expected, *p.alternatives)

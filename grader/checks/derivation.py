@@ -24,7 +24,6 @@ class DerivationCheck(Check):
 
     def run(self, ctx: CheckContext) -> CheckOutcome:
         from grader.worlds import World, steps
-        from grader.read import statements as st
 
         p: DerivationParams = ctx.params  # type: ignore[assignment]
         filename, _, attr = p.world.partition(":")
@@ -32,9 +31,10 @@ class DerivationCheck(Check):
         if not isinstance(world, World):
             return CheckOutcome(Verdict.UNKNOWN, f"reference/{p.world} is not a World")
         label = ctx.label or "derivation steps"
-        found = st.statements(ctx.answer.lines, ctx.answer.line_numbers)
+        found = ctx.reading.statements
         deadline = time.monotonic() + max(0.5, 0.9 * ctx.timeout)
-        report = steps.check(found, world, p.draws, p.tolerance, dict(p.aliases), deadline)
+        report = steps.check(found, world, p.draws, p.tolerance, dict(p.aliases), deadline,
+                             builds_on=[r.statements for r in ctx.builds_on])
         findings = tuple(Finding(FALSE_STEP, steps.message(v, world), v.statement.line, v.statement.line,
                                  Severity.ERROR) for v in report.false)
         details = {"world": world.name, "statements": report.seen, "evaluated": report.evaluated,

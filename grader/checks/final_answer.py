@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from grader.read import answer_math
+from grader.read import reading as rd
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
 
@@ -23,26 +23,26 @@ class FinalAnswerParams(Params):
     assume: tuple[str, ...] = ()  # plain-text assumptions: "delta >= 0", "gamma > 0"
 
 
-def _candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[answer_math.Side]:
+def _candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[rd.Side]:
     """What the student offers as the answer: sides of relations about `target`, or whole relations."""
-    all_sides = answer_math.sides(ctx.answer)
+    all_sides = ctx.reading.sides
     if p.target is None:
         seen, out = set(), []
         for s in all_sides:
             key = (s.relation, s.line)
             if key not in seen:
                 seen.add(key)
-                out.append(answer_math.Side(s.relation, s.line, 0, 1, s.relation))
+                out.append(rd.Side(s.relation, s.line, 0, 1, s.relation))
         return out
     targets = (p.target,) if isinstance(p.target, str) else p.target
-    allowed = {answer_math.relation_symbol(r) for r in p.relation}
+    allowed = {rd.relation_symbol(r) for r in p.relation}
     out = []
-    for group in answer_math.statements_of(all_sides):
+    for group in ctx.reading.groups:
         if len(group) < 2:
             continue
         # the target as written (`\lambda`), not any side that happens to have its value
-        is_target = [any(answer_math.same_quantity(s.latex, t) for t in targets) for s in group]
-        ops = [answer_math.relation_symbol(o) for o in group[0].ops]
+        is_target = [any(ctx.reading.same_quantity(s.latex, t) for t in targets) for s in group]
+        ops = [rd.relation_symbol(o) for o in group[0].ops]
         for j, side in enumerate(group):
             if is_target[j]:
                 continue
@@ -52,7 +52,7 @@ def _candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[answer_math.Sid
     return out
 
 
-def read_candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[answer_math.Side]:
+def read_candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[rd.Side]:
     """What the student offers as the answer, read as the check reads it (a self-check pack reads it so too)."""
     return _candidates(ctx, p)
 
@@ -61,7 +61,7 @@ def _never(reason: str) -> bool:
     return False
 
 
-def decide(ctx: CheckContext, candidates: Sequence[answer_math.Side], forms: Sequence[Form | None],
+def decide(ctx: CheckContext, candidates: Sequence[rd.Side], forms: Sequence[Form | None],
            compare: Callable[[str, Form], MathVerdict],
            undecided: Callable[[str | None], CheckOutcome] | None = None,
            limit: Callable[[str], bool] = _never) -> CheckOutcome:

@@ -7,7 +7,6 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from grader.read import evidence
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
 
@@ -69,7 +68,7 @@ class FreeTextCheck(Check):
 
     def run(self, ctx: CheckContext) -> CheckOutcome:
         p: FreeTextParams = ctx.params  # type: ignore[assignment]
-        points = [Point(c.weight, next((m for m in (evidence.find(ctx.answer, pat) for pat in c.any) if m), None))
+        points = [Point(c.weight, next((m for m in (ctx.reading.find(pat) for pat in c.any) if m), None))
                   for c in p.claims]
         return decide(ctx, p.min_words, points)
 

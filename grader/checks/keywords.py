@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from grader.read import evidence
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
 
@@ -56,9 +55,9 @@ class KeywordCheck(Check):
     def run(self, ctx: CheckContext) -> CheckOutcome:
         p: KeywordParams = ctx.params  # type: ignore[assignment]
         label = ctx.label or "the expected claim"
-        found = [m for m in (evidence.find(ctx.answer, pat) for pat in p.any) if m]
-        missing_all = [pat for pat in p.all if evidence.find(ctx.answer, pat) is None]
-        wrong = [m for m in (evidence.find(ctx.answer, pat) for pat in p.none) if m]
+        found = [m for m in (ctx.reading.find(pat) for pat in p.any) if m]
+        missing_all = [pat for pat in p.all if ctx.reading.find(pat) is None]
+        wrong = [m for m in (ctx.reading.find(pat) for pat in p.none) if m]
         return decide(label, found, wrong, len(missing_all), bool(p.any))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from grader.read import answer_math
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
 
@@ -23,17 +22,17 @@ class NumberCheck(Check):
     Params = NumberParams
 
     def _candidates(self, ctx: CheckContext, p: NumberParams) -> list[tuple[str, int]]:
-        sides = answer_math.sides(ctx.answer)
+        reading = ctx.reading
         if p.target is None:
-            out = [(item, s.line) for s in sides for item in answer_math.items(s.latex)]
+            out = [(item, s.line) for s in reading.sides for item in reading.items[s.latex]]
         else:
             # only the sides of statements that name the target on another side
             out = []
-            for group in answer_math.statements_of(sides):
-                named = [answer_math.same_quantity(s.latex, p.target) for s in group]
+            for group in reading.groups:
+                named = [reading.same_quantity(s.latex, p.target) for s in group]
                 if any(named):
                     out.extend((item, s.line) for s, n in zip(group, named) if not n
-                               for item in answer_math.items(s.latex))
+                               for item in reading.items[s.latex])
         if p.near:
             for text, number in zip(ctx.answer.lines, ctx.answer.line_numbers):
                 low = text.lower()

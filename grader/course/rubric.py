@@ -64,6 +64,9 @@ class Question(BaseModel):
     review: bool = False  # a person decides this question; `review_reason` says why
     review_reason: str = ""
     false_step_credit: float = Field(default=0.5, ge=0, le=1)  # share kept for a right answer with a false step
+    # ids of questions whose answers' definitions (`k = 3`, `s = 2`) this question's derivation steps may use;
+    # without it, what one answer defines stays in that answer
+    builds_on: tuple[str, ...] = ()
     checks: tuple[CheckSpec, ...] = ()
     feedback: Feedback = Feedback()
 
@@ -73,6 +76,17 @@ class Question(BaseModel):
         # YAML reads 2.1 as a float; ids are text, and "2.10" must stay "2.10"
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             raise ValueError("write the id as a quoted string, e.g. \"2.1\"")
+        return v
+
+    @field_validator("builds_on", mode="before")
+    @classmethod
+    def _ids_as_text(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return (v,)  # one id written without the list brackets
+        if isinstance(v, (list, tuple)):
+            for item in v:
+                if isinstance(item, (int, float)) and not isinstance(item, bool):
+                    raise ValueError(f"write each id as a quoted string, e.g. [\"{item}\"]")
         return v
 
 
@@ -219,11 +233,17 @@ def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | s
     if a.assignment != path.stem:
         problems.append(_problem(path, "", "assignment", f"is {a.assignment!r} but the file is named {path.name!r}"))
     seen: set[str] = set()
+    ids = {q.id for q in a.questions}
     for q in a.questions:
         where = f"question {q.id}"
         if q.id in seen:
             problems.append(_problem(path, where, "id", "appears twice"))
         seen.add(q.id)
+        for other in q.builds_on:
+            if other == q.id:
+                problems.append(_problem(path, where, "builds_on", "a question cannot build on itself"))
+            elif other not in ids:
+                problems.append(_problem(path, where, "builds_on", f"no question {other!r} in this rubric"))
         if q.review and not q.review_reason:
             problems.append(_problem(path, where, "review_reason", "say why a person must decide this question"))
         if not q.checks and not q.review and q.id not in unresolved:

@@ -13,6 +13,7 @@ from grader.read.ingest import Document, IngestError, read_submission
 from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
 from grader.course.rubric import CheckSpec, LoadedRubric, Question
 from grader.grading.scoring import score_question
+from grader.read.reading import Reading
 from grader.read.segment import Answer, segment
 from grader.grading.containment import run_step
 
@@ -42,17 +43,21 @@ def error_result(path: str, student: str, rubric: LoadedRubric, message: str) ->
 
 
 def _run_check(spec: CheckSpec, question: Question, answer: Answer, doc: Document,
-               course: Course, timeout: float) -> CheckOutcome:
+               course: Course, timeout: float, reading: Reading, builds_on: tuple[Reading, ...]) -> CheckOutcome:
     cls = checks.get(spec.kind)
     params = cls.Params.model_validate(spec.params)
     ctx = CheckContext(question=question, answer=answer, params=params, course=course, document=doc,
-                       seed=_seed(doc, question.id), timeout=timeout, label=spec.label)
+                       seed=_seed(doc, question.id), timeout=timeout, label=spec.label, reading=reading,
+                       builds_on=builds_on)
     return cls().run(ctx)
 
 
 def grade_question(question: Question, answer: Answer | None, doc: Document, course: Course,
-                   timeout: float) -> QuestionResult:
-    """Run the question's checks on its answer and score it; a crashing check makes it `error`."""
+                   timeout: float, readings: dict[str, Reading] | None = None) -> QuestionResult:
+    """Run the question's checks on its answer and score it; a crashing check makes it `error`.
+
+    `readings` holds the answers of the write-up read once, by question id: this question's checks share its
+    reading, and those of the questions it builds on (`builds_on`) lend their definitions."""
     found = answer is not None and answer.found
     if not found:
         result = score_question(question, False, [])
@@ -62,6 +67,9 @@ def grade_question(question: Question, answer: Answer | None, doc: Document, cou
                               answer_text="", line=answer.heading_line if answer else None,
                               end_line=answer.heading_line if answer else None)
     assert answer is not None
+    readings = readings or {}
+    reading = readings.get(question.id) or Reading(answer)
+    builds_on = tuple(readings[q] for q in question.builds_on if q in readings)
     outcomes: list[tuple[CheckSpec, CheckOutcome]] = []
     # what segmentation noticed (answered twice, one text for several parts) is worth a TA's glance
     findings: list[Finding] = [Finding("segment", note, answer.heading_line, answer.heading_line, Severity.WARNING)
@@ -71,7 +79,7 @@ def grade_question(question: Question, answer: Answer | None, doc: Document, cou
                                 answer.heading_line, answer.heading_line, Severity.INFO))
     details: dict[str, object] = {"checks": []}
     for spec in question.checks:
-        step = run_step(lambda spec=spec: _run_check(spec, question, answer, doc, course, timeout))
+        step = run_step(lambda spec=spec: _run_check(spec, question, answer, doc, course, timeout, reading, builds_on))
         if not step.ok:
             message = f"the {spec.kind} check failed inside the grader ({step.error}); a TA must review"
             return QuestionResult(question.id, 0.0, question.points, Status.ERROR,
@@ -107,7 +115,9 @@ def grade_document(path: str, doc: Document, rubric: LoadedRubric, course: Cours
     if not seg.ok:
         return error_result(path, student, rubric, f"{path}: the write-up could not be split into questions ({seg.error})")
     answers = seg.value or {}
-    results = tuple(grade_question(q, answers.get(q.id), doc, course, timeout) for q in questions)
+    # every answer is read once, before any check runs; each view of a reading is built on first use
+    readings = {qid: Reading(a) for qid, a in answers.items() if a is not None and a.found}
+    results = tuple(grade_question(q, answers.get(q.id), doc, course, timeout, readings) for q in questions)
     notes = tuple(Finding("ingest", n, None, None, Severity.WARNING) for n in doc.notes)
     return SubmissionResult(submission=path, student=student, questions=results, findings=notes,
                             details={"writeup": doc.path})

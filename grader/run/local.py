@@ -22,7 +22,7 @@ from grader.course.rubric import LoadedRubric
 from grader.grading.containment import run_step
 
 # Imported once in the parent so every forked worker starts with them in memory (copy-on-write).
-PRELOAD = ("sympy", "numpy", "grader.read.segment", "grader.grading.scoring", "grader.read.evidence", "grader.read.answer_math",
+PRELOAD = ("sympy", "numpy", "grader.read.segment", "grader.grading.scoring", "grader.read.evidence", "grader.read.reading",
            "grader.math", "grader.math.parser", "grader.math.printer", "grader.math.solve", "grader.worlds")
 _PR_SET_PDEATHSIG = 1
 

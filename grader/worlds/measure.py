@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.read import statements as st
+from grader.read import reading as st
 from grader.worlds import steps
 from grader.worlds.world import World
 

@@ -17,7 +17,7 @@ from grader.math import nodes as N
 from grader.math.errors import MathError
 from grader.math.printer import to_text
 from grader.worlds.evaluate import Choices, Env, Evaluator, as_array, is_arr
-from grader.read.statements import CHECKED_OPS, Link, Statement
+from grader.read.reading import CHECKED_OPS, Link, Statement
 from grader.worlds.world import Instance, Key, World
 
 MAX_COMBOS = 8  # free-index assignments tried per statement and draw
@@ -237,9 +237,14 @@ def evaluate_link(link: Link, inst: Instance, defs: dict[Key, Any], rtol: float,
     return LinkResult("held") if any_held else LinkResult("skipped", reason=reason or "not evaluable")
 
 
-def learn_definitions(stmts: Sequence[Statement], inst: Instance, rtol: float) -> dict[Key, Any]:
-    """`s = \\gamma/\\|u\\|`, `W^* = I - ...`: a bare symbol the world does not know, defined by the student."""
-    defs: dict[Key, Any] = {}
+def learn_definitions(stmts: Sequence[Statement], inst: Instance, rtol: float,
+                      known: dict[Key, Any] | None = None) -> dict[Key, Any]:
+    """`s = \\gamma/\\|u\\|`, `W^* = I - ...`: a bare symbol the world does not know, defined by the student.
+
+    `known` are definitions the statements may use (those of answers the question builds on); a statement here
+    that defines one of them again replaces it, and two definitions here that disagree define nothing."""
+    defs: dict[Key, Any] = dict(known or {})
+    own: set[Key] = set()
     dropped: set[Key] = set()
     for st in stmts:  # a hypothesis defines too: "with $s = \gamma/\|u\|$", "let $z = W x$"
         for link in st.links:
@@ -255,7 +260,7 @@ def learn_definitions(stmts: Sequence[Statement], inst: Instance, rtol: float) -
                 continue
             if isinstance(value, Choices):
                 continue
-            if key in defs:
+            if key in own:
                 try:
                     same = holds(defs[key], value, "=", rtol, None)
                 except MathError:
@@ -264,22 +269,26 @@ def learn_definitions(stmts: Sequence[Statement], inst: Instance, rtol: float) -
                     dropped.add(key)
                 continue
             defs[key] = value
+            own.add(key)
     for key in dropped:
         defs.pop(key, None)
     return defs
 
 
 def check(stmts: Sequence[Statement], world: World, draws: int | None = None, rtol: float | None = None,
-          aliases: dict[str, str] | None = None, deadline: float | None = None) -> StepReport:
+          aliases: dict[str, str] | None = None, deadline: float | None = None,
+          builds_on: Sequence[Sequence[Statement]] = ()) -> StepReport:
     """Evaluate every statement in every draw (and every variant) of the world.
 
+    Definitions come from `stmts` only, and from the answers in `builds_on` (statements of the answers the
+    question builds on, in order: a later one's definition replaces an earlier one's); those are not checked.
     Past `deadline` (a `time.monotonic()` value) the remaining statements are skipped, never failed."""
     rtol = world.tolerance if rtol is None else rtol
     instances = world.instances(draws)
     for inst in instances:
         inst.scope.aliases.update(aliases or {})
     variants = sorted({inst.draw.option("variant", "") for inst in instances})
-    defs = {id(inst): learn_definitions(stmts, inst, rtol) for inst in instances}
+    defs = {id(inst): _definitions(stmts, builds_on, inst, rtol) for inst in instances}
     report = StepReport()
     truth: list[set[str] | None] = []  # variants where each statement holds (None: not evaluated)
     for st in stmts:
@@ -312,6 +321,15 @@ def check(stmts: Sequence[Statement], world: World, draws: int | None = None, rt
     if len(variants) > 1:
         _isolated(report, truth, set(variants))
     return report
+
+
+def _definitions(stmts: Sequence[Statement], builds_on: Sequence[Sequence[Statement]], inst: Instance,
+                 rtol: float) -> dict[Key, Any]:
+    """The answer's definitions over those of the answers it builds on, each answer learnt on its own."""
+    known: dict[Key, Any] = {}
+    for earlier in builds_on:
+        known = learn_definitions(earlier, inst, rtol, known)
+    return learn_definitions(stmts, inst, rtol, known)
 
 
 def _isolated(report: StepReport, truth: list[set[str] | None], every: set[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from grader.checks.base import CheckContext, CheckOutcome, Verdict
 from grader.checks.final_answer import FinalAnswerParams, decide
 from grader.math.verdict import Verdict as MathVerdict, different, equivalent_, unknown
-from grader.read.answer_math import Side
+from grader.read.reading import Side
 from grader.read.segment import Answer
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.read.statements import statements
+from grader.read.reading import statements
 
 
 def test_aligned_rows_keep_their_own_lines() -> None:

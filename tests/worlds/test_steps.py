@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from grader.worlds import steps
-from grader.read.statements import statements
+from grader.read.reading import statements
 
 
 def check(world, target: str, lines: list[str], **kw):

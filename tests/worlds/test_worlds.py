@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from grader.worlds import steps
-from grader.read.statements import statements
+from grader.read.reading import statements
 
 FIXTURES = yaml.safe_load((Path(__file__).parent / "world_fixtures.yaml").read_text(encoding="utf-8"))
 HOLDS = [(target, line) for target, cases in FIXTURES.items() for line in cases.get("holds", [])]

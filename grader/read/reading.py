@@ -1,0 +1,516 @@
+"""An answer read once: its math spans, relation sides, statements with their links and conditions, O/Θ/Ω claims."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Callable
+
+from grader.read.segment import Answer
+
+if TYPE_CHECKING:  # the math layer is imported on first use: check modules stay light to import (rubric validation)
+    from grader.math import nodes as N
+    from grader.math.spans import MathSpan
+    from grader.read.evidence import Match
+
+# ---------------------------------------------------------------- relation sides (final answers, numbers)
+
+RELATIONS = ("\\leqslant", "\\geqslant", "\\leq", "\\geq", "\\neq", "\\le", "\\ge", "\\ne", "\\approx",
+             "=", "<", ">", "\u2264", "\u2265", "\u2260")
+# what separates statements written on one row: `a = 1 \quad \text{and} \quad b = 2`, `a \le b \implies c \le d`
+STATEMENT_SEPARATORS = ("\\implies", "\\Rightarrow", "\\Leftrightarrow", "\\iff", "\\Longrightarrow",
+                        "\\text{and}", "\\text{ and }", "\\qquad", "\\quad", ",", ";")
+EQUALITY = ("=",)
+# O( ), and the same bracket sized: O\left( \right), O\big( \big)
+ASYMPTOTIC = re.compile(r"(?:\\mathcal\{O\}|\\Theta|\\Omega|\\mathcal O|\\operatorname\{O\}|\\mathrm\{O\}|[O\u0398\u03a9])"
+                        r"\s*(?:\\(?:left|[bB]igg?l?)(?![a-zA-Z])\s*)?\(")
+PLAIN_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\d)")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a relation (or a bare expression) written in the answer, with its original line."""
+
+    latex: str
+    line: int
+    index: int  # position of the side in its relation: 0 is the left-most
+    of: int  # how many sides that relation has
+    relation: str  # the whole relation it belongs to
+    ops: tuple[str, ...] = ()  # the relation symbols between its sides, in order (len = of - 1)
+
+
+@dataclass(frozen=True)
+class Span:
+    latex: str
+    line: int
+    end_line: int
+    display: bool
+
+
+def _found_spans(text: str) -> list[MathSpan]:
+    from grader.math import find_spans
+
+    return find_spans(text, first_line=1)
+
+
+def spans(answer: Answer, found: Sequence[MathSpan] | None = None) -> list[Span]:
+    """Every math span of the answer, with lines of the original file (`found`: the spans of its text, if known)."""
+    out = []
+    for s in _found_spans(answer.text) if found is None else found:
+        line = answer.line_numbers[min(s.line, len(answer.line_numbers)) - 1] if answer.line_numbers else s.line
+        end = answer.line_numbers[min(s.end_line, len(answer.line_numbers)) - 1] if answer.line_numbers else s.end_line
+        out.append(Span(s.latex, line, end, s.display))
+    return out
+
+
+def _split_top(latex: str, seps: tuple[str, ...]) -> list[str]:
+    """Split at separators outside braces, brackets, \\left...\\right groups and environments."""
+    return _split_keep(latex, seps)[0]
+
+
+def _split_keep(latex: str, seps: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The parts between top-level separators, and the separators themselves."""
+    parts, found, depth, start, i = [], [], 0, 0, 0
+    while i < len(latex):
+        c = latex[i]
+        if latex.startswith("\\left", i) and not latex[i + 5:i + 6].isalpha():
+            depth += 1
+            i += 5
+            continue
+        if latex.startswith("\\right", i) and not latex[i + 6:i + 7].isalpha():
+            depth -= 1
+            i += 6
+            continue
+        # a cases or matrix environment is one expression: its rows are not rows of the answer
+        if latex.startswith("\\begin{", i) or latex.startswith("\\end{", i):
+            depth += 1 if latex[i + 1] == "b" else -1
+            close = latex.find("}", i)
+            i = close + 1 if close > 0 else i + 1
+            continue
+        if c == "\\" and i + 1 < len(latex) and not latex[i + 1].isalpha():
+            # a control symbol (`\{`, `\;`, `\,`) is never a bracket or a separator, except `\\` when asked
+            if not (depth == 0 and latex[i + 1] == "\\" and "\\\\" in seps):
+                depth += 1 if latex[i + 1] == "{" else -1 if latex[i + 1] == "}" else 0
+                i += 2
+                continue
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        elif depth == 0:
+            for sep in seps:
+                if latex.startswith(sep, i) and not (sep[0] == "\\" and sep[-1].isalpha()
+                                                     and latex[i + len(sep):i + len(sep) + 1].isalpha()):
+                    parts.append(latex[start:i])
+                    found.append(sep)
+                    start = i + len(sep)
+                    i = start - 1
+                    break
+        i += 1
+    parts.append(latex[start:])
+    return parts, found
+
+
+def row_statements(row: str) -> list[str]:
+    """The statements of one row; a piece without a relation belongs to the statement before it (`a = 1, 2`)."""
+    parts, seps = _split_keep(row, STATEMENT_SEPARATORS)
+    out: list[str] = []
+    for k, part in enumerate(parts):
+        has_relation = len(_split_top(part, RELATIONS)) > 1
+        if out and not has_relation and seps[k - 1] in (",", ";"):
+            out[-1] = out[-1] + seps[k - 1] + part
+        elif part.strip():
+            out.append(part)
+    return [p.strip().rstrip(".,;").strip() for p in out if p.strip().rstrip(".,;").strip()]
+
+
+def _outside_environments(latex: str, change: Callable[[str], str]) -> str:
+    """Apply `change` to the text outside `\\begin{...}...\\end{...}` (a cases block keeps its `&`)."""
+    out, depth, last = [], 0, 0
+    for m in re.finditer(r"\\(begin|end)\{[^}]*\}", latex):
+        if m.group(1) == "begin":
+            if depth == 0:
+                out.append(change(latex[last:m.start()]))
+                last = m.start()
+            depth += 1
+        else:
+            depth = max(0, depth - 1)
+            if depth == 0:
+                out.append(latex[last:m.end()])
+                last = m.end()
+    out.append(change(latex[last:]) if depth == 0 else latex[last:])
+    return "".join(out)
+
+
+def rows(latex: str) -> list[str]:
+    """The rows of an aligned block (`\\\\` separated, `&` removed), or the span itself."""
+    body = re.sub(r"\\(?:begin|end)\{(?:aligned|align\*?|equation\*?|gathered|split|array|eqnarray\*?)\}(?:\{[^}]*\})?",
+                  "", latex)
+    body = re.sub(r"\\tag\{[^}]*\}", "", body)
+    out = []
+    for row in _split_top(body, ("\\\\",)):
+        row = _outside_environments(row, lambda text: text.replace("&", " ")).strip().rstrip(".,;")
+        if row:
+            out.append(row)
+    # a row starting with a relation continues the previous one: `a &= b \\ &= c`
+    merged: list[str] = []
+    for row in out:
+        if merged and any(row.startswith(r) for r in RELATIONS):
+            merged[-1] = merged[-1] + " " + row
+        else:
+            merged.append(row)
+    return merged
+
+
+def plain_spans(answer: Answer) -> list[Span]:
+    """Math written in prose without delimiters ("N^T possible sequences"), with original lines."""
+    from grader.math import find_plain_math
+
+    out = []
+    for m in find_plain_math(answer.text, first_line=1):
+        line = answer.line_numbers[min(m.line, len(answer.line_numbers)) - 1] if answer.line_numbers else m.line
+        out.append(Span(m.latex, line, line, False))
+    return out
+
+
+def sides(answer: Answer, found: Sequence[MathSpan] | None = None) -> list[Side]:
+    """Every relation side and bare expression of the answer (delimited math, then prose math), in line order."""
+    out: list[Side] = []
+    for span in sorted(spans(answer, found) + plain_spans(answer), key=lambda s: s.line):
+        for row in rows(span.latex):
+            for statement in row_statements(row):
+                parts, ops = _split_keep(statement, RELATIONS)
+                parts = [p.strip() for p in parts]
+                if not all(parts):  # `= b` on its own: a continuation the row merge could not join
+                    continue
+                for k, part in enumerate(parts):
+                    out.append(Side(part, span.line, k, len(parts), statement, tuple(ops)))
+    return out
+
+
+SYMBOLS = {"\\leqslant": "<=", "\\leq": "<=", "\\le": "<=", "\u2264": "<=", "<=": "<=",
+           "\\geqslant": ">=", "\\geq": ">=", "\\ge": ">=", "\u2265": ">=", ">=": ">=",
+           "\\neq": "!=", "\\ne": "!=", "\u2260": "!=", "\\approx": "~", "=": "=", "<": "<", ">": ">"}
+
+
+def relation_symbol(op: str) -> str:
+    """One spelling per relation: `\\leq`, `\\le`, `≤` and `<=` are all `<=`."""
+    return SYMBOLS.get(op.strip(), op.strip())
+
+
+def statements_of(all_sides: list[Side]) -> list[list[Side]]:
+    """The sides grouped back into the statements they came from, in reading order."""
+    groups: list[list[Side]] = []
+    for s in all_sides:
+        if s.index == 0 or not groups:
+            groups.append([s])
+        else:
+            groups[-1].append(s)
+    return groups
+
+
+def items(latex: str) -> list[str]:
+    """The members of a written list or tuple (`(2.5, 2.583)`, `\\frac83, \\frac{10}3`), or the side itself."""
+    body = latex.strip()
+    for left, right in ((r"\left(", r"\right)"), (r"\left[", r"\right]"), ("(", ")"), ("[", "]")):
+        if body.startswith(left) and body.endswith(right):
+            inner = body[len(left):-len(right)]
+            if len(_split_top(inner, (",",))) > 1:
+                body = inner
+            break
+    parts = [p.strip() for p in _split_top(body, (",", ";")) if p.strip()]
+    return parts or [latex]
+
+
+def same_quantity(a: str, b: str) -> bool:
+    """Whether two pieces of LaTeX name the same quantity as written (not merely the same value)."""
+    from grader.math import MathError, parse, to_text
+
+    try:
+        return to_text(parse(a).root) == to_text(parse(b).root)
+    except (MathError, RecursionError):
+        return "".join(a.split()) == "".join(b.split())
+
+
+def asymptotic_claims(answer: Answer) -> list[tuple[str, int, str]]:
+    """(claim LaTeX, original line, text before it on that line) for every O/Θ/Ω written in the answer."""
+    found: list[tuple[str, int, str]] = []
+    for text, number in zip(answer.lines, answer.line_numbers):
+        for m in ASYMPTOTIC.finditer(text):
+            depth, j = 0, m.end() - 1
+            while j < len(text):
+                if text[j] == "(":
+                    depth += 1
+                elif text[j] == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if depth == 0 and j < len(text):
+                claim = text[m.start():j + 1]
+                found.append((claim, number, text[:m.start()]))
+    return found
+
+
+# ---------------------------------------------------------------- statements with links (derivation steps)
+
+CHECKED_OPS = frozenset({"=", "<", "<=", ">", ">=", "approx"})
+RELATION_START = re.compile(r"^\s*&?\s*(=|<|>|\\le|\\ge|\\leq|\\geq|\\approx|\\leqslant|\\geqslant|\u2264|\u2265)")
+# words that make the math after them in the same sentence a hypothesis or a condition, not a claim
+CONDITIONAL = re.compile(r"\b(if|iff|such that|suppose|supposing|assume|assuming|let|whenever|when|unless|"
+                         r"given that|for some|provided|we want|want to|need to show|to show|prove that|"
+                         r"show that)\b", re.IGNORECASE)
+CONSEQUENCE = re.compile(r"\b(then|we get|we have|we obtain|so|hence|thus|therefore|which gives|gives)\b",
+                         re.IGNORECASE)
+# words that make a formula written right after them a special case or a choice, not a claim: "no regularization
+# at $p = 1$", "with $u = w$ it is ...", "for $t = 1$", "taking $\\mu = 0$" (also the formulas joined to it by
+# "and", "or" or a comma: "with $E[h] = 0$ and $Var(h) = 1$"); elsewhere in a sentence these words say nothing
+SPECIAL_CASE = re.compile(r"\b(with|for|at|taking|setting|choosing|picking|in the case|in the limit)\s*"
+                          r"(?:\$[^$]*\$\s*(?:,|\band\b|\bor\b)\s*)*(?:\$|\\\()?$", re.IGNORECASE)
+SENTENCE_END = re.compile(r"(?:[.;:!?](?:\s|$)|\n\s*\n)")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One relation a statement asserts: `lhs op rhs`, checked on its own."""
+
+    lhs: N.Node
+    op: str
+    rhs: N.Node
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A row of math (or an inline formula) with its links and the original line it sits on."""
+
+    latex: str
+    line: int
+    links: tuple[Link, ...]
+    conditional: bool = False  # in prose as a hypothesis ("if $x > 0$"): read, never reported false
+    unparsed: str = ""  # the parser's reason when the row could not be read
+
+
+def _prepare(latex: str) -> str:
+    """Spellings the parser reads differently from the course: W^\\perp, stacked relations."""
+    latex = re.sub(r"\^\s*\{?\\perp\}?", r"^{\\text{perp}}", latex)
+    latex = re.sub(r"\\(?:stackrel|overset)\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}\{(=|<|>|\\leq?|\\geq?)\}", r"\1", latex)
+    return _drop_underbraces(latex)
+
+
+def _drop_underbraces(latex: str) -> str:
+    """`\\underbrace{x}_{\\text{note}}` reads as x."""
+    while True:
+        start = latex.find("\\underbrace{")
+        if start < 0:
+            return latex
+        i, depth = start + len("\\underbrace"), 0
+        while i < len(latex):
+            depth += {"{": 1, "}": -1}.get(latex[i], 0)
+            if depth == 0:
+                break
+            i += 1
+        body, rest = latex[start + len("\\underbrace{"):i], latex[i + 1:]
+        note = re.match(r"\s*_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\S)", rest)
+        latex = latex[:start] + "{" + body + "}" + (rest[note.end():] if note else rest)
+
+
+def split_rows(latex: str) -> list[tuple[str, int]]:
+    """Rows of an aligned block split at top-level `\\\\`, with the newline count before each row."""
+    body = re.sub(r"\\(?:begin|end)\{(?:aligned|align\*?|equation\*?|gathered|split|eqnarray\*?)\}", " ", latex)
+    rows, depth, start, i = [], 0, 0, 0
+    env_depth = 0
+    while i < len(body):
+        if body.startswith("\\begin{", i):
+            env_depth += 1
+        elif body.startswith("\\end{", i):
+            env_depth -= 1
+        c = body[i]
+        if c == "\\" and body.startswith("\\\\", i) and depth == 0 and env_depth == 0:
+            rows.append((body[start:i], body.count("\n", 0, start)))
+            start = i + 2
+            i += 2
+            continue
+        if c == "\\" and i + 1 < len(body) and body[i + 1] in "{}":
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        i += 1
+    rows.append((body[start:], body.count("\n", 0, start)))
+    # a row's line is where its first character is, not where the previous row break ended
+    return [(r, n + r[:len(r) - len(r.lstrip())].count("\n")) for r, n in rows if r.strip()]
+
+
+def _drop_alignment(row: str) -> str:
+    """Remove the `&` of an aligned row, keeping those of a nested cases/matrix environment."""
+    out, depth, i = [], 0, 0
+    while i < len(row):
+        if row.startswith("\\begin{", i):
+            depth += 1
+        elif row.startswith("\\end{", i):
+            depth -= 1
+        c = row[i]
+        if c == "\\" and i + 1 < len(row):
+            out.append(row[i:i + 2])
+            i += 2
+            continue
+        out.append(" " if c == "&" and depth == 0 else c)
+        i += 1
+    return "".join(out)
+
+
+def _links(node: N.Node) -> list[Link]:
+    from grader.math.parsed import statement_links
+
+    return [Link(a, op, b) for a, op, b in statement_links(node)]
+
+
+def _conditional_before(text: str, start: int) -> tuple[bool, bool]:
+    """Whether the sentence holding position `start` states a hypothesis before the formula, and whether the
+    formula comes right after a word that makes a special case of it ("at $p = 1$", "with $u = w$")."""
+    head = text[:start]
+    cut = 0
+    for m in SENTENCE_END.finditer(head):
+        cut = m.end()
+    clause = head[cut:]
+    last_if = max((m.end() for m in CONDITIONAL.finditer(clause)), default=-1)
+    last_then = max((m.end() for m in CONSEQUENCE.finditer(clause)), default=-1)
+    return last_if > last_then, bool(SPECIAL_CASE.search(clause))
+
+
+def _setting(links: Sequence[Link]) -> bool:
+    """`p = 1`, `u = w`, `2\\gamma\\eta = \\lambda`, `E[h] = 0`: a relation with a bare symbol or number on a side
+    names a case; "for $\\partial h_{t-1}/\\partial h_{t-2} = W\\sigma'(h_{t-2})$" is still a claim."""
+    from grader.math import nodes as N
+
+    def bare(node: N.Node) -> bool:
+        node = node.x if isinstance(node, N.Neg) else node
+        return isinstance(node, N.Num) or (isinstance(node, N.Sym) and not node.sub)
+    return bool(links) and all(bare(link.lhs) or bare(link.rhs) for link in links)
+
+
+def _span_starts(text: str, latex: str, after: int) -> int:
+    pos = text.find(latex, after)
+    return pos if pos >= 0 else after
+
+
+def statements(lines: Sequence[str], line_numbers: Sequence[int],
+               found: Sequence[MathSpan] | None = None) -> list[Statement]:
+    """Every statement of an answer given as its lines and their original 1-based numbers (`found`: the spans
+    of their text, if known)."""
+    from grader.math.errors import MathError
+    from grader.math.parsed import parse
+
+    text = "\n".join(lines)
+    out: list[Statement] = []
+    cursor = 0
+
+    def original(k: int) -> int:
+        k = min(max(k, 1), len(line_numbers)) if line_numbers else k
+        return line_numbers[k - 1] if line_numbers else k
+
+    for span in _found_spans(text) if found is None else found:
+        pos = _span_starts(text, span.latex, cursor)
+        cursor = pos + len(span.latex)
+        hypothesis, special = _conditional_before(text, pos) if not span.display else (False, False)
+        latex = _prepare(span.latex)
+        seen: set[tuple[Any, str, Any]] = set()
+        previous = ""
+        for row, offset in split_rows(latex) if span.display else [(latex, 0)]:
+            line = original(span.line + offset)
+            body = _drop_alignment(row).strip().rstrip(".,;")
+            if previous and RELATION_START.match(row):
+                body = previous + " " + body  # `&= c` continues the row above
+            try:
+                parsed = parse(body)
+            except MathError as exc:
+                out.append(Statement(row.strip(), line, (), hypothesis or special, unparsed=str(exc)))
+                previous = ""
+                continue
+            previous = body
+            fresh = []
+            for link in (lk for st in parsed.statements for lk in _links(st)):
+                key = (link.lhs, link.op, link.rhs)
+                if key in seen:
+                    continue
+                seen.add(key)
+                fresh.append(link)
+            if fresh:
+                conditional = hypothesis or (special and _setting(fresh))
+                out.append(Statement(row.strip(), line, tuple(fresh), conditional))
+    return out
+
+
+# ---------------------------------------------------------------- the reading every check shares
+class Reading:
+    """One answer read once, before its checks run: each view is built on first use and kept, so that the
+    checks of a question (and the questions that build on it) never parse the same math again."""
+
+    def __init__(self, answer: Answer) -> None:
+        self.answer = answer
+        self._same: dict[tuple[str, str], bool] = {}
+
+    @cached_property
+    def found(self) -> tuple[MathSpan, ...]:
+        """The delimited math of the answer's text, at lines of that text (1-based)."""
+        return tuple(_found_spans(self.answer.text))
+
+    @cached_property
+    def spans(self) -> tuple[Span, ...]:
+        """Every math span at its original line."""
+        return tuple(spans(self.answer, self.found))
+
+    @cached_property
+    def sides(self) -> tuple[Side, ...]:
+        """Every relation side and bare expression (delimited math, then prose math), in line order."""
+        return tuple(sides(self.answer, self.found))
+
+    @cached_property
+    def groups(self) -> tuple[tuple[Side, ...], ...]:
+        """The sides grouped into the statements (relations, chains) they came from."""
+        return tuple(tuple(g) for g in statements_of(list(self.sides)))
+
+    @cached_property
+    def statements(self) -> tuple[Statement, ...]:
+        """Every statement with its links, its original line and whether prose makes it a condition."""
+        return tuple(statements(self.answer.lines, self.answer.line_numbers, self.found))
+
+    @cached_property
+    def claims(self) -> tuple[tuple[str, int, str], ...]:
+        """(claim, original line, text before it on its line) for every O/Θ/Ω written in the answer."""
+        return tuple(asymptotic_claims(self.answer))
+
+    @cached_property
+    def items(self) -> dict[str, tuple[str, ...]]:
+        """The members of each side written as a list or tuple, by the side's LaTeX."""
+        return {s.latex: tuple(items(s.latex)) for s in self.sides}
+
+    @cached_property
+    def phrases(self) -> tuple[tuple[tuple[str, ...], int], ...]:
+        """Each line as rubric phrases are matched against it (evidence.readings), with its original number."""
+        from grader.read.evidence import readings
+
+        return tuple((readings(text), number) for text, number in zip(self.answer.lines, self.answer.line_numbers))
+
+    def find(self, pattern: str) -> Match | None:
+        """First line where a rubric phrase or pattern occurs, as `evidence.find` says, without re-reading lines."""
+        from grader.read.evidence import Match, compile_pattern
+
+        rx = compile_pattern(pattern)
+        for texts, number in self.phrases:
+            for text in texts:
+                m = rx.search(text)
+                if m:
+                    return Match(pattern=pattern, line=number, text=m.group(0))
+        return None
+
+    def same_quantity(self, a: str, b: str) -> bool:
+        """`same_quantity`, remembered: several checks ask it of the same sides."""
+        key = (a, b)
+        if key not in self._same:
+            self._same[key] = same_quantity(a, b)
+        return self._same[key]
