@@ -108,8 +108,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="commands timed (median)")
     ap.add_argument("--profile", action="store_true", help="also profile one write-up in this process")
     ap.add_argument("--rows", type=int, default=25, help="functions listed by --profile")
+    ap.add_argument("--writeup", type=Path, default=None,
+                    help="grade this write-up instead of the assignment's largest example (e.g. the corpus's "
+                         "decoding-2021 solution set, ../shared/corpus/000_*.txt)")
     args = ap.parse_args()
-    source = largest(args.assignment)
+    source = args.writeup or largest(args.assignment)
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for k in range(args.n):
