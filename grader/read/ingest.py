@@ -220,7 +220,9 @@ def _tex_lines(names: list[str], texts: dict[str, str]) -> tuple[list[tuple[str,
     inputs = {n: {t for line in texts[n].split("\n") for m in TEX_INPUT.finditer(_uncommented(line))
                   if (t := target(n, m.group(1))) is not None} for n in names}
     included = set().union(*inputs.values())
-    roots = [n for n in names if inputs[n] and n not in included]
+    # inputs that loop back to the main file leave no root: then a file that is a whole document is the main one
+    roots = ([n for n in names if inputs[n] and n not in included]
+             or [n for n in names if inputs[n] and "\\documentclass" in texts[n]])
     # several candidates: the one that is a whole document, then by name
     roots.sort(key=lambda n: ("\\documentclass" not in texts[n], natural_key(n)))
     out: list[tuple[str, str, int]] = []
@@ -241,7 +243,8 @@ def _tex_lines(names: list[str], texts: dict[str, str]) -> tuple[list[tuple[str,
         emit(roots[0], 0)
         return out, [n for n in sorted(names, key=natural_key) if n not in placed]
     for name in sorted(names, key=natural_key):
-        emit(name, 0)
+        if name not in placed:
+            emit(name, 0)
     return out, []
 
 
