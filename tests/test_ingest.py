@@ -123,3 +123,142 @@ def test_not_a_notebook(tmp_path: Path) -> None:
     p.write_text("{not json")
     with pytest.raises(IngestError, match="not a Jupyter notebook"):
         read_submission(p)
+
+
+# --- several write-ups in one folder or zip: read together, in a stated order --------------------------------------
+
+def test_several_markdown_writeups_are_read_in_natural_order_with_their_own_lines(tmp_path: Path) -> None:
+    d = tmp_path / "alice"
+    d.mkdir()
+    for n in (10, 2, 1):
+        (d / f"part{n}.md").write_text(f"# Part {n}\ntext {n}\n")
+    doc = read_submission(d)
+    assert doc.path == f"{d}/part1.md"
+    assert [line for line in doc.lines if line.startswith("# ")] == ["# Part 1", "# Part 2", "# Part 10"]
+    i = doc.lines.index("text 10")
+    assert doc.original_line(i) == 2 and doc.original_file(i) == f"{d}/part10.md"
+    assert doc.original_file(0) == f"{d}/part1.md"
+    assert f"{d}: read 3 write-ups in this order: part1.md, part2.md, part10.md" in doc.notes
+    assert doc.unreadable == ()
+
+
+def test_a_single_writeup_has_no_per_line_files(tmp_path: Path) -> None:
+    d = tmp_path / "bob"
+    d.mkdir()
+    (d / "answers.md").write_text("# Question 1\nx\n")
+    doc = read_submission(d)
+    assert doc.line_files == () and doc.original_file(1) == doc.path and doc.notes == ()
+
+
+def test_a_latex_main_file_reads_its_inputs_where_they_stand(tmp_path: Path) -> None:
+    d = tmp_path / "carol"
+    (d / "sec").mkdir(parents=True)
+    (d / "main.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\input{sec/q2}\n"
+                                "% \\input{old}\n\\include{sec/q1.tex}\n\\end{document}\n")
+    (d / "sec" / "q1.tex").write_text("\\section{1}\nfirst\n")
+    (d / "sec" / "q2.tex").write_text("\\section{2}\nsecond\n")
+    (d / "old.tex").write_text("\\section{1}\nan old draft\n")
+    doc = read_submission(d)
+    assert doc.kind == "latex" and doc.path == f"{d}/main.tex"
+    order = list(dict.fromkeys(doc.line_files))
+    assert order == [f"{d}/main.tex", f"{d}/sec/q2.tex", f"{d}/sec/q1.tex"]
+    assert doc.lines.index("second") < doc.lines.index("first") < doc.lines.index("\\end{document}")
+    assert "an old draft" not in doc.text  # a commented-out \input does not count, and LaTeX would not read it
+    assert f"{d}: read 3 write-ups in this order: main.tex, sec/q2.tex, sec/q1.tex" in doc.notes
+    assert f"{d}/old.tex: not \\input by main.tex, so not read" in doc.notes
+
+
+def test_latex_inputs_that_loop_are_read_once(tmp_path: Path) -> None:
+    d = tmp_path / "dan"
+    d.mkdir()
+    (d / "main.tex").write_text("\\documentclass{article}\n\\input{a}\n")
+    (d / "a.tex").write_text("A\n\\input{b}\n")
+    (d / "b.tex").write_text("B\n\\input{a}\n\\input{main}\n")
+    doc = read_submission(d)
+    assert doc.path == f"{d}/main.tex" and doc.lines.count("A") == 1 and doc.lines.count("B") == 1
+
+
+def test_writeups_of_different_kinds_are_refused(tmp_path: Path) -> None:
+    d = tmp_path / "erin"
+    d.mkdir()
+    (d / "a.md").write_text("# Question 1\nx\n")
+    (d / "b.tex").write_text("\\section{2}\ny\n")
+    with pytest.raises(IngestError, match=r"write-ups of different kinds \(a\.md, b\.tex\): hand in one kind"):
+        read_submission(d)
+
+
+def test_a_readme_beside_the_writeup_is_named_not_read(tmp_path: Path) -> None:
+    d = tmp_path / "fay"
+    d.mkdir()
+    (d / "answers.md").write_text("# Question 1\nx\n")
+    (d / "README.md").write_text("how to run my code\n")
+    doc = read_submission(d)
+    assert "how to run" not in doc.text and doc.line_files == ()
+    assert doc.notes == (f"{d}/README.md: not read as a write-up (a README or requirements file)",)
+
+
+def test_an_unreadable_writeup_among_several_is_reported_and_the_rest_read(tmp_path: Path) -> None:
+    d = tmp_path / "gus"
+    d.mkdir()
+    (d / "part1.md").write_text("# Question 1\nx\n")
+    (d / "part2.md").write_bytes(b"caf\xe9\n")
+    (d / "part3.md").write_text("")
+    doc = read_submission(d)
+    assert doc.unreadable == (f"{d}/part2.md: not UTF-8 text (invalid byte at offset 3)",)
+    assert f"{d}/part3.md: empty file, nothing to read" in doc.notes
+    assert "x" in doc.lines
+
+
+def test_refused_files_of_a_readable_kind_are_unreadable(tmp_path: Path) -> None:
+    d = tmp_path / "hal"
+    d.mkdir()
+    (d / "answers.md").write_text("# Question 1\nx\n")
+    os.symlink("/etc/hostname", d / "helper.py")
+    os.symlink("/etc/hostname", d / "data.csv")  # not a kind the grader reads: a note, not a reason to flag
+    doc = read_submission(d)
+    assert doc.unreadable == (f"{d}/helper.py: symbolic link refused",)
+    assert f"{d}/data.csv: symbolic link refused" in doc.notes
+
+
+def test_a_zip_of_one_student_wrapped_in_a_folder_is_one_submission(tmp_path: Path) -> None:
+    z = tmp_path / "ivy.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("ivy/answers.md", "# Question 1\nx\n")
+        zf.writestr("ivy/code/k.py", "x = 1\n")
+        zf.writestr("ivy/.ipynb_checkpoints/answers-checkpoint.md", "# Question 1\nold\n")
+        zf.writestr("__MACOSX/ivy/._answers.md", "junk")
+    doc = read_submission(z)
+    assert doc.path == f"{z}/ivy/answers.md" and doc.line_files == () and "old" not in doc.lines
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_a_zip_or_folder_of_a_whole_class_is_refused(tmp_path: Path, wrapped: bool) -> None:
+    top = "class/" if wrapped else ""
+    z = tmp_path / "class.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for name in ("alice", "bob", "carl", "dora"):
+            zf.writestr(f"{top}{name}/answers.md", "# Question 1\nx\n")
+    with pytest.raises(IngestError) as exc:
+        read_submission(z)
+    message = str(exc.value)
+    assert message.startswith(f"{z}: holds 4 folders with a write-up each (alice/, bob/, carl/, ...)")
+    assert "grader grade class/*" in message
+    d = tmp_path / "class"
+    for name in ("alice", "bob"):
+        (d / name).mkdir(parents=True)
+        (d / name / "answers.md").write_text("# Question 1\nx\n")
+    with pytest.raises(IngestError, match="looks like a whole class"):
+        read_submission(d)
+
+
+def test_several_notebooks_are_read_together(tmp_path: Path) -> None:
+    d = tmp_path / "jo"
+    d.mkdir()
+    for n in (1, 2):
+        nb = {"cells": [{"cell_type": "markdown", "source": [f"# Question {n}\n", f"answer {n}\n"]}], "nbformat": 4}
+        (d / f"q{n}.ipynb").write_text(json.dumps(nb, indent=1))
+    doc = read_submission(d)
+    assert doc.kind == "notebook" and doc.lines.index("answer 1") < doc.lines.index("answer 2")
+    i = doc.lines.index("answer 2")
+    raw = (d / "q2.ipynb").read_text().split("\n")
+    assert doc.original_file(i) == f"{d}/q2.ipynb" and "answer 2" in raw[doc.original_line(i) - 1]

@@ -50,4 +50,5 @@ def run(args: argparse.Namespace) -> int:
             return ExitCode.USAGE
     result = grade_submission(args.submission, rubric, course, timeout=args.timeout)
     print(safe(render_feedback(result, rubric.assignment, pack=bool(args.pack))), end="")
-    return ExitCode.GRADING_ERROR if result.has_error else ExitCode.OK
+    # flagged: most answers could not be found or read, as loud as an error (the feedback says how to label them)
+    return ExitCode.GRADING_ERROR if result.has_error or result.flagged is not None else ExitCode.OK

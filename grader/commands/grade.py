@@ -158,7 +158,8 @@ def _rerun_unchanged(args: argparse.Namespace, version: str, digests: list[str |
         return None  # the full path says who holds the folder
     for message in stamp.messages:
         print(safe(message), file=sys.stderr)
-    _print_summary(args, graded=0, total=stamp.total, reused=stamp.total, failed=stamp.failed, start=start)
+    _print_summary(args, graded=0, total=stamp.total, reused=stamp.total, failed=stamp.failed, start=start,
+                   flagged=stamp.flagged)
     return stamp.exit_code
 
 
@@ -233,7 +234,12 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
         where = "" if reason.startswith(r.submission) else f"{r.submission}: "
         messages.append(f"grader grade: {where}{reason}")
         print(safe(messages[-1]), file=sys.stderr)
-    exit_code = ExitCode.GRADING_ERROR if failed else ExitCode.OK
+    # a flagged submission's answers mostly could not be found or read: as loud as an error (DESIGN.md)
+    flagged = [r for r in final if r.flagged is not None]
+    for r in flagged:
+        messages.append(f"grader grade: {r.submission}: flagged for review: {r.flagged}")
+        print(safe(messages[-1]), file=sys.stderr)
+    exit_code = ExitCode.GRADING_ERROR if failed or flagged else ExitCode.OK
     if not args.dry_run:
         assignment = rubric.assignment.assignment
         store.set_meta(stamp_key(assignment), None)  # files may change below: no stamp until they are whole
@@ -242,20 +248,21 @@ def _grade_locked(args: argparse.Namespace, course: Course, rubric: LoadedRubric
         store.publish(run_id, assignment, rubric.digest, final, changes)
         if fingerprint is not None and not unsaved:
             stamp = Stamp(fingerprint, rubric.digest, tuple(files), tuple(messages), len(final), len(failed),
-                          int(exit_code))
+                          int(exit_code), len(flagged))
             store.set_meta(stamp_key(assignment), stamp.to_json())
     store.finish_run(run_id, graded=len(todo), failed=len(failed), grading_s=grading_s, max_worker_rss_kb=peak_rss,
                      published=not args.dry_run)
-    _print_summary(args, graded=len(todo), total=len(final), reused=reused, failed=len(failed), start=start)
+    _print_summary(args, graded=len(todo), total=len(final), reused=reused, failed=len(failed), start=start,
+                   flagged=len(flagged))
     return exit_code
 
 
 def _print_summary(args: argparse.Namespace, *, graded: int, total: int, reused: int, failed: int,
-                   start: float) -> None:
+                   start: float, flagged: int = 0) -> None:
     verb = "and wrote nothing (--dry-run)" if args.dry_run else f"-> {args.out}"
     print(f"graded {graded} of {total} submission(s), {reused} unchanged, in "
-          f"{time.perf_counter() - start:.1f} s {verb}" + (f"; {failed} with errors" if failed else ""),
-          file=sys.stderr)
+          f"{time.perf_counter() - start:.1f} s {verb}" + (f"; {failed} with errors" if failed else "")
+          + (f"; {flagged} flagged for review" if flagged else ""), file=sys.stderr)
 
 
 def _export(out: Path, course: Course, rubric: LoadedRubric, results: list[SubmissionResult], store: Store,

@@ -18,7 +18,8 @@ EXAMPLES = """examples:
   grader review reports/decoding-2021
   grader review reports/decoding-2021 --json > review.json
 
-Listed: every question whose status is needs_review or error, and every low-confidence one: an answer,
+Listed first: every flagged submission (its answers mostly could not be found or read), then its questions.
+Then every question whose status is needs_review or error, and every low-confidence one: an answer,
 claim or item check that could not decide (verdict unknown) under a machine status, or a derivation whose worlds skipped more
 statements than they evaluated (at least 3 skipped). Then decide with `grader override`.
 """
@@ -42,12 +43,13 @@ class Item:
     findings: list[dict[str, Any]]
     checks: list[dict[str, Any]]
     override: dict[str, Any] | None
+    flagged: str | None = None  # the submission is flagged: its answers mostly could not be found or read
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("review", help="list the questions a TA must decide, with answers and evidence",
                               description="List every needs_review, error and low-confidence question of a "
-                                          "graded folder, sorted by student then question.",
+                                          "graded folder: flagged submissions first, then by student and question.",
                               epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("folder", metavar="DIR", help="a folder written by `grader grade`")
     p.add_argument("--json", action="store_true", help="print the list as JSON")
@@ -81,6 +83,10 @@ def collect(folder: Path) -> list[Item]:
         answers = {(path, q.id): (q.answer_text, q.line) for path, r in stored.items() for q in r.questions}
     items = []
     for sub in doc["submissions"]:
+        flag = sub.get("flagged")
+        if flag is not None:  # the whole write-up first: its unfound answers may be under other headings
+            items.append(Item(sub["student"], sub["submission"], "", "flagged", sub["score"], sub["max_score"],
+                              [f"submission flagged: {flag}"], None, None, [], [], None, flag))
         for k, q in enumerate(sub["questions"]):
             order.setdefault(q["id"], k)
             override = (q.get("details") or {}).get("override")
@@ -101,13 +107,21 @@ def collect(folder: Path) -> list[Item]:
             checks = [{k2: c.get(k2) for k2 in ("kind", "role", "label", "verdict", "reason")}
                       for c in (q.get("details") or {}).get("checks", [])]
             items.append(Item(sub["student"], sub["submission"], q["id"], q["status"], q["score"], q["max_score"],
-                              why, text, line, q["findings"], checks, override))
-    return sorted(items, key=lambda i: (i.student, order.get(i.question, 0), i.submission))
+                              why, text, line, q["findings"], checks, override, flag))
+    # flagged submissions first, each opened by its submission-level item
+    return sorted(items, key=lambda i: (i.flagged is None, i.student, i.submission if i.flagged else "",
+                                        bool(i.question), order.get(i.question, 0), i.submission))
 
 
 def _text(items: list[Item]) -> str:
     out: list[str] = []
     for i in items:
+        if not i.question:
+            out.append(f"== {i.student}  FLAGGED: the whole write-up needs a look  [{i.score:g}/{i.max_score:g}]  "
+                       f"({i.submission})")
+            out.extend(f"   why: {w}" for w in i.why)
+            out.append("")
+            continue
         out.append(f"== {i.student}  question {i.question}  [{i.status}, {i.score:g}/{i.max_score:g}]  ({i.submission})")
         for w in i.why:
             out.append(f"   why: {w}")
@@ -124,7 +138,9 @@ def _text(items: list[Item]) -> str:
             where = f"line {f['line']}: " if f.get("line") else ""
             out.append(f"   - [{f['severity']}] {where}{f['message']}")
         out.append("")
-    out.append(f"{len(items)} question(s) to review" + ("; decide with `grader override DIR STUDENT QUESTION SCORE "
+    flagged = sum(1 for i in items if not i.question)
+    out.append((f"{flagged} flagged submission(s) and " if flagged else "")
+               + f"{len(items) - flagged} question(s) to review" + ("; decide with `grader override DIR STUDENT QUESTION SCORE "
                                                          "--note TEXT`" if items else ""))
     return "\n".join(out) + "\n"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -26,6 +27,12 @@ def student_id_from_path(path: str) -> str:
         if name.lower().endswith(suffix):
             return name[: -len(suffix)] or name
     return p.stem or name or "submission"
+
+
+# A write-up is flagged when fewer than this share of the rubric's questions are found: so many unfound answers
+# mean headings the reader does not know far more often than a student who skipped most of the work, and either
+# way a TA should look before a grade of (nearly) zero goes out.
+FLAG_FOUND_SHARE = 0.5
 
 
 def _seed(doc: Document, qid: str) -> int:
@@ -83,8 +90,8 @@ def grade_question(question: Question, answer: Answer | None, doc: Document, cou
         if not step.ok:
             message = f"the {spec.kind} check failed inside the grader ({step.error}); a TA must review"
             return QuestionResult(question.id, 0.0, question.points, Status.ERROR,
-                                  tuple(findings) + (Finding("grader_error", message, answer.line, answer.end_line,
-                                                             Severity.ERROR),),
+                                  _in_files(tuple(findings) + (Finding("grader_error", message, answer.line,
+                                                                       answer.end_line, Severity.ERROR),), answer, doc),
                                   answer_text=answer.text, line=answer.line, end_line=answer.end_line,
                                   details={"trace": step.trace})
         outcome = step.value
@@ -100,10 +107,44 @@ def grade_question(question: Question, answer: Answer | None, doc: Document, cou
                                   **({"details": outcome.details} if outcome.details else {})})
     result = score_question(question, True, outcomes)
     details["reason"] = result.reason
-    ordered = tuple(sorted(findings, key=lambda f: (f.line is None, f.line or 0, f.kind, f.message)))
+    ordered = _in_files(tuple(sorted(findings, key=lambda f: (f.line is None, f.line or 0, f.kind, f.message))),
+                        answer, doc)
     return QuestionResult(question.id, result.score, question.points, result.status, ordered,
                           answer_text=answer.text, line=answer.line, end_line=answer.end_line, details=details,
                           answer_line_numbers=answer.line_numbers)
+
+
+def _in_files(findings: tuple[Finding, ...], answer: Answer, doc: Document) -> tuple[Finding, ...]:
+    """Name the file of each finding about another write-up than the submission's first (`doc.path`)."""
+    if not answer.line_files:
+        return findings
+    by_line: dict[int, str] = {}
+    for number, name in zip(answer.line_numbers, answer.line_files):
+        by_line.setdefault(number, name)  # an answer across two files may repeat a number: the first file wins
+    out = []
+    for f in findings:
+        name = by_line.get(f.line, answer.line_files[0]) if f.line is not None else answer.line_files[0]
+        out.append(f if f.file is not None or name == doc.path else dataclasses.replace(f, file=name))
+    return tuple(out)
+
+
+def flag_reason(doc: Document, found: int, total: int) -> str | None:
+    """Why a submission's answers mostly could not be found or read, or None when they could."""
+    reasons = []
+    if total and found < FLAG_FOUND_SHARE * total:
+        reasons.append(f"only {found} of {total} questions were found under the rubric's question ids: the "
+                       "write-up's headings may be unlike the rubric's, or most questions are not answered")
+    if doc.unreadable:
+        more = f" (and {len(doc.unreadable) - 1} more)" if len(doc.unreadable) > 1 else ""
+        reasons.append(f"a file of the submission could not be read: {doc.unreadable[0]}{more}")
+    return "; ".join(reasons) or None
+
+
+def _for_review(q: QuestionResult) -> QuestionResult:
+    """An unfound question of a flagged submission: a TA looks for it; 0 is provisional until then."""
+    finding = Finding("flagged", "No answer was found under this question's id; the submission is flagged, so a TA "
+                      "will look for the answer in the write-up (0 until then).", q.line, q.end_line, Severity.WARNING)
+    return dataclasses.replace(q, score=0.0, status=Status.NEEDS_REVIEW, findings=(finding,))
 
 
 def grade_document(path: str, doc: Document, rubric: LoadedRubric, course: Course, *, student: str,
@@ -119,8 +160,13 @@ def grade_document(path: str, doc: Document, rubric: LoadedRubric, course: Cours
     readings = {qid: Reading(a) for qid, a in answers.items() if a is not None and a.found}
     results = tuple(grade_question(q, answers.get(q.id), doc, course, timeout, readings) for q in questions)
     notes = tuple(Finding("ingest", n, None, None, Severity.WARNING) for n in doc.notes)
+    found = {q.id for q in questions if (a := answers.get(q.id)) is not None and a.found}
+    flagged = flag_reason(doc, len(found), len(questions))
+    if flagged is not None:
+        results = tuple(r if r.id in found else _for_review(r) for r in results)
+        notes = (Finding("flagged", f"flagged for review: {flagged}", None, None, Severity.ERROR),) + notes
     return SubmissionResult(submission=path, student=student, questions=results, findings=notes,
-                            details={"writeup": doc.path})
+                            details={"writeup": doc.path}, flagged=flagged)
 
 
 def grade_submission(path: str, rubric: LoadedRubric, course: Course, *, student: str | None = None,

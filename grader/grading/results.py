@@ -90,6 +90,8 @@ class SubmissionResult:
     questions: tuple[QuestionResult, ...]
     findings: tuple[Finding, ...] = ()  # about the submission as a whole (unreadable file, id clash)
     details: dict[str, Any] = field(default_factory=dict)
+    # why the answers mostly could not be found or read: a TA must look at the whole write-up (DESIGN.md)
+    flagged: str | None = None
 
     @property
     def score(self) -> float:
@@ -109,6 +111,7 @@ class SubmissionResult:
             "student": self.student,
             "score": round(self.score, 4),
             "max_score": round(self.max_score, 4),
+            **({"flagged": self.flagged} if self.flagged is not None else {}),
             "questions": [q.to_dict() for q in self.questions],
         }
         if self.findings:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
+import re
 import stat
 import zipfile
 import zlib
@@ -18,6 +20,10 @@ MAX_ARCHIVE_BYTES = 20 * 1024 * 1024  # all members read from a zip or a folder,
 MAX_FOLDER_ENTRIES = 10_000  # files and folders walked in a submitted folder
 MAX_FOLDER_DEPTH = 16
 MAX_NOTEBOOK_MISSES = 64  # source lines not found in the JSON before line mapping gives up
+# a LaTeX main file pulls its parts in with these; the part is read where the command stands
+TEX_INPUT = re.compile(r"\\(?:input|include|subfile)\s*\{([^{}]*)\}")
+KINDS = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".tex": "latex", ".ipynb": "notebook"}
+NOT_WRITEUPS = ("readme", "requirements")  # stems read as write-ups only when nothing else is there
 
 
 class IngestError(Exception):
@@ -49,10 +55,19 @@ class Document:
     files: dict[str, str] = field(default_factory=dict)  # other files of the submission: name -> text
     notes: tuple[str, ...] = ()  # things ingest noticed and dropped (ignored files), for findings
     structure: tuple[Heading, ...] = ()  # headings declared by markup (LaTeX), in document order
+    # per line, the write-up file it comes from, where a submission has several; () when it has one (`path`)
+    line_files: tuple[str, ...] = ()
+    unreadable: tuple[str, ...] = ()  # files of the submission that could not be read, one reason each
 
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+    def original_file(self, index: int) -> str:
+        """The file the 0-based document line `index` comes from, as a display path."""
+        if not self.line_files:
+            return self.path
+        return self.line_files[min(max(index, 0), len(self.line_files) - 1)]
 
     def original_line(self, index: int) -> int:
         """Original 1-based line number of the 0-based document line `index`."""
@@ -143,22 +158,124 @@ def _document_from_text(text: str, path: str) -> Document:
     return _plain(text, path, "latex" if suffix == ".tex" else "markdown")
 
 
-def _choose_writeup(texts: dict[str, bytes], where: str) -> tuple[str, list[str]]:
-    """The write-up among a submission's files (the largest text), and notes on those left aside."""
-    candidates = sorted(n for n in texts if n.lower().endswith(WRITEUP_SUFFIXES))
+def natural_key(name: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key that reads digit runs as numbers, so part2 comes before part10."""
+    pieces = [t for t in re.split(r"([0-9]+)", name) if t]
+    return tuple((1, int(t), "") if t[0] in "0123456789" else (0, 0, t.lower()) for t in pieces) + ((2, 0, name),)
+
+
+def _is_writeup(name: str) -> bool:
+    return name.lower().endswith(WRITEUP_SUFFIXES)
+
+
+def _refuse_class(names: list[str], where: str) -> None:
+    """A folder or zip whose write-ups sit in several top-level folders is a class, not one student's files."""
+    parts = [n.split("/") for n in names if _is_writeup(n) and PurePosixPath(n).stem.lower() not in NOT_WRITEUPS]
+    while parts and all(len(p) > 1 for p in parts) and len({p[0] for p in parts}) == 1:
+        parts = [p[1:] for p in parts]  # a zip often wraps everything in one folder: look inside it
+    if not parts or any(len(p) == 1 for p in parts):
+        return
+    tops = sorted({p[0] for p in parts}, key=natural_key)
+    if len(tops) >= 2:
+        named = ", ".join(shown(t) + "/" for t in tops[:3]) + (", ..." if len(tops) > 3 else "")
+        raise IngestError(f"{where}: holds {len(tops)} folders with a write-up each ({named}), which looks like a "
+                          "whole class: grade one path per student, e.g. `grader grade class/* --assignment ID "
+                          "--out DIR` (if they are parts of one write-up, put them in one folder)")
+
+
+def _writeups(names: list[str], where: str, notes: list[str]) -> list[str]:
+    """The submission's write-up files; a README or a requirements list is one only when nothing else is."""
+    candidates = [n for n in names if _is_writeup(n)]
     if not candidates:
         raise IngestError(f"{where}: no write-up found (expected one of {', '.join(WRITEUP_SUFFIXES)})")
-    # a README or a requirements list is not the write-up when something else is there
-    preferred = [n for n in candidates if PurePosixPath(n).stem.lower() not in ("readme", "requirements")]
-    pool = preferred or candidates
-    chosen = max(pool, key=lambda n: (len(texts[n]), n))
-    notes = [f"{where}: several write-ups; graded {chosen}, ignored {n}" for n in pool if n != chosen]
-    return chosen, notes
+    preferred = [n for n in candidates if PurePosixPath(n).stem.lower() not in NOT_WRITEUPS]
+    if preferred:
+        notes.extend(f"{where}/{shown(n)}: not read as a write-up (a README or requirements file)"
+                     for n in candidates if n not in preferred)
+    chosen = preferred or candidates
+    kinds = {KINDS[PurePosixPath(n).suffix.lower()] for n in chosen}
+    if len(kinds) > 1:
+        raise IngestError(f"{where}: write-ups of different kinds ({', '.join(shown(n) for n in chosen[:6])}): hand "
+                          "in one kind (all .md, all .tex or all .ipynb) so they can be read together")
+    return chosen
+
+
+def _uncommented(line: str) -> str:
+    return re.sub(r"(?<!\\)%.*", "", line)
+
+
+def _tex_lines(names: list[str], texts: dict[str, str]) -> tuple[list[tuple[str, str, int]], list[str]]:
+    """LaTeX write-ups as (line, file, 1-based line), and the files left out: the main file (one that \\inputs
+    others and is input by none) with each part read where it is input, as LaTeX would; files it never inputs are
+    not part of that document and are left out (named in a note). Without a main file: every file, in natural
+    order."""
+    def target(base: str, arg: str) -> str | None:
+        arg = arg.strip()
+        for cand in (arg, arg + ".tex"):
+            for rel in (posixpath.normpath(posixpath.join(posixpath.dirname(base), cand)), posixpath.normpath(cand)):
+                if rel in texts and rel != base:
+                    return rel
+        return None
+
+    inputs = {n: {t for line in texts[n].split("\n") for m in TEX_INPUT.finditer(_uncommented(line))
+                  if (t := target(n, m.group(1))) is not None} for n in names}
+    included = set().union(*inputs.values())
+    # inputs that loop back to the main file leave no root: then a file that is a whole document is the main one
+    roots = ([n for n in names if inputs[n] and n not in included]
+             or [n for n in names if inputs[n] and "\\documentclass" in texts[n]])
+    # several candidates: the one that is a whole document, then by name
+    roots.sort(key=lambda n: ("\\documentclass" not in texts[n], natural_key(n)))
+    out: list[tuple[str, str, int]] = []
+    placed: set[str] = set()
+
+    def emit(name: str, depth: int) -> None:
+        placed.add(name)
+        for k, line in enumerate(texts[name].split("\n"), 1):
+            out.append((line, name, k))
+            if depth >= MAX_FOLDER_DEPTH:  # inputs nest a few levels; a cycle is stopped by `placed`
+                continue
+            for m in TEX_INPUT.finditer(_uncommented(line)):
+                t = target(name, m.group(1))
+                if t is not None and t not in placed:
+                    emit(t, depth + 1)
+
+    if roots:
+        emit(roots[0], 0)
+        return out, [n for n in sorted(names, key=natural_key) if n not in placed]
+    for name in sorted(names, key=natural_key):
+        if name not in placed:
+            emit(name, 0)
+    return out, []
+
+
+def _together(names: list[str], texts: dict[str, str], where: str, notes: list[str]) -> Document:
+    """Several write-ups of one kind as one document whose every line names its file and line."""
+    def label(name: str) -> str:
+        return f"{where}/{name}"
+
+    ordered = sorted(names, key=natural_key)
+    if KINDS[PurePosixPath(names[0]).suffix.lower()] == "notebook":
+        docs = [_document_from_text(texts[n], label(n)) for n in ordered]
+        lines = tuple(x for d in docs for x in d.lines)
+        numbers = tuple(x for d in docs for x in d.line_numbers)
+        files = tuple(d.path for d in docs for _ in d.lines)
+        return Document(path=docs[0].path, lines=lines, line_numbers=numbers, kind="notebook", line_files=files)
+    if KINDS[PurePosixPath(names[0]).suffix.lower()] == "latex":
+        rows, left = _tex_lines(ordered, texts)
+        notes.extend(f"{where}/{shown(n)}: not \\input by {shown(rows[0][1])}, so not read" for n in left)
+    else:
+        rows = [(line, n, k) for n in ordered for k, line in enumerate(texts[n].split("\n"), 1)]
+    first = rows[0][1]
+    doc = _document_from_text("\n".join(r[0] for r in rows), label(first))
+    origin = [rows[min(max(n - 1, 0), len(rows) - 1)] for n in doc.line_numbers]
+    return Document(path=doc.path, lines=doc.lines, line_numbers=tuple(r[2] for r in origin), kind=doc.kind,
+                    structure=doc.structure, line_files=tuple(label(r[1]) for r in origin))
 
 
 def _read_folder(root: Path, where: str) -> Document:
     texts: dict[str, bytes] = {}
     notes: list[str] = []
+    unreadable: list[str] = []  # files of a kind the grader reads that it could not read: the submission is flagged
     seen = total = 0
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         seen += len(dirnames) + len(filenames)
@@ -175,16 +292,16 @@ def _read_folder(root: Path, where: str) -> Document:
             rel = full.relative_to(root).as_posix()
             mode = full.lstat().st_mode
             rel = shown(rel)
-            if stat.S_ISLNK(mode):
-                notes.append(f"{where}/{rel}: symbolic link refused")
+            wanted = not name.startswith(".") and name.lower().endswith(WRITEUP_SUFFIXES + CODE_SUFFIXES)
+            refused = ("symbolic link refused" if stat.S_ISLNK(mode) else
+                       "not a regular file, refused" if not stat.S_ISREG(mode) else
+                       "over the size limit, ignored" if wanted and full.stat().st_size > MAX_FILE_BYTES else None)
+            if refused is not None:
+                notes.append(f"{where}/{rel}: {refused}")
+                if wanted:
+                    unreadable.append(notes[-1])
                 continue
-            if not stat.S_ISREG(mode):
-                notes.append(f"{where}/{rel}: not a regular file, refused")
-                continue
-            if name.startswith(".") or not name.lower().endswith(WRITEUP_SUFFIXES + CODE_SUFFIXES):
-                continue
-            if full.stat().st_size > MAX_FILE_BYTES:
-                notes.append(f"{where}/{rel}: over the size limit, ignored")
+            if not wanted:
                 continue
             if len(texts) >= MAX_ARCHIVE_MEMBERS:
                 raise IngestError(f"{where}: folder holds more than {MAX_ARCHIVE_MEMBERS} write-up and code files, "
@@ -195,12 +312,13 @@ def _read_folder(root: Path, where: str) -> Document:
             if len(data) > MAX_FILE_BYTES or total > MAX_ARCHIVE_BYTES:
                 raise IngestError(f"{where}/{rel}: takes the folder over its size limit")
             texts[rel] = data
-    return _assemble(texts, where, notes)
+    return _assemble(texts, where, notes, unreadable)
 
 
 def _read_zip(path: Path, where: str) -> Document:
     texts: dict[str, bytes] = {}
     notes: list[str] = []
+    unreadable: list[str] = []
     size = path.stat().st_size
     if size > MAX_ARCHIVE_BYTES:
         raise IngestError(f"{where}: zip is {size / 1e6:.1f} MB, over the {MAX_ARCHIVE_BYTES // (1024 * 1024)} MB limit")
@@ -215,15 +333,17 @@ def _read_zip(path: Path, where: str) -> Document:
                 if info.is_dir():
                     continue
                 parts = PurePosixPath(name.replace("\\", "/")).parts
-                if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-                    notes.append(f"{where}: member {name!r} has an unsafe path, refused")
+                # hidden folders (.ipynb_checkpoints, .git) are skipped, as in a submitted folder
+                wanted = (name.lower().endswith(WRITEUP_SUFFIXES + CODE_SUFFIXES) and "__MACOSX" not in parts
+                          and not any(part.startswith(".") and part not in (".", "..") for part in parts))
+                unsafe = name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0])
+                if unsafe or stat.S_ISLNK(info.external_attr >> 16):
+                    notes.append(f"{where}: member {name!r} " + ("has an unsafe path, refused" if unsafe
+                                                                 else "is a symbolic link, refused"))
+                    if wanted:
+                        unreadable.append(notes[-1])
                     continue
-                if stat.S_ISLNK(info.external_attr >> 16):
-                    notes.append(f"{where}: member {name!r} is a symbolic link, refused")
-                    continue
-                if not name.lower().endswith(WRITEUP_SUFFIXES + CODE_SUFFIXES) or PurePosixPath(name).name.startswith("."):
-                    continue
-                if "__MACOSX" in parts:
+                if not wanted:
                     continue
                 total += info.file_size
                 if info.file_size > MAX_FILE_BYTES or total > MAX_ARCHIVE_BYTES:
@@ -237,22 +357,46 @@ def _read_zip(path: Path, where: str) -> Document:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error):
         # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method
         raise IngestError(f"{where}: not a readable zip archive") from None
-    return _assemble(texts, where, notes)
+    return _assemble(texts, where, notes, unreadable)
 
 
-def _assemble(texts: dict[str, bytes], where: str, notes: list[str]) -> Document:
+def _assemble(texts: dict[str, bytes], where: str, notes: list[str], unreadable: list[str]) -> Document:
     names = sorted(texts)
-    chosen, more = _choose_writeup(texts, where)
-    doc = _document_from_text(decode(texts[chosen], f"{where}/{chosen}"), f"{where}/{chosen}")
+    _refuse_class(names, where)
+    writeups = _writeups(names, where, notes)
+    if len(writeups) == 1:
+        chosen = writeups[0]
+        doc = _document_from_text(decode(texts[chosen], f"{where}/{chosen}"), f"{where}/{chosen}")
+    else:
+        decoded: dict[str, str] = {}
+        for name in writeups:
+            if not texts[name].strip():
+                notes.append(f"{where}/{shown(name)}: empty file, nothing to read")
+                continue
+            try:
+                decoded[name] = decode(texts[name], f"{where}/{shown(name)}")
+            except IngestError as exc:
+                notes.append(str(exc))
+                unreadable.append(str(exc))
+        if not decoded:
+            raise IngestError(unreadable[0] if unreadable else f"{where}: every write-up is an empty file")
+        left_out: list[str] = []
+        doc = _together(list(decoded), decoded, where, left_out)
+        order = list(dict.fromkeys(doc.line_files))
+        notes.append(f"{where}: read {len(order)} write-ups in this order: "
+                     + ", ".join(shown(n[len(where) + 1:]) for n in order))
+        notes.extend(left_out)
     files: dict[str, str] = {}
     for name in names:
         if name.lower().endswith(CODE_SUFFIXES):
             try:
-                files[name] = decode(texts[name], f"{where}/{name}")
+                files[name] = decode(texts[name], f"{where}/{shown(name)}")
             except IngestError as exc:
                 notes.append(str(exc))
+                unreadable.append(str(exc))
     return Document(path=doc.path, lines=doc.lines, line_numbers=doc.line_numbers, kind=doc.kind,
-                    files=files, notes=tuple(notes + more))
+                    files=files, notes=tuple(notes), structure=doc.structure, line_files=doc.line_files,
+                    unreadable=tuple(unreadable))
 
 
 def read_submission(path: str | os.PathLike[str]) -> Document:

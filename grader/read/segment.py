@@ -34,6 +34,7 @@ class Answer:
     heading_line: int | None = None  # original line of the heading / number that opened the answer
     notes: tuple[str, ...] = ()  # what a TA should know: text shared by several ids, an id answered twice
     inferred: str = ""  # "text" or "order" when no label located the answer: its heading's title or its place did
+    line_files: tuple[str, ...] = ()  # per line, its file, where the submission has several write-ups
 
     @property
     def text(self) -> str:
@@ -417,6 +418,7 @@ def _answer(document: Document, sc: Scan, qid: str, parts: Sequence[tuple[Segmen
     numbers: list[int] = []
     heading: int | None = None
     notes: list[str] = []
+    files: list[str] = []
     markers = {c.index: c for c in sc.candidates if c.marker and not c.label}
     for seg, end, shared in parts:
         rows = [(i, document.lines[i][seg.col:] if i == seg.start else document.lines[i])
@@ -436,9 +438,11 @@ def _answer(document: Document, sc: Scan, qid: str, parts: Sequence[tuple[Segmen
             notes.append("the answer section has no sub-question labels: its text serves every part")
         lines.extend(text for _, text in rows)
         numbers.extend(document.original_line(i) for i, _ in rows)
+        if document.line_files:
+            files.extend(document.original_file(i) for i, _ in rows)
     if not lines:
         return None
-    return Answer(qid, tuple(lines), tuple(numbers), heading, tuple(dict.fromkeys(notes)))
+    return Answer(qid, tuple(lines), tuple(numbers), heading, tuple(dict.fromkeys(notes)), tuple(files))
 
 
 def _strip_question(rows: list[tuple[int, str]], seg: Segment, markers: dict[int, Candidate],

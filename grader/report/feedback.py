@@ -46,6 +46,9 @@ def _question(q: QuestionResult, assignment: Assignment, pack: bool) -> list[str
     ran = list(q.details.get("checks", []))
     unchecked = _unchecked(ran)
     says = SAYS_PARTLY.get(q.status, SAYS[q.status]) if unchecked else SAYS[q.status]
+    unfound = any(f.kind == "flagged" for f in q.findings)  # needs_review only because the write-up is flagged
+    if unfound:
+        says = "no answer was found under this question's id (see how to label answers above)"
     head = (f"Question {q.id}{': ' + rq.title if rq.title else ''} -- {q.status.value} "
             f"({format_score(q.score)}/{format_score(q.max_score)} provisional)")
     out = [head, f"  {says}."]
@@ -54,17 +57,37 @@ def _question(q: QuestionResult, assignment: Assignment, pack: bool) -> list[str
         out.append(f"  checked: {', '.join(decided)}")
     for label, why in sorted(set(unchecked)):
         out.append(f"  not checked{' by the pack' if pack else ''}: {label} ({why})")
-    if rq.review or q.status is Status.NEEDS_REVIEW:
+    if (rq.review or q.status is Status.NEEDS_REVIEW) and not unfound:
         out.append("  not checked automatically: the reasoning in words (a TA grades it)")
     for f in q.findings:
-        if f.kind == "pack":  # already said in the "not checked" lines above
+        if f.kind in ("pack", "flagged"):  # already said in the lines above
             continue
         where = f"line {f.line}: " if f.line else ""
         out.append(f"  - [{f.severity.value}] {where}{f.message}")
-    text = getattr(rq.feedback, q.status.value, "") if q.status is not Status.ERROR else ""
+    status = Status.MISSING if unfound else q.status
+    text = getattr(rq.feedback, status.value, "") if status is not Status.ERROR else ""
     if text.strip():
         out.append(f"  feedback: {text.strip()}")
     return out + [""]
+
+
+def labelling_howto(assignment: Assignment) -> list[str]:
+    """How to label answers so the grader finds them, with this assignment's own ids as the examples."""
+    ids = [q.id for q in assignment.questions]
+    first = ids[0]
+    sub = next((i for i in ids if i.count(".") >= 2 and i.rsplit(".", 1)[1].isalpha()), None)
+    out = ["How to label your answers so the grader finds them:",
+           "  start each answer with its question id, as the assignment numbers it, on a line of its own:",
+           f"      ## Question {first}",
+           f"      {first}",
+           f"      \\section*{{Question {first}}}        (LaTeX)"]
+    if sub is not None:
+        parent, part = sub.rsplit(".", 1)
+        out.append(f"  a lettered part under its question: \"{part})\" or \"({part})\" under {parent}, or {sub} itself")
+    out += ["  if you copy the question text, put \"Solution:\" before your answer;",
+            "  write each part once, and keep the rubric's numbering even where your PDF renumbered it.",
+            f"  This assignment's question ids: {', '.join(ids)}", ""]
+    return out
 
 
 def render_feedback(result: SubmissionResult, assignment: Assignment, pack: bool = False) -> str:
@@ -72,6 +95,8 @@ def render_feedback(result: SubmissionResult, assignment: Assignment, pack: bool
     out = [f"{assignment.title or assignment.assignment}: self-check of {result.submission}", ""]
     for f in result.findings:
         out.append(f"  note: {f.message}")
+    if result.flagged is not None:  # most answers were not found: the labels are the likely cause
+        out += ["", *labelling_howto(assignment)]
     for q in result.questions:
         out.extend(_question(q, assignment, pack))
     out.append("This is a self-check, not your grade: a passing check means only what it says it checked.")

@@ -92,7 +92,9 @@ def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
         "assignment": assignment.assignment, "title": assignment.title or assignment.assignment,
         "student": result.student, "submission": result.submission,
         "score": result.score, "max_score": result.max_score,
-        "findings": [f.to_dict() for f in result.findings], "questions": questions,
+        # the flag has its own banner
+        "findings": [f.to_dict() for f in result.findings if f.kind != "flagged"], "questions": questions,
+        "flagged": result.flagged,  # None unless the answers mostly could not be found or read
     }
 
 

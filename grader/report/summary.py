@@ -71,5 +71,6 @@ def summary_view(assignment: Assignment, results: list[SubmissionResult], top: i
         "bars": bars, "tallest": max((b.count for b in bars), default=0) or 1,
         "questions": per_question, "findings": findings,
         "errors": sum(1 for r in results if r.has_error),
+        "flagged": sum(1 for r in results if r.flagged is not None),
         "review": sum(1 for r in results for x in r.questions if x.status is Status.NEEDS_REVIEW),
     }

@@ -190,13 +190,14 @@ def decode_question(text: str) -> QuestionResult:
 
 def encode_submission(r: SubmissionResult) -> str:
     return _dumps({"submission": r.submission, "student": r.student,
-                   "findings": [_finding_json(f) for f in r.findings], "details": r.details})
+                   "findings": [_finding_json(f) for f in r.findings], "details": r.details,
+                   "flagged": r.flagged})
 
 
 def decode_submission(text: str, questions: Sequence[QuestionResult]) -> SubmissionResult:
     d = json.loads(text)
     return SubmissionResult(d["submission"], d["student"], tuple(questions),
-                            tuple(_finding(f) for f in d["findings"]), d["details"])
+                            tuple(_finding(f) for f in d["findings"]), d["details"], d.get("flagged"))
 
 
 def roundtrip(result: SubmissionResult) -> SubmissionResult:

@@ -32,6 +32,7 @@ class Stamp:
     total: int
     failed: int
     exit_code: int
+    flagged: int = 0  # submissions flagged for review (their lines are among `messages`)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
@@ -41,7 +42,7 @@ class Stamp:
         try:
             d = json.loads(text)
             return cls(d["fingerprint"], d["rubric_hash"], tuple(d["files"]), tuple(d["messages"]), int(d["total"]),
-                       int(d["failed"]), int(d["exit_code"]))
+                       int(d["failed"]), int(d["exit_code"]), int(d.get("flagged", 0)))
         except (ValueError, KeyError, TypeError):
             return None  # a stamp from another format: the full path decides
 

@@ -33,11 +33,12 @@ FLAWED = {
     "4.1": ("correct", 6), "4.2": ("incorrect", 0), "4.3": ("partial", 2),
 }
 FLAWED_XFAIL: dict[str, str] = {}
+# nearly empty, so flagged (fewer than half the questions found): the unfound ones are needs_review at a provisional 0
 EMPTY = {
-    "1.1": ("missing", 0), "1.2": ("missing", 0), "1.3": ("missing", 0),
-    "2.1": ("missing", 0), "2.2": ("missing", 0), "2.3": ("missing", 0),
-    "3.1": ("missing", 0), "3.2": ("missing", 0), "3.3": ("correct", 4),
-    "4.1": ("missing", 0), "4.2": ("incorrect", 0), "4.3": ("missing", 0),
+    "1.1": ("needs_review", 0), "1.2": ("needs_review", 0), "1.3": ("needs_review", 0),
+    "2.1": ("needs_review", 0), "2.2": ("needs_review", 0), "2.3": ("needs_review", 0),
+    "3.1": ("needs_review", 0), "3.2": ("needs_review", 0), "3.3": ("correct", 4),
+    "4.1": ("needs_review", 0), "4.2": ("incorrect", 0), "4.3": ("needs_review", 0),
 }
 
 
