@@ -442,7 +442,7 @@ def _answer(document: Document, sc: Scan, qid: str, parts: Sequence[tuple[Segmen
             files.extend(document.original_file(i) for i, _ in rows)
     if not lines:
         return None
-    return Answer(qid, tuple(lines), tuple(numbers), heading, tuple(dict.fromkeys(notes)), tuple(files))
+    return Answer(qid, tuple(lines), tuple(numbers), heading, tuple(dict.fromkeys(notes)), line_files=tuple(files))
 
 
 def _strip_question(rows: list[tuple[int, str]], seg: Segment, markers: dict[int, Candidate],
