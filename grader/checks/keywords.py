@@ -16,10 +16,13 @@ class KeywordParams(Params):
 
 
 class Hit(Protocol):
-    """Where the answer says a phrase: its line and the student's own words."""
+    """Where the answer says a phrase: its line and the student's own words (read-only, as frozen records are)."""
 
-    line: int
-    text: str
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 def decide(label: str, found: Sequence[Hit], wrong: Sequence[Hit], missing: int, any_given: bool,

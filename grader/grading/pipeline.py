@@ -84,9 +84,12 @@ def grade_question(question: Question, answer: Answer | None, doc: Document, cou
     if getattr(answer, "inferred", ""):  # no label named the question: a TA may want to confirm the placement
         findings.append(Finding("segment", f"answer located by its {answer.inferred}, not by a label",
                                 answer.heading_line, answer.heading_line, Severity.INFO))
-    details: dict[str, object] = {"checks": []}
+    check_details: list[dict[str, object]] = []
+    details: dict[str, object] = {"checks": check_details}
     for spec in question.checks:
-        step = run_step(lambda spec=spec: _run_check(spec, question, answer, doc, course, timeout, reading, builds_on))
+        def run_one(spec: CheckSpec = spec) -> CheckOutcome:
+            return _run_check(spec, question, answer, doc, course, timeout, reading, builds_on)
+        step = run_step(run_one)
         if not step.ok:
             message = f"the {spec.kind} check failed inside the grader ({step.error}); a TA must review"
             return QuestionResult(question.id, 0.0, question.points, Status.ERROR,
@@ -101,7 +104,7 @@ def grade_question(question: Question, answer: Answer | None, doc: Document, cou
         if outcome.verdict is Verdict.FAIL and not outcome.findings:
             # a failed check always says why in the report, even when the check itself names no line
             findings.append(Finding(spec.kind, outcome.reason, answer.line, answer.end_line, Severity.WARNING))
-        details["checks"].append({"kind": spec.kind, "role": spec.role, "label": spec.label,  # type: ignore[union-attr]
+        check_details.append({"kind": spec.kind, "role": spec.role, "label": spec.label,
                                   "verdict": outcome.verdict.value, "reason": outcome.reason,
                                   **({"fraction": round(outcome.fraction, 4)} if outcome.fraction is not None else {}),
                                   **({"details": outcome.details} if outcome.details else {})})
