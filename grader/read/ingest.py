@@ -9,6 +9,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Callable, Sequence
 
 WRITEUP_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".ipynb")
 CODE_SUFFIXES = (".py",)
@@ -49,6 +50,8 @@ class Document:
     files: dict[str, str] = field(default_factory=dict)  # other files of the submission: name -> text
     notes: tuple[str, ...] = ()  # things ingest noticed and dropped (ignored files), for findings
     structure: tuple[Heading, ...] = ()  # headings declared by markup (LaTeX), in document order
+    pages: tuple[int, ...] = ()  # a PDF's page of each line (0: a blank line ingest set); then line_numbers
+    # count lines on that page. Empty for every other kind of write-up.
 
     @property
     def text(self) -> str:
@@ -60,6 +63,13 @@ class Document:
             return 1
         index = min(max(index, 0), len(self.line_numbers) - 1)
         return self.line_numbers[index]
+
+    def location(self, index: int) -> str:
+        """Where the 0-based document line `index` stands, in words: "line 12", or "page 3, line 12" for a PDF."""
+        line = self.original_line(index)
+        if self.pages and 0 <= index < len(self.pages) and self.pages[index]:
+            return f"page {self.pages[index]}, line {line}"
+        return f"line {line}"
 
 
 def shown(name: str) -> str:
@@ -143,6 +153,26 @@ def _document_from_text(text: str, path: str) -> Document:
     return _plain(text, path, "latex" if suffix == ".tex" else "markdown")
 
 
+def _pdf_document(source: str | bytes, where: str) -> Document:
+    """A typeset PDF rebuilt into lines with math spans (grader.read.pdf); line numbers count on each page."""
+    from grader.read.pdf import PdfError, read_pdf
+
+    try:
+        pdf = read_pdf(source, where)
+    except PdfError as exc:
+        raise IngestError(str(exc)) from None
+    numbers: list[int] = []
+    for page_line in pdf.page_lines:  # a blank line ingest set takes the number of the line before it
+        numbers.append(page_line or (numbers[-1] if numbers else 1))
+    return Document(path=where, lines=pdf.lines, line_numbers=tuple(numbers), kind="markdown", notes=pdf.notes,
+                    pages=pdf.pages)
+
+
+def _pdf_beside(pdfs: list[str], chosen: str, where: str) -> list[str]:
+    """Notes for PDFs handed in beside a source write-up: the source is what is graded."""
+    return [f"{where}: graded the source {chosen}; the PDF {name} beside it was not read" for name in pdfs]
+
+
 def _choose_writeup(texts: dict[str, bytes], where: str) -> tuple[str, list[str]]:
     """The write-up among a submission's files (the largest text), and notes on those left aside."""
     candidates = sorted(n for n in texts if n.lower().endswith(WRITEUP_SUFFIXES))
@@ -159,6 +189,7 @@ def _choose_writeup(texts: dict[str, bytes], where: str) -> tuple[str, list[str]
 def _read_folder(root: Path, where: str) -> Document:
     texts: dict[str, bytes] = {}
     notes: list[str] = []
+    pdfs: dict[str, Path] = {}
     seen = total = 0
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         seen += len(dirnames) + len(filenames)
@@ -181,6 +212,9 @@ def _read_folder(root: Path, where: str) -> Document:
             if not stat.S_ISREG(mode):
                 notes.append(f"{where}/{rel}: not a regular file, refused")
                 continue
+            if not name.startswith(".") and name.lower().endswith(".pdf"):
+                pdfs[rel] = full
+                continue
             if name.startswith(".") or not name.lower().endswith(WRITEUP_SUFFIXES + CODE_SUFFIXES):
                 continue
             if full.stat().st_size > MAX_FILE_BYTES:
@@ -195,12 +229,15 @@ def _read_folder(root: Path, where: str) -> Document:
             if len(data) > MAX_FILE_BYTES or total > MAX_ARCHIVE_BYTES:
                 raise IngestError(f"{where}/{rel}: takes the folder over its size limit")
             texts[rel] = data
-    return _assemble(texts, where, notes)
+    if pdfs and not any(n.lower().endswith(WRITEUP_SUFFIXES) for n in texts):
+        return _only_pdf(sorted(pdfs), lambda n: str(pdfs[n]), where, notes)
+    return _assemble(texts, where, notes, sorted(pdfs))
 
 
 def _read_zip(path: Path, where: str) -> Document:
     texts: dict[str, bytes] = {}
     notes: list[str] = []
+    pdfs: dict[str, zipfile.ZipInfo] = {}
     size = path.stat().st_size
     if size > MAX_ARCHIVE_BYTES:
         raise IngestError(f"{where}: zip is {size / 1e6:.1f} MB, over the {MAX_ARCHIVE_BYTES // (1024 * 1024)} MB limit")
@@ -221,9 +258,12 @@ def _read_zip(path: Path, where: str) -> Document:
                 if stat.S_ISLNK(info.external_attr >> 16):
                     notes.append(f"{where}: member {name!r} is a symbolic link, refused")
                     continue
-                if not name.lower().endswith(WRITEUP_SUFFIXES + CODE_SUFFIXES) or PurePosixPath(name).name.startswith("."):
-                    continue
                 if "__MACOSX" in parts:
+                    continue
+                if name.lower().endswith(".pdf") and not PurePosixPath(name).name.startswith("."):
+                    pdfs["/".join(parts)] = info
+                    continue
+                if not name.lower().endswith(WRITEUP_SUFFIXES + CODE_SUFFIXES) or PurePosixPath(name).name.startswith("."):
                     continue
                 total += info.file_size
                 if info.file_size > MAX_FILE_BYTES or total > MAX_ARCHIVE_BYTES:
@@ -234,15 +274,36 @@ def _read_zip(path: Path, where: str) -> Document:
                 if len(data) > MAX_FILE_BYTES or total > MAX_ARCHIVE_BYTES:
                     raise IngestError(f"{where}: zip member {name!r} takes the archive over its size limit")
                 texts["/".join(parts)] = data
+            if pdfs and not any(n.lower().endswith(WRITEUP_SUFFIXES) for n in texts):
+                def member(n: str) -> bytes:
+                    info = pdfs[n]
+                    if info.file_size > MAX_ARCHIVE_BYTES:
+                        raise IngestError(f"{where}: zip member {n!r} is over the size limit")
+                    with zf.open(info) as fh:
+                        data = fh.read(MAX_ARCHIVE_BYTES + 1)
+                    if len(data) > MAX_ARCHIVE_BYTES:
+                        raise IngestError(f"{where}: zip member {n!r} is over the size limit")
+                    return data
+                return _only_pdf(sorted(pdfs), member, where, notes)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error):
         # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method
         raise IngestError(f"{where}: not a readable zip archive") from None
-    return _assemble(texts, where, notes)
+    return _assemble(texts, where, notes, sorted(pdfs))
 
 
-def _assemble(texts: dict[str, bytes], where: str, notes: list[str]) -> Document:
+def _only_pdf(names: list[str], source: Callable[[str], str | bytes], where: str, notes: list[str]) -> Document:
+    """A folder or zip whose only write-up is a PDF: the largest-named first PDF is rebuilt, the others noted."""
+    chosen = names[0]
+    doc = _pdf_document(source(chosen), f"{where}/{chosen}")
+    more = [f"{where}: several PDFs; graded {chosen}, ignored {n}" for n in names[1:]]
+    return Document(path=doc.path, lines=doc.lines, line_numbers=doc.line_numbers, kind=doc.kind,
+                    notes=tuple(notes + more) + doc.notes, pages=doc.pages)
+
+
+def _assemble(texts: dict[str, bytes], where: str, notes: list[str], pdfs: Sequence[str] = ()) -> Document:
     names = sorted(texts)
     chosen, more = _choose_writeup(texts, where)
+    more = more + _pdf_beside(list(pdfs), chosen, where)
     doc = _document_from_text(decode(texts[chosen], f"{where}/{chosen}"), f"{where}/{chosen}")
     files: dict[str, str] = {}
     for name in names:
@@ -276,7 +337,7 @@ def read_submission(path: str | os.PathLike[str]) -> Document:
     if suffix == ".zip":
         return _read_zip(p, where)
     if suffix == ".pdf":
-        raise IngestError(f"{where}: PDF input needs a converter command configured by the course (none is set)")
+        return _pdf_document(str(p), where)
     if suffix and suffix not in WRITEUP_SUFFIXES:
         raise IngestError(f"{where}: unsupported file type {suffix!r} (expected {', '.join(WRITEUP_SUFFIXES)}, .zip or a folder)")
     if st.st_size > MAX_FILE_BYTES:
