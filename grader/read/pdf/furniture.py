@@ -8,7 +8,7 @@ from collections import Counter
 from grader.read.pdf.layer import Page
 from grader.read.pdf.rebuild import Line
 
-EDGE = 0.09  # share of the page height at the top and at the bottom where headers and footers stand
+EDGE = 2  # headers and footers are among the first and the last lines of a page
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:/|of)\s*\d{1,4})?\s*[-–—]?\s*$", re.IGNORECASE)
 
 
@@ -17,23 +17,24 @@ def _key(line: Line) -> str:
     return re.sub(r"\d+", "#", " ".join(line.plain.split())).lower()
 
 
-def _edge(line: Line, page: Page) -> bool:
-    return line.bottom > page.height * (1 - EDGE) or line.top < page.height * EDGE
+def _edge(index: int, count: int) -> bool:
+    return index < EDGE or index >= count - EDGE
 
 
 def furniture(pages: list[Page], lines: list[list[Line]]) -> list[set[int]]:
     """For each page, the indexes of its lines that are furniture, not the write-up."""
-    repeated = Counter(_key(l) for page, ls in zip(pages, lines) for l in {_key(x): x for x in ls
-                                                                            if _edge(x, page)}.values())
+    repeated = Counter(k for ls in lines for k in {_key(x) for i, x in enumerate(ls) if _edge(i, len(ls))})
     body_sizes = Counter(round(l.size) for ls in lines for l in ls)
     body = body_sizes.most_common(1)[0][0] if body_sizes else 10
     drop: list[set[int]] = []
     for page, ls in zip(pages, lines):
         out: set[int] = set()
         for i, l in enumerate(ls):
-            if not _edge(l, page):
+            if not _edge(i, len(ls)):
                 continue
-            if _PAGE_NUMBER.match(l.plain) or (len(pages) > 1 and repeated[_key(l)] >= 2):
+            first_or_last = i in (0, len(ls) - 1)
+            if (first_or_last and _PAGE_NUMBER.match(l.plain)) or (len(pages) > 1 and len(_key(l)) > 12
+                                                           and repeated[_key(l)] >= max(2, (len(pages) + 1) // 2)):
                 out.add(i)
         # footnotes: below a short rule near the left margin in the lower part of the page, in a smaller size
         margin = min((l.x0 for l in ls), default=0.0)

@@ -67,7 +67,7 @@ UNICODE: dict[str, str] = {
     "∖": "\\setminus", "△": "\\triangle", "⊢": "\\vdash", "ℝ": "\\mathbb{R}", "ℕ": "\\mathbb{N}",
     "ℤ": "\\mathbb{Z}", "ℚ": "\\mathbb{Q}", "ℂ": "\\mathbb{C}", "ℰ": "\\mathcal{E}", "ℒ": "\\mathcal{L}",
     "ℋ": "\\mathcal{H}", "ℱ": "\\mathcal{F}", "ℬ": "\\mathcal{B}", "ℳ": "\\mathcal{M}", "ℛ": "\\mathcal{R}",
-    "ℎ": "h", "∆": "\\Delta", "µ": "\\mu", "Ω": "\\Omega", "ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "’": "'", "‘": "`",
+    "ℎ": "h", "∆": "\\Delta", "µ": "\\mu", "\u2126": "\\Omega", "ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "’": "'", "‘": "`",
 }
 NEGATED = {"=": "\\ne", "\\in": "\\notin", "<": "\\not<", ">": "\\not>", "\\le": "\\not\\le", "\\ge": "\\not\\ge",
            "\\equiv": "\\not\\equiv", "\\sim": "\\nsim", "\\subseteq": "\\not\\subseteq"}

@@ -88,7 +88,10 @@ def _page(pdf: object, number: int, where: str) -> Page:
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         ox, oy = ctypes.c_double(), ctypes.c_double()
         loose = raw.FS_RECTF()
+        skip = -1
         for i in range(count):
+            if i == skip:
+                continue
             if raw.FPDFText_IsGenerated(raw_tp, i) == 1:
                 continue  # spaces and line breaks pdfium infers; we infer our own from geometry
             code = raw.FPDFText_GetUnicode(raw_tp, i)
@@ -96,6 +99,15 @@ def _page(pdf: object, number: int, where: str) -> Page:
                 continue
             if code == 0xFFFE:  # pdfium's mark for a hyphen that ends a line
                 code = 0x2D
+            if 0xD800 <= code < 0xDC00:  # pdfium hands astral characters (math italic 𝑎) as UTF-16 pairs
+                low = raw.FPDFText_GetUnicode(raw_tp, i + 1) if i + 1 < count else 0
+                if 0xDC00 <= low < 0xE000:
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    skip = i + 1
+            elif 0xDC00 <= code < 0xE000:
+                if i == skip:
+                    continue
+                code = 0xFFFD
             raw.FPDFText_GetCharBox(raw_tp, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom),
                                     ctypes.byref(top))
             raw.FPDFText_GetCharOrigin(raw_tp, i, ctypes.byref(ox), ctypes.byref(oy))
