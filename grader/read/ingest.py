@@ -11,6 +11,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 WRITEUP_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".ipynb")
 CODE_SUFFIXES = (".py",)
@@ -58,6 +59,8 @@ class Document:
     # per line, the write-up file it comes from, where a submission has several; () when it has one (`path`)
     line_files: tuple[str, ...] = ()
     unreadable: tuple[str, ...] = ()  # files of the submission that could not be read, one reason each
+    pages: tuple[int, ...] = ()  # a PDF's page of each line (0: a blank line ingest set); then line_numbers
+    # count lines on that page. Empty for every other kind of write-up.
 
     @property
     def text(self) -> str:
@@ -75,6 +78,13 @@ class Document:
             return 1
         index = min(max(index, 0), len(self.line_numbers) - 1)
         return self.line_numbers[index]
+
+    def location(self, index: int) -> str:
+        """Where the 0-based document line `index` stands, in words: "line 12", or "page 3, line 12" for a PDF."""
+        line = self.original_line(index)
+        if self.pages and 0 <= index < len(self.pages) and self.pages[index]:
+            return f"page {self.pages[index]}, line {line}"
+        return f"line {line}"
 
 
 def shown(name: str) -> str:
@@ -156,6 +166,30 @@ def _document_from_text(text: str, path: str) -> Document:
     if suffix == ".ipynb":
         return _notebook(text, path)
     return _plain(text, path, "latex" if suffix == ".tex" else "markdown")
+
+
+def _pdf_document(source: str | bytes, where: str) -> Document:
+    """A typeset PDF rebuilt into lines with math spans (grader.read.pdf); line numbers count on each page."""
+    from grader.read.pdf import PdfError, read_pdf
+
+    try:
+        pdf = read_pdf(source, where)
+    except PdfError as exc:
+        raise IngestError(str(exc)) from None
+    numbers: list[int] = []
+    for page_line in pdf.page_lines:  # a blank line ingest set takes the number of the line before it
+        numbers.append(page_line or (numbers[-1] if numbers else 1))
+    return Document(path=where, lines=pdf.lines, line_numbers=tuple(numbers), kind="markdown", notes=pdf.notes,
+                    pages=pdf.pages)
+
+
+def _only_pdf(names: list[str], source: Callable[[str], str | bytes], where: str, notes: list[str]) -> Document:
+    """A folder or zip whose only write-up is a PDF: the first PDF by name is rebuilt, the others noted."""
+    chosen = names[0]
+    doc = _pdf_document(source(chosen), f"{where}/{chosen}")
+    more = [f"{where}: several PDFs; graded {chosen}, ignored {n}" for n in names[1:]]
+    return Document(path=doc.path, lines=doc.lines, line_numbers=doc.line_numbers, kind=doc.kind,
+                    notes=tuple(notes + more) + doc.notes, pages=doc.pages)
 
 
 def natural_key(name: str) -> tuple[tuple[int, int, str], ...]:
@@ -276,6 +310,7 @@ def _read_folder(root: Path, where: str) -> Document:
     texts: dict[str, bytes] = {}
     notes: list[str] = []
     unreadable: list[str] = []  # files of a kind the grader reads that it could not read: the submission is flagged
+    pdfs: dict[str, Path] = {}
     seen = total = 0
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         seen += len(dirnames) + len(filenames)
@@ -301,6 +336,9 @@ def _read_folder(root: Path, where: str) -> Document:
                 if wanted:
                     unreadable.append(notes[-1])
                 continue
+            if not name.startswith(".") and name.lower().endswith(".pdf"):
+                pdfs[rel] = full
+                continue
             if not wanted:
                 continue
             if len(texts) >= MAX_ARCHIVE_MEMBERS:
@@ -312,13 +350,16 @@ def _read_folder(root: Path, where: str) -> Document:
             if len(data) > MAX_FILE_BYTES or total > MAX_ARCHIVE_BYTES:
                 raise IngestError(f"{where}/{rel}: takes the folder over its size limit")
             texts[rel] = data
-    return _assemble(texts, where, notes, unreadable)
+    if pdfs and not any(_is_writeup(n) for n in texts):
+        return _only_pdf(sorted(pdfs), lambda n: str(pdfs[n]), where, notes)
+    return _assemble(texts, where, notes, unreadable, sorted(pdfs))
 
 
 def _read_zip(path: Path, where: str) -> Document:
     texts: dict[str, bytes] = {}
     notes: list[str] = []
     unreadable: list[str] = []
+    pdfs: dict[str, zipfile.ZipInfo] = {}
     size = path.stat().st_size
     if size > MAX_ARCHIVE_BYTES:
         raise IngestError(f"{where}: zip is {size / 1e6:.1f} MB, over the {MAX_ARCHIVE_BYTES // (1024 * 1024)} MB limit")
@@ -343,6 +384,10 @@ def _read_zip(path: Path, where: str) -> Document:
                     if wanted:
                         unreadable.append(notes[-1])
                     continue
+                if (name.lower().endswith(".pdf") and "__MACOSX" not in parts
+                        and not any(part.startswith(".") and part not in (".", "..") for part in parts)):
+                    pdfs["/".join(parts)] = info
+                    continue
                 if not wanted:
                     continue
                 total += info.file_size
@@ -354,16 +399,31 @@ def _read_zip(path: Path, where: str) -> Document:
                 if len(data) > MAX_FILE_BYTES or total > MAX_ARCHIVE_BYTES:
                     raise IngestError(f"{where}: zip member {name!r} takes the archive over its size limit")
                 texts["/".join(parts)] = data
+            if pdfs and not any(_is_writeup(n) for n in texts):
+                def member(n: str) -> bytes:
+                    info = pdfs[n]
+                    if info.file_size > MAX_ARCHIVE_BYTES:
+                        raise IngestError(f"{where}: zip member {n!r} is over the size limit")
+                    with zf.open(info) as fh:
+                        data = fh.read(MAX_ARCHIVE_BYTES + 1)
+                    if len(data) > MAX_ARCHIVE_BYTES:
+                        raise IngestError(f"{where}: zip member {n!r} is over the size limit")
+                    return data
+                return _only_pdf(sorted(pdfs), member, where, notes)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error):
         # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method
         raise IngestError(f"{where}: not a readable zip archive") from None
-    return _assemble(texts, where, notes, unreadable)
+    return _assemble(texts, where, notes, unreadable, sorted(pdfs))
 
 
-def _assemble(texts: dict[str, bytes], where: str, notes: list[str], unreadable: list[str]) -> Document:
+def _assemble(texts: dict[str, bytes], where: str, notes: list[str], unreadable: list[str],
+              pdfs: list[str] | None = None) -> Document:
     names = sorted(texts)
     _refuse_class(names, where)
     writeups = _writeups(names, where, notes)
+    # the source beside its PDF is what is graded: say so, so nobody wonders whether the PDF was read
+    notes.extend(f"{where}: graded the source {', '.join(shown(w) for w in writeups)}; the PDF {shown(n)} beside it "
+                 "was not read" for n in (pdfs or []))
     if len(writeups) == 1:
         chosen = writeups[0]
         doc = _document_from_text(decode(texts[chosen], f"{where}/{chosen}"), f"{where}/{chosen}")
@@ -420,7 +480,7 @@ def read_submission(path: str | os.PathLike[str]) -> Document:
     if suffix == ".zip":
         return _read_zip(p, where)
     if suffix == ".pdf":
-        raise IngestError(f"{where}: PDF input needs a converter command configured by the course (none is set)")
+        return _pdf_document(str(p), where)
     if suffix and suffix not in WRITEUP_SUFFIXES:
         raise IngestError(f"{where}: unsupported file type {suffix!r} (expected {', '.join(WRITEUP_SUFFIXES)}, .zip or a folder)")
     if st.st_size > MAX_FILE_BYTES:

@@ -28,9 +28,9 @@ questions:
 """ for i in range(1, 5))
 
 GOOD = "".join(f"## Question {i}\n\nThe answer uses word{i}.\n\n" for i in range(1, 5))
-# the other course's habit: answers under headings the reader does not know as question ids
-UNLIKE = ("## Question 1\n\nword1 here.\n\n## Aufgabe zwei\n\nword2\n\n## Aufgabe drei\n\nword3\n\n"
-          "## Aufgabe vier\n\nword4\n")
+# one heading the reader knows, the rest run on under it with nothing that marks where an answer starts (headings
+# without labels are placed by their order since segmentation learnt to, so they would not show the rule)
+UNLIKE = ("## Question 1\n\nword1 here.\n\nThen word2 follows on, and word3, and word4 without any break.\n")
 
 
 @pytest.fixture

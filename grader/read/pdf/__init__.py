@@ -1,0 +1,88 @@
+"""Read a typeset PDF write-up into a Document: text kept as text, math rebuilt as LaTeX spans, furniture removed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grader.read.pdf.furniture import furniture
+from grader.read.pdf.layer import PdfError, read_layer
+from grader.read.pdf.rebuild import Line, rebuild_page
+
+SCAN_COVER = 0.6  # a page whose images cover most of it ...
+SCAN_GLYPHS = 20  # ... and which holds almost no text is a scan or a photo
+
+
+@dataclass(frozen=True)
+class PdfText:
+    """The rebuilt write-up: one entry per kept line, with its page and its line on that page."""
+
+    lines: tuple[str, ...]
+    pages: tuple[int, ...]  # 1-based page of each line (0 for the blank lines set between paragraphs)
+    page_lines: tuple[int, ...]  # 1-based line on that page
+    notes: tuple[str, ...]
+    unreadable: tuple[tuple[int, int], ...]  # (page, line) of each formula that could not be rebuilt
+    page_count: int
+
+
+def _pages_text(numbers: list[int]) -> str:
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(map(str, numbers))
+
+
+def read_pdf(path: str | bytes, where: str) -> PdfText:
+    """Rebuild the PDF at `path` (or its bytes); PdfError (naming file and pages) when it is unreadable or scanned."""
+    pages = read_layer(path, where)
+    scanned = [p.number for p in pages if p.image_cover >= SCAN_COVER and len(p.glyphs) < SCAN_GLYPHS]
+    if scanned:
+        raise PdfError(f"{where}: {_pages_text(scanned)} of {len(pages)} {'is a scanned image' if len(scanned) == 1 else 'are scanned images'} "
+                       "with no text layer, which cannot be graded; hand in the PDF made by LaTeX or your editor "
+                       "(or its .tex / .md source) instead of a scan or photo. A TA will review this submission.")
+    if not any(p.glyphs for p in pages):
+        raise PdfError(f"{where}: the PDF holds no text on any of its {len(pages)} pages")
+    rebuilt = [rebuild_page(p) for p in pages]
+    drop = furniture(pages, rebuilt)
+    lines: list[str] = []
+    numbers: list[int] = []
+    on_page: list[int] = []
+    unreadable: list[tuple[int, int]] = []
+    notes: list[str] = []
+    for page, page_lines, dropped in zip(pages, rebuilt, drop):
+        pitch = _pitch(page_lines)
+        previous: Line | None = None
+        for i, line in enumerate(page_lines):
+            if i in dropped:
+                continue
+            gap = previous.bottom - line.top if previous is not None else 0.0
+            if previous is None or line.display or previous.display or gap > 0.6 * pitch:
+                lines.append("")  # a paragraph break, a display or a new page: segmentation reads blank lines
+                numbers.append(0)
+                on_page.append(0)
+            lines.append(line.text)
+            numbers.append(page.number)
+            on_page.append(i + 1)
+            if line.unreadable:
+                unreadable.append((page.number, i + 1))
+                notes.append(f"{where}: page {page.number}, line {i + 1}: a formula could not be rebuilt from the "
+                             "PDF (a glyph without a known meaning); its question needs review")
+            previous = line
+    _dehyphenate(lines)
+    return PdfText(lines=tuple(lines), pages=tuple(numbers), page_lines=tuple(on_page), notes=tuple(notes),
+                   unreadable=tuple(unreadable), page_count=len(pages))
+
+
+def _dehyphenate(lines: list[str]) -> None:
+    """A word hyphenated at a line's end is made whole on that line, so phrases and words read as written."""
+    for i in range(len(lines) - 1):
+        line, nxt = lines[i], lines[i + 1]
+        if len(line) > 2 and line.endswith("-") and line[-2].isalpha() and nxt[:1].islower():
+            word, _, rest = nxt.partition(" ")
+            lines[i] = line[:-1] + word
+            lines[i + 1] = rest
+
+
+def _pitch(lines: list[Line]) -> float:
+    """The usual distance from one line's bottom to the next line's top on this page."""
+    gaps = sorted(a.bottom - b.top for a, b in zip(lines, lines[1:]) if a.bottom > b.top)
+    return gaps[len(gaps) // 2] if gaps else 3.0
+
+
+__all__ = ["PdfError", "PdfText", "read_pdf"]

@@ -1,0 +1,489 @@
+"""Rebuild the lines of a typeset page from glyph geometry: text stays text, math becomes `$...$`/`$$...$$` LaTeX."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from grader.read.pdf.glyphs import (ACCENTS, BIG_OPERATORS, LIMIT_NAMES, NEGATED, OPEN_BRACKETS, OPERATOR_NAMES, latex_of,
+                                    role)
+from grader.read.pdf.layer import Glyph, Page, Rule
+
+MATH_ROLES = {"math-italic", "symbol", "extension", "bold-math", "blackboard", "fraktur", "math"}
+UNREADABLE = "\\unreadable"  # stands where a glyph could not be read; the formula is then reported, not judged
+
+
+@dataclass
+class Atom:
+    """A glyph or a rebuilt piece (fraction, radical, bracket stack) with its box and baseline."""
+
+    x0: float
+    x1: float
+    bottom: float
+    top: float
+    baseline: float
+    size: float
+    tex: str
+    text: str  # what it reads as in running text
+    kind: str  # M (math), T (text letter), N (neutral: digits, punctuation, brackets), S (rebuilt structure)
+    ok: bool = True
+    lx0: float = 0.0  # advance box, for spaces between words
+    lx1: float = 0.0
+    big: bool = False  # a big operator or a tall delimiter: it sets no baseline, it takes limits
+    sup: list[Atom] = field(default_factory=list)
+    sub: list[Atom] = field(default_factory=list)
+    over: list[Atom] = field(default_factory=list)
+    under: list[Atom] = field(default_factory=list)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def _atom(g: Glyph) -> Atom:
+    tex, ok = latex_of(g.text, g.font)
+    r = role(g.font)
+    if r in MATH_ROLES:
+        kind = "M"
+    elif g.text.isalpha():
+        kind = "T"
+    else:
+        kind = "N"
+    if r == "bold" and g.text.isalnum():
+        tex = f"\\mathbf{{{g.text}}}"
+    text = g.text if kind == "T" or tex == "?" else (tex if tex in ("fi", "fl", "ff", "ffi", "ffl", "'") else g.text)
+    big = r == "extension" or tex in BIG_OPERATORS and g.top - g.bottom > 1.2 * g.size
+    if r == "extension" and tex in ("\\sqrt",):
+        big = True
+    baseline = g.baseline
+    if r == "extension":  # CMEX glyphs hang from their origin: the line's baseline is below the math axis
+        baseline = (g.top + g.bottom) / 2 - 0.25 * g.size
+    return Atom(x0=g.x0, x1=g.x1, bottom=g.bottom, top=g.top, baseline=baseline, size=g.size, tex=tex,
+                text=text, kind=kind, ok=ok, big=big, lx0=g.adv_x0 or g.x0, lx1=g.adv_x1 or g.x1)
+
+
+def _stack_pieces(atoms: list[Atom]) -> list[Atom]:
+    """Pieces of one tall delimiter drawn one above the other (CMEX top, extension, bottom) become one atom."""
+    pieces = sorted((a for a in atoms if a.big and a.tex not in BIG_OPERATORS and a.tex != "\\sqrt"),
+                    key=lambda a: (round(a.x0), -a.top))
+    merged: set[int] = set()
+    for i, a in enumerate(pieces):
+        if id(a) in merged:
+            continue
+        for b in pieces[i + 1:]:
+            if id(b) in merged:
+                continue
+            if abs(b.x0 - a.x0) < 1.0 and b.top >= a.bottom - 1.5 and b.bottom < a.bottom:
+                a.bottom = b.bottom
+                merged.add(id(b))
+    return [a for a in atoms if id(a) not in merged]
+
+
+def _inside(a: Atom, r: Rule) -> bool:
+    return r.x0 - 1.0 <= a.cx <= r.x1 + 1.0 and a.x0 >= r.x0 - 2.5 and a.x1 <= r.x1 + 2.5
+
+
+def _accents(atoms: list[Atom]) -> list[Atom]:
+    """An accent glyph sitting on a letter (g with a tilde above) becomes \\tilde{g}."""
+    gone: set[int] = set()
+    for a in atoms:
+        if a.text not in ACCENTS:
+            continue
+        hosts = [h for h in atoms if h is not a and id(h) not in gone and h.text not in ACCENTS
+                 and h.x0 - 1.0 <= a.cx <= h.x1 + 1.0 and a.bottom >= h.top - 0.35 * h.size
+                 and a.bottom - h.top < 0.5 * h.size]
+        if not hosts:
+            continue
+        host = min(hosts, key=lambda h: abs(h.cx - a.cx))
+        host.tex = f"{ACCENTS[a.text]}{{{host.tex}}}"
+        host.kind = "M"
+        gone.add(id(a))
+    return [a for a in atoms if id(a) not in gone]
+
+
+def _structures(atoms: list[Atom], rules: list[Rule], ref: float) -> list[Atom]:
+    """Fractions, radicals and overlines from drawn rules, innermost (shortest rule) first."""
+    for r in sorted(rules, key=lambda r: r.x1 - r.x0):
+        radical = next((a for a in atoms if a.tex in ("\\sqrt", "\\surd") and abs(a.x1 - r.x0) < 1.5
+                        and abs(a.top - r.y) < 2.0), None)
+        below = [a for a in atoms if a is not radical and _inside(a, r) and a.top <= r.y + 0.6
+                 and r.y - a.top < 1.4 * ref]
+        if radical is not None:
+            body = [a for a in below if a.bottom >= radical.bottom - 1.0]
+            index = [a for a in atoms if a is not radical and a.x1 <= radical.x0 + 0.6 * (radical.x1 - radical.x0)
+                     and a.x0 >= radical.x0 - 0.8 * ref and a.size < 0.85 * ref and a.bottom > radical.bottom]
+            inner = _build(body)
+            root = f"\\sqrt[{_build(index)}]{{{inner}}}" if index else f"\\sqrt{{{inner}}}"
+            gone = {id(a) for a in body + index} | {id(radical)}
+            piece = Atom(x0=min([radical.x0] + [a.x0 for a in index]), x1=r.x1, bottom=radical.bottom, top=r.y,
+                         baseline=min((a.baseline for a in body), default=radical.bottom), size=ref, tex=root,
+                         text=root, kind="S", ok=all(a.ok for a in body + index))
+            atoms = [a for a in atoms if id(a) not in gone] + [piece]
+            continue
+        above = [a for a in atoms if _inside(a, r) and a.bottom >= r.y - 0.6 and a.bottom - r.y < 1.4 * ref]
+        if above and below:
+            num, den = _connected(above, r.y, up=True), _connected(below, r.y, up=False)
+            tex = f"\\frac{{{_build(num)}}}{{{_build(den)}}}"
+            gone = {id(a) for a in num + den}
+            axis = r.y - 0.25 * ref
+            piece = Atom(x0=r.x0, x1=r.x1, bottom=min(a.bottom for a in den), top=max(a.top for a in num),
+                         baseline=axis, size=ref, tex=tex, text=tex, kind="S", ok=all(a.ok for a in num + den))
+            atoms = [a for a in atoms if id(a) not in gone] + [piece]
+        elif below and not above:
+            body = _connected(below, r.y, up=False)
+            if max(a.top for a in body) > r.y - 0.45 * ref:  # the bar sits right on the glyphs: an overline
+                tex = _build(body)
+                one = len(body) == 1 and not body[0].sup and not body[0].sub
+                tex = f"\\bar{{{tex}}}" if one else f"\\overline{{{tex}}}"
+                gone = {id(a) for a in body}
+                piece = Atom(x0=min(a.x0 for a in body), x1=max(a.x1 for a in body), bottom=min(a.bottom for a in body),
+                             top=r.y, baseline=body[0].baseline, size=max(a.size for a in body), tex=tex, text=tex,
+                             kind="S", ok=all(a.ok for a in body))
+                atoms = [a for a in atoms if id(a) not in gone] + [piece]
+    return atoms
+
+
+def _connected(cands: list[Atom], y: float, up: bool) -> list[Atom]:
+    """The atoms next to the bar and those touching them: a numerator stops where a gap opens."""
+    order = sorted(cands, key=lambda a: a.bottom if up else -a.top)
+    picked: list[Atom] = []
+    reach = y
+    for a in order:
+        near = (a.bottom - reach if up else reach - a.top)
+        if picked and near > 0.45 * a.size:
+            break
+        picked.append(a)
+        reach = max(reach, a.top) if up else min(reach, a.bottom)
+    return picked
+
+
+def _main_baseline(atoms: list[Atom]) -> float:
+    plain = [a for a in atoms if not a.big and a.kind != "S"] or atoms
+    size = max(a.size for a in plain)
+    votes: dict[float, float] = {}
+    for a in plain:
+        if a.size >= 0.9 * size:
+            key = round(a.baseline, 0)
+            votes[key] = votes.get(key, 0.0) + 1.0
+    if not votes:
+        return plain[0].baseline
+    return max(votes, key=lambda k: (votes[k], -abs(k)))
+
+
+def _attach(atoms: list[Atom]) -> list[Atom]:
+    """The atoms on the main baseline, each carrying its scripts and limits, left to right."""
+    if not atoms:
+        return []
+    base = _main_baseline(atoms)
+    size = max(a.size for a in atoms if not a.big) if any(not a.big for a in atoms) else atoms[0].size
+    tol = 0.12 * size
+    main, rest = [], []
+    for a in atoms:
+        on = abs(a.baseline - base) <= tol and a.size >= 0.85 * size
+        (main if on or a.big or a.kind == "S" else rest).append(a)
+    main.sort(key=lambda a: a.x0)
+    loose: list[Atom] = []
+    for a in sorted(rest, key=lambda a: a.x0):
+        host = next((m for m in main if (m.big or m.text in LIMIT_NAMES or m.tex.startswith("\\operatorname*"))
+                     and m.x0 - 1.0 <= a.cx <= m.x1 + 1.0 and (a.bottom >= m.top - 1.0 or a.top <= m.bottom + 1.0)),
+                    None)
+        if host is not None:
+            (host.over if a.baseline > host.baseline or a.bottom >= host.top - 1.0 else host.under).append(a)
+            continue
+        before = [m for m in main if m.x0 <= a.x0 + 0.5]
+        if not before:
+            loose.append(a)
+            continue
+        m = max(before, key=lambda m: m.x0)
+        ref = m.baseline if not m.big and m.kind != "S" else base
+        (m.sup if a.baseline > ref else m.sub).append(a)
+    if loose:  # scripts before anything: keep them, in order, rather than drop them
+        main = sorted(main + [Atom(x0=a.x0, x1=a.x1, bottom=a.bottom, top=a.top, baseline=base, size=size,
+                                   tex=a.tex, text=a.text, kind=a.kind, ok=a.ok) for a in loose],
+                      key=lambda a: a.x0)
+    return main
+
+
+def _words(main: list[Atom]) -> list[Atom]:
+    """Upright letters that spell an operator name (max, log, softmax) become that operator."""
+    out: list[Atom] = []
+    i = 0
+    while i < len(main):
+        a = main[i]
+        if a.kind == "T" and a.text.isalpha():
+            j = i
+            while j + 1 < len(main) and main[j + 1].kind == "T" and main[j + 1].x0 - main[j].x1 < 0.12 * a.size:
+                j += 1
+            word = "".join(m.text for m in main[i:j + 1])
+            if word in OPERATOR_NAMES and (j + 1 - i) > 1:
+                last = main[j]
+                limits = word in LIMIT_NAMES
+                tex = f"\\{word}" if word not in ("softmax", "diag", "sign", "sgn", "Var", "Cov", "rank", "argmax",
+                                                  "argmin", "sigmoid", "ReLU", "relu", "Tr", "span") \
+                    else f"\\operatorname{{{word}}}"
+                if word in ("argmax", "argmin"):
+                    tex = f"\\arg\\{word[3:]}"
+                op = Atom(x0=a.x0, x1=last.x1, bottom=min(m.bottom for m in main[i:j + 1]),
+                          top=max(m.top for m in main[i:j + 1]), baseline=a.baseline, size=a.size, tex=tex,
+                          text=word, kind="M", big=False,
+                          sup=[s for m in main[i:j + 1] for s in m.sup], sub=[s for m in main[i:j + 1] for s in m.sub],
+                          over=[s for m in main[i:j + 1] for s in m.over],
+                          under=[s for m in main[i:j + 1] for s in m.under])
+                op.text = word if limits else word
+                out.append(op)
+                i = j + 1
+                continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _glue(parts: list[str]) -> str:
+    """Tokens joined by spaces, except digits of one number; primes set as superscripts read as primes."""
+    out = ""
+    for p in parts:
+        if not p:
+            continue
+        if out and not (out[-1].isdigit() and (p[0].isdigit() or p[0] == ".")) and not (out[-1] == "." and p[0].isdigit()):
+            out += " "
+        out += p
+    return out.replace("^{' '}", "''").replace("^{'}", "'")
+
+
+def _tex(a: Atom) -> str:
+    tex = a.tex
+    if a.over or a.under:
+        if a.under:
+            tex += f"_{{{_build(a.under)}}}"
+        if a.over:
+            tex += f"^{{{_build(a.over)}}}"
+    if a.sub:
+        tex += f"_{{{_build(a.sub)}}}"
+    if a.sup:
+        tex += f"^{{{_build(a.sup)}}}"
+    return tex
+
+
+def _negate(main: list[Atom]) -> list[Atom]:
+    """A negation slash drawn over the next symbol (CMSY code 0x36) makes one negated relation."""
+    out: list[Atom] = []
+    skip = -1
+    for i, a in enumerate(main):
+        if i == skip:
+            continue
+        if a.tex == "\\not" and i + 1 < len(main) and main[i + 1].x0 < a.x1 + 0.5:
+            nxt = main[i + 1]
+            nxt.tex = NEGATED.get(nxt.tex, "\\not" + nxt.tex)
+            nxt.x0 = min(nxt.x0, a.x0)
+            out.append(nxt)
+            skip = i + 1
+            continue
+        out.append(a)
+    return out
+
+
+def _build(atoms: list[Atom]) -> str:
+    """LaTeX of a group of atoms that is all math (a script, a numerator, a whole formula)."""
+    if not atoms:
+        return ""
+    main = _negate(_words(_attach(atoms)))
+    return _glue([_tex(a) for a in main])
+
+
+def _right(a: Atom) -> float:
+    """Right edge of an atom with its scripts and limits."""
+    return max([a.lx1 or a.x1] + [_right(s) for s in a.sup + a.sub + a.over + a.under])
+
+
+def _ok(a: Atom) -> bool:
+    return a.ok and all(_ok(s) for s in a.sup + a.sub + a.over + a.under)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One rebuilt line of a page: its text with math spans, where it stands, and what was found in it."""
+
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    size: float  # the size of its main text
+    display: bool
+    unreadable: int  # formulas on it holding a glyph that could not be read
+    plain: str  # the line as plain text (for spotting repeated headers and page numbers)
+
+
+def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Glyphs sharing a baseline; extension glyphs (which hang from their origin) join the row nearest their axis."""
+    rows: list[list[Glyph]] = []
+    hanging = [g for g in glyphs if role(g.font) == "extension"]
+    for g in sorted((g for g in glyphs if role(g.font) != "extension"), key=lambda g: (-round(g.baseline, 1), g.x0)):
+        if rows and abs(rows[-1][0].baseline - g.baseline) <= 0.6:
+            rows[-1].append(g)
+        else:
+            rows.append([g])
+    for g in hanging:
+        base = (g.top + g.bottom) / 2 - 0.25 * g.size
+        near = [r for r in rows if r[0].size >= 0.85 * g.size and r[0].bottom <= g.top and r[0].top >= g.bottom]
+        if near:
+            min(near, key=lambda r: abs(r[0].baseline - base)).append(g)
+        else:
+            rows.append([g])
+    rows.sort(key=lambda r: -r[0].baseline)
+    return rows
+
+
+def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
+    """Rows of glyphs joined into visual lines: a script, a limit, a numerator and denominator join their line."""
+    rows = _rows(list(page.glyphs))
+    n = len(rows)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        parent[find(i)] = find(j)
+
+    info = []
+    for r in rows:
+        size = max(g.size for g in r if role(g.font) != "extension") if any(role(g.font) != "extension" for g in r) \
+            else r[0].size
+        info.append((r[0].baseline, size, min(g.x0 for g in r), max(g.x1 for g in r),
+                     min(g.bottom for g in r), max(g.top for g in r)))
+    for i in range(n):
+        bi, si, x0i, x1i, boti, topi = info[i]
+        for j in range(i + 1, min(n, i + 8)):
+            bj, sj, x0j, x1j, botj, topj = info[j]
+            gap = bi - bj
+            overlap_x = min(x1i, x1j) - max(x0i, x0j) > -0.5 * max(si, sj)
+            small = min(si, sj) < 0.85 * max(si, sj)
+            if small and overlap_x and gap < 0.75 * max(si, sj):
+                union(i, j)  # sub- or superscripts on their own baseline
+            elif all(g.text in ACCENTS for g in rows[i]) and boti - topj < 0.5 * sj and overlap_x:
+                union(i, j)  # an accent raised onto its own baseline above its letter
+    for r in page.rules:
+        y = r.y
+        near = [i for i in range(n) if info[i][2] < r.x1 + 1 and info[i][3] > r.x0 - 1
+                and abs(info[i][0] - y) < 1.6 * info[i][1]]
+        above = [i for i in near if any(r.x0 - 2 <= (g.x0 + g.x1) / 2 <= r.x1 + 2 and g.bottom >= y - 0.6
+                                        for g in rows[i])]
+        below = [i for i in near if any(r.x0 - 2 <= (g.x0 + g.x1) / 2 <= r.x1 + 2 and g.top <= y + 0.6
+                                        for g in rows[i])]
+        if above and below:
+            lo = min(above, key=lambda i: info[i][0] - y)
+            hi = min(below, key=lambda i: y - info[i][0])
+            for i in range(min(lo, hi), max(lo, hi) + 1):
+                union(i, lo)
+    for i in range(n):  # tall glyphs (big operators, delimiters) hold what lies within their height
+        for g in rows[i]:
+            if g.top - g.bottom > 1.25 * info[i][1] and role(g.font) in MATH_ROLES:
+                for j in range(max(0, i - 6), min(n, i + 7)):
+                    bj = info[j][0]
+                    lim = (info[j][1] < 0.85 * info[i][1] and latex_of(g.text, g.font)[0] in BIG_OPERATORS
+                           and info[j][2] >= g.x0 - 0.8 * info[i][1] and info[j][3] <= g.x1 + 0.8 * info[i][1])
+                    reach = 0.8 * info[i][1] if lim else 0.0
+                    if g.bottom - reach <= bj <= g.top + reach and info[j][2] < g.x1 + 40 * info[i][1] \
+                            and info[j][3] > g.x0 - 40 * info[i][1]:
+                        union(i, j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    out = []
+    for members in groups.values():
+        glyphs = [g for i in members for g in rows[i]]
+        bottom = min(g.bottom for g in glyphs) - 1.0
+        top = max(g.top for g in glyphs) + 1.0
+        x0, x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
+        rules = [r for r in page.rules if bottom <= r.y <= top and r.x0 >= x0 - 2 and r.x1 <= x1 + 2]
+        out.append((glyphs, rules))
+    out.sort(key=lambda gr: -max(g.baseline for g in gr[0] if g.size >= 0.85 * max(h.size for h in gr[0])))
+    return out
+
+
+_TRIM_END = {".", ",", ";", ":"}
+
+
+def _render(main: list[Atom], size: float, indented: bool) -> tuple[str, bool, int, str]:
+    """The text of a line with its math runs as $...$ (or the whole line as $$...$$), and unreadable formulas."""
+    n = len(main)
+    is_math = [a.kind in ("M", "S") or bool(a.sup or a.sub or a.over or a.under) for a in main]
+    gaps = [main[i].lx0 - _right(main[i - 1]) if i else 0.0 for i in range(n)]
+    space = [g > 0.16 * size for g in gaps]
+    runs: list[list[int]] = []
+    i = 0
+    while i < n:
+        if not is_math[i]:
+            i += 1
+            continue
+        start = i
+        while start > 0 and main[start - 1].kind == "N" and not space[start] and main[start - 1].text not in _TRIM_END:
+            start -= 1
+        end = i
+        j = i + 1
+        while j < n and main[j].kind != "T" and not (main[j].kind == "N" and j + 1 < n and main[j + 1].kind == "T"
+                                                      and not space[j + 1] and not is_math[j]):
+            if is_math[j]:
+                end = j
+            j += 1
+        # neutral glyphs after the last math glyph: digits and closing brackets belong to the formula
+        k = end + 1
+        while k < n and main[k].kind == "N" and main[k].text not in _TRIM_END and main[k].tex not in OPEN_BRACKETS \
+                and not (k + 1 < n and main[k + 1].kind == "T" and not space[k + 1]):
+            end = k
+            k += 1
+        opened = sum(1 for a in main[start:end + 1] if a.text in "([") - sum(1 for a in main[start:end + 1]
+                                                                              if a.text in ")]")
+        while end > start and opened < 0 and main[end].text in ")]":
+            end -= 1
+            opened += 1
+        runs.append([start, end])
+        i = j if j > end else end + 1
+    # one line that is all math (maybe ending in punctuation) is a display
+    display = indented and bool(runs) and len(runs) == 1 and runs[0][0] == 0 and all(
+        main[k].text in _TRIM_END for k in range(runs[0][1] + 1, n))
+    pieces: list[str] = []
+    plain: list[str] = []
+    unreadable = 0
+    pos = 0
+    for start, end in runs:
+        for k in range(pos, start):
+            pieces.append((" " if space[k] and pieces else "") + main[k].text)
+        atoms = main[start:end + 1]
+        tex = _glue([_tex(a) for a in _negate(atoms)])
+        if not all(_ok(a) for a in atoms):
+            unreadable += 1
+        lead = " " if space[start] and pieces else ""
+        pieces.append(lead + (f"$${tex}$$" if display else f"${tex}$"))
+        plain.append(tex)
+        pos = end + 1
+    for k in range(pos, n):
+        pieces.append((" " if space[k] and pieces else "") + main[k].text)
+        plain.append(main[k].text)
+    return "".join(pieces), display, unreadable, "".join(a.text for a in main)
+
+
+def rebuild_page(page: Page) -> list[Line]:
+    """Every visual line of the page, top to bottom, as text with LaTeX math spans."""
+    out: list[Line] = []
+    groups = _lines(page)
+    starts = [round(min(g.x0 for g in glyphs)) for glyphs, _ in groups]
+    margin = max(set(starts), key=lambda x: (starts.count(x), -x)) if starts else 0
+    right = max((max(g.x1 for g in glyphs) for glyphs, _ in groups), default=page.width)
+    center = (margin + right) / 2
+    for glyphs, rules in groups:
+        atoms = _stack_pieces([_atom(g) for g in glyphs])
+        plain_sizes = [a.size for a in atoms if not a.big]
+        ref = max(set(plain_sizes), key=plain_sizes.count) if plain_sizes else atoms[0].size
+        atoms = _structures(_accents(atoms), rules, ref)
+        main = _words(_attach(atoms))
+        x0, x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
+        # a display stands apart: centred in the text block, or set in by more than a list's indentation
+        indented = x0 - margin > 1.5 * ref and (abs((x0 + x1) / 2 - center) < 3 * ref or x0 - margin > 4 * ref)
+        text, display, unreadable, plain = _render(main, ref, indented)
+        out.append(Line(text=text, top=max(g.top for g in glyphs), bottom=min(g.bottom for g in glyphs),
+                        x0=min(g.x0 for g in glyphs), size=ref, display=display, unreadable=unreadable,
+                        plain=plain))
+    return out

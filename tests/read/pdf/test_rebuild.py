@@ -1,0 +1,29 @@
+from pathlib import Path
+
+from grader.read.pdf.layer import read_layer
+from grader.read.pdf.rebuild import rebuild_page
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _text(name: str) -> str:
+    return "\n".join(line.text for page in read_layer(str(FIXTURES / name), name) for line in rebuild_page(page))
+
+
+def test_fractions_scripts_and_limits_from_computer_modern():
+    text = _text("cm_article_auto_sections.pdf")
+    assert "$$v_{t} = ( 1 - \\beta ) \\sum_{i = 1}^{t} \\beta^{t - i} g_{i} .$$" in text
+    assert "\\frac{1}{2} \\epsilon^{2} g^{\\top} H g" in text
+    assert "\\hat{f} ( x_{1} )" in text
+
+
+def test_same_formulas_from_an_opentype_math_font():
+    text = _text("otf_article_auto_sections.pdf")
+    assert "$$h_{t} = W \\sigma ( h_{t - 1} ) + U x_{t} + b = W g_{t - 1} + U x_{t} + b ,$$" in text
+
+
+def test_text_stays_text_and_inline_math_is_spanned():
+    text = _text("cm_section_star_written.pdf")
+    assert "Only the $i$-th output sees $b_{i}$ and $w_{i}$" in text
+    assert "\\frac{\\partial \\mathcal{L}}{\\partial b_{i}} = \\frac{g_{i}}{\\| w_{i} \\|}" in text
+    assert "$\\mathbb{E} [ a \\tilde{g}_{i} + b ] = g_{i}$" in text
