@@ -10,14 +10,8 @@ from typing import Any
 
 from grader import __version__
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
-from grader.store.overrides import (
-    GradedFolderError,
-    from_results_json,
-    read_results,
-    record,
-    stored_results,
-)
 from grader.store.database import RunLock, Store, StoreLocked, apply_overrides, code_version
+from grader.store.overrides import GradedFolderError, from_results_json, read_results, stored_results
 
 EXAMPLES = """examples:
   grader override reports/decoding-2021 alice 2.4.c 1.5 --note "beam kept both sequences; figure misread"
@@ -83,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     rubric_hash = str(doc.get("rubric_hash", ""))
     try:
         with RunLock(folder), Store(folder) as store:
-            record(store, args.student, args.question, score, args.note.strip(), basis, rubric_hash)
+            store.add_override(args.student, args.question, score, args.note.strip(), basis, rubric_hash)
             print(f"override: {args.student} {args.question} = {score:g} (machine: {basis[0]:g}, {basis[1]})",
                   file=sys.stderr)
             return _rewrite(args, folder, doc, store)

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from grader.commands.common import ExitCode
-from grader.store.overrides import GradedFolderError, bases, read_results, stored_results
 from grader.store.database import DB_NAME, Store
+from grader.store.overrides import GradedFolderError, read_results, stored_results
 from grader.terminal import safe
 
 EXAMPLES = """examples:
@@ -79,7 +79,7 @@ def collect(folder: Path) -> list[Item]:
     if (folder / DB_NAME).is_file():
         with Store(folder) as store:
             stored = stored_results(store, [s["submission"] for s in doc["submissions"]], str(doc.get("rubric_hash")))
-            basis = bases(store)
+            basis = store.override_bases()
         answers = {(path, q.id): (q.answer_text, q.line) for path, r in stored.items() for q in r.questions}
     items = []
     for sub in doc["submissions"]:

@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
 
@@ -56,10 +56,14 @@ CREATE TABLE IF NOT EXISTS score_changes (
     run_id INTEGER NOT NULL, assignment TEXT NOT NULL, student TEXT NOT NULL, submission TEXT NOT NULL,
     question_id TEXT NOT NULL, old_score REAL, new_score REAL, old_status TEXT, new_status TEXT,
     old_rubric_hash TEXT, new_rubric_hash TEXT NOT NULL);
--- TA overrides, filled by a later command; an override wins over the machine's score at export
+-- TA overrides (`grader override`); an override wins over the machine's score at export
 CREATE TABLE IF NOT EXISTS overrides (
     student TEXT NOT NULL, question TEXT NOT NULL, score REAL NOT NULL, note TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL);
+-- the machine's score and status when each override was made: a regrade that moves it says so
+CREATE TABLE IF NOT EXISTS override_basis (
+    student TEXT NOT NULL, question TEXT NOT NULL, machine_score REAL NOT NULL, machine_status TEXT NOT NULL,
+    rubric_hash TEXT NOT NULL, created_at TEXT NOT NULL);
 """
 
 
@@ -143,13 +147,19 @@ def submission_hash(path: str) -> str | None:
     return None
 
 
-def hash_file(h: hashlib._Hash, path: Path) -> None:
+class Hasher(Protocol):
+    """What the hashing helpers feed: a `hashlib` object."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+
+def hash_file(h: Hasher, path: Path) -> None:
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
 
 
-def hash_folder(h: hashlib._Hash, folder: Path) -> None:
+def hash_folder(h: Hasher, folder: Path) -> None:
     """Every file under `folder` (names and bytes, in sorted order); nothing when there is no such folder."""
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
@@ -247,7 +257,8 @@ class RunLock:
 # --- the store -------------------------------------------------------------------------------------------------
 
 class Store:
-    """Graded results by Key, runs, published scores, score changes and overrides, in DIR/grader.sqlite."""
+    """DIR/grader.sqlite: graded results by Key, runs, published scores, score changes, overrides with the machine
+    results they replaced, and small facts kept between runs. Every SQL statement of the grader is a method here."""
 
     def __init__(self, folder: Path):
         self.path = folder / DB_NAME
@@ -292,11 +303,21 @@ class Store:
         k = dataclasses.astuple(key)
         row = self.db.execute("SELECT result FROM writeups WHERE submission=? AND submission_hash=?"
                               " AND rubric_hash=? AND grader_version=?", k).fetchone()
-        if row is None:
-            return None
+        return None if row is None else self._with_questions(key, row[0])
+
+    def latest(self, submission: str, rubric_hash: str) -> SubmissionResult | None:
+        """The newest stored result of the submission path graded under `rubric_hash`, whatever its bytes and
+        grader version (what `review` and `override` read back)."""
+        row = self.db.execute("SELECT submission_hash, grader_version, result FROM writeups WHERE submission=? AND"
+                              " rubric_hash=? ORDER BY graded_at DESC, rowid DESC LIMIT 1",
+                              (submission, rubric_hash)).fetchone()
+        return None if row is None else self._with_questions(Key(submission, row[0], rubric_hash, row[1]), row[2])
+
+    def _with_questions(self, key: Key, submission_json: str) -> SubmissionResult:
         qs = self.db.execute("SELECT result FROM question_results WHERE submission=? AND submission_hash=?"
-                             " AND rubric_hash=? AND grader_version=? ORDER BY position", k).fetchall()
-        return decode_submission(row[0], [decode_question(q[0]) for q in qs])
+                             " AND rubric_hash=? AND grader_version=? ORDER BY position",
+                             dataclasses.astuple(key)).fetchall()
+        return decode_submission(submission_json, [decode_question(q[0]) for q in qs])
 
     def save(self, key: Key, result: SubmissionResult, *, duration_s: float, cpu_s: float, max_rss_kb: int,
              run_id: int | None) -> None:
@@ -312,7 +333,7 @@ class Store:
                                 [(*k, q.id, i, q.score, q.max_score, q.status.value, encode_question(q))
                                  for i, q in enumerate(result.questions)])
 
-    # small facts kept between runs: what the last export wrote (grader/commands/grade.py, grader/store/uptodate.py)
+    # small facts kept between runs: what the last export wrote (grader/run/batch.py, grader/store/uptodate.py)
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
@@ -324,11 +345,28 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # overrides
+    def add_override(self, student: str, question: str, score: float, note: str, machine: tuple[float, str],
+                     rubric_hash: str) -> None:
+        """Record a TA's score (the newest per student and question wins) and the machine's (score, status) it
+        replaces, at once."""
+        created = now_iso()
+        with self._tx():
+            self.db.execute("INSERT INTO overrides (student, question, score, note, created_at) VALUES (?, ?, ?, ?, ?)",
+                            (student, question, score, note, created))
+            self.db.execute("INSERT INTO override_basis VALUES (?, ?, ?, ?, ?, ?)",
+                            (student, question, machine[0], machine[1], rubric_hash, created))
+
     def overrides(self) -> dict[tuple[str, str], tuple[float, str, str]]:
         """The newest override per (student, question): (score, note, created_at)."""
         rows = self.db.execute("SELECT student, question, score, note, created_at FROM overrides"
                                " ORDER BY created_at, rowid").fetchall()
         return {(s, q): (score, note, created) for s, q, score, note, created in rows}
+
+    def override_bases(self) -> dict[tuple[str, str], tuple[float, str]]:
+        """The machine's (score, status) that the newest override of each (student, question) replaced."""
+        rows = self.db.execute("SELECT student, question, machine_score, machine_status FROM override_basis"
+                               " ORDER BY created_at, rowid").fetchall()
+        return {(s, q): (score, status) for s, q, score, status in rows}
 
     # publishing
     def published(self, assignment: str) -> dict[tuple[str, str], tuple[str, float, str, str]]:

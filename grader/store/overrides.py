@@ -1,28 +1,21 @@
-"""TA overrides in the results store: recording one, the machine result it replaced, and regrades that move under it.
-
-The `overrides` table itself belongs to grader/store/database.py (which applies it at every export); this module adds
-`override_basis`, the machine's score and status at the moment of each override, so that a regrade that
-changes an overridden question can say so, and it reads back a graded folder's results for `review` and
+"""TA overrides read back: regrades that move under an override, and a graded folder's results for `review` and
 `override`.
+
+The store (grader/store/database.py) keeps the overrides and, with each, the machine's score and status at the
+moment it was made (`Store.add_override`, `Store.override_bases`), and applies them at every export; this module
+compares those with a regrade and reads back what a graded folder holds.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
-from grader.store.database import Store, decode_question, decode_submission, now_iso
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS override_basis (
-    student TEXT NOT NULL, question TEXT NOT NULL, machine_score REAL NOT NULL, machine_status TEXT NOT NULL,
-    rubric_hash TEXT NOT NULL, created_at TEXT NOT NULL);
-"""
+from grader.store.database import Store
 
 
 class GradedFolderError(Exception):
@@ -58,39 +51,10 @@ def read_results(folder: Path) -> dict[str, Any]:
     return doc
 
 
-def _ensure(db: sqlite3.Connection) -> None:
-    db.executescript(_SCHEMA)
-
-
-def record(store: Store, student: str, question: str, score: float, note: str, machine: tuple[float, str],
-           rubric_hash: str) -> None:
-    """Add an override (the newest per student and question wins) and the machine result it replaces."""
-    _ensure(store.db)
-    created = now_iso()
-    store.db.execute("BEGIN IMMEDIATE")
-    try:
-        store.db.execute("INSERT INTO overrides (student, question, score, note, created_at) VALUES (?, ?, ?, ?, ?)",
-                         (student, question, score, note, created))
-        store.db.execute("INSERT INTO override_basis VALUES (?, ?, ?, ?, ?, ?)",
-                         (student, question, machine[0], machine[1], rubric_hash, created))
-    except BaseException:
-        store.db.execute("ROLLBACK")
-        raise
-    store.db.execute("COMMIT")
-
-
-def bases(store: Store) -> dict[tuple[str, str], tuple[float, str]]:
-    """The machine result each newest override replaced, per (student, question)."""
-    _ensure(store.db)
-    rows = store.db.execute("SELECT student, question, machine_score, machine_status FROM override_basis"
-                            " ORDER BY created_at, rowid").fetchall()
-    return {(s, q): (score, status) for s, q, score, status in rows}
-
-
 def moved(store: Store, machine_results: Iterable[SubmissionResult]) -> list[Moved]:
     """Overridden questions whose fresh machine result differs from the one overridden (call before publishing)."""
     overrides = store.overrides()
-    basis = bases(store)
+    basis = store.override_bases()
     out: list[Moved] = []
     for r in machine_results:
         for q in r.questions:
@@ -105,18 +69,8 @@ def moved(store: Store, machine_results: Iterable[SubmissionResult]) -> list[Mov
 
 def stored_results(store: Store, submissions: Sequence[str], rubric_hash: str) -> dict[str, SubmissionResult]:
     """The newest stored machine result of each submission path graded under `rubric_hash`."""
-    out: dict[str, SubmissionResult] = {}
-    for path in submissions:
-        row = store.db.execute("SELECT submission_hash, grader_version, result FROM writeups WHERE submission=? AND"
-                               " rubric_hash=? ORDER BY graded_at DESC, rowid DESC LIMIT 1",
-                               (path, rubric_hash)).fetchone()
-        if row is None:
-            continue
-        qs = store.db.execute("SELECT result FROM question_results WHERE submission=? AND submission_hash=? AND"
-                              " rubric_hash=? AND grader_version=? ORDER BY position",
-                              (path, row[0], rubric_hash, row[1])).fetchall()
-        out[path] = decode_submission(row[2], [decode_question(q[0]) for q in qs])
-    return out
+    found = ((path, store.latest(path, rubric_hash)) for path in submissions)
+    return {path: result for path, result in found if result is not None}
 
 
 def from_results_json(entry: dict[str, Any]) -> SubmissionResult:

@@ -1,0 +1,1 @@
+"""Tests of a grade run over a class (grader/run/)."""
