@@ -73,7 +73,7 @@ def low_confidence(q: dict[str, Any]) -> list[str]:
 
 def collect(folder: Path) -> list[Item]:
     doc = read_results(folder)
-    order = {}
+    order: dict[str, int] = {}  # question id -> its place in the rubric
     answers: dict[tuple[str, str], tuple[str, int | None]] = {}
     basis: dict[tuple[str, str], tuple[float, str]] = {}
     if (folder / DB_NAME).is_file():

@@ -38,7 +38,7 @@ def fingerprint(reference: str, salt: str) -> dict[str, Any]:
         if half is not None and q / 2 < half:
             break  # finer printings are compared through the reference's own grid (see compare)
         tol = max(q / 2, half or Fraction(0))
-        slack = tol * SLACK + TINY * max(1, abs(value))
+        slack = tol * SLACK + TINY * max(Fraction(1), abs(value))
         lo = math.ceil((value - slack) / q)
         hi = math.floor((value + slack) / q)
         grids[str(d)] = sorted(digest(salt, "num", canonical(k * q)) for k in range(lo, hi + 1))
@@ -68,7 +68,7 @@ def compare(student: str, fp: dict[str, Any], salt: str) -> Verdict:
     if r_half is not None and r_half >= tol:
         # the reference is printed no finer than the student: it is the value on its own grid near the student's
         q = r_half * 2
-        slack = tol * SLACK + TINY * max(1, abs(s_value))
+        slack = tol * SLACK + TINY * max(Fraction(1), abs(s_value))
         lo, hi = math.ceil((s_value - slack) / q), math.floor((s_value + slack) / q)
         hit = any(digest(salt, "num", canonical(k * q)) == fp["exact"] for k in range(lo, hi + 1))
         return equivalent_("within the precision printed") if hit else different("not within the precision printed")

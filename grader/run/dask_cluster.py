@@ -67,7 +67,7 @@ def grade_all_dask(tasks: Sequence[Task], course: Course, rubric: LoadedRubric, 
         raise DaskUnavailable("dask.distributed is not installed (pip install 'grader[dask]')") from None
     own_client = not hasattr(scheduler, "submit")
     try:
-        client = Client(scheduler, timeout="20s") if own_client else scheduler
+        client: Any = Client(scheduler, timeout="20s") if own_client else scheduler
     except (OSError, TimeoutError) as exc:
         raise DaskUnavailable(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import importlib
 import os
 import pickle
@@ -63,7 +64,7 @@ def preload(rubric: LoadedRubric) -> None:
             pass
     for q in rubric.assignment.questions:
         for spec in q.checks:
-            run_step(lambda kind=spec.kind: checks.get(kind))
+            run_step(functools.partial(checks.get, spec.kind))
 
 
 # --- one forked worker ---------------------------------------------------------------------------------------

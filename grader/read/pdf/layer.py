@@ -60,7 +60,7 @@ def _font_name(textpage: object, index: int, buf: ctypes.Array[ctypes.c_char], c
 
     flags = ctypes.c_int(0)
     n = raw.FPDFText_GetFontInfo(textpage, index, buf, len(buf), ctypes.byref(flags))
-    key = bytes(buf[: max(n - 1, 0)])
+    key = buf.raw[: max(n - 1, 0)]
     name = cache.get(key)
     if name is None:
         name = key.decode("latin-1", "replace")

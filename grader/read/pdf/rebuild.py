@@ -176,7 +176,8 @@ def _attach(atoms: list[Atom]) -> list[Atom]:
     base = _main_baseline(atoms)
     size = max(a.size for a in atoms if not a.big) if any(not a.big for a in atoms) else atoms[0].size
     tol = 0.12 * size
-    main, rest = [], []
+    main: list[Atom] = []
+    rest: list[Atom] = []
     for a in atoms:
         on = abs(a.baseline - base) <= tol and a.size >= 0.85 * size
         (main if on or a.big or a.kind == "S" else rest).append(a)
@@ -364,13 +365,13 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
                 union(i, j)  # sub- or superscripts on their own baseline
             elif all(g.text in ACCENTS for g in rows[i]) and boti - topj < 0.5 * sj and overlap_x:
                 union(i, j)  # an accent raised onto its own baseline above its letter
-    for r in page.rules:
-        y = r.y
-        near = [i for i in range(n) if info[i][2] < r.x1 + 1 and info[i][3] > r.x0 - 1
+    for rule in page.rules:
+        y = rule.y
+        near = [i for i in range(n) if info[i][2] < rule.x1 + 1 and info[i][3] > rule.x0 - 1
                 and abs(info[i][0] - y) < 1.6 * info[i][1]]
-        above = [i for i in near if any(r.x0 - 2 <= (g.x0 + g.x1) / 2 <= r.x1 + 2 and g.bottom >= y - 0.6
+        above = [i for i in near if any(rule.x0 - 2 <= (g.x0 + g.x1) / 2 <= rule.x1 + 2 and g.bottom >= y - 0.6
                                         for g in rows[i])]
-        below = [i for i in near if any(r.x0 - 2 <= (g.x0 + g.x1) / 2 <= r.x1 + 2 and g.top <= y + 0.6
+        below = [i for i in near if any(rule.x0 - 2 <= (g.x0 + g.x1) / 2 <= rule.x1 + 2 and g.top <= y + 0.6
                                         for g in rows[i])]
         if above and below:
             lo = min(above, key=lambda i: info[i][0] - y)
