@@ -68,6 +68,7 @@ class Candidate:
     rest: int  # column where the text after the label starts
     keyword: str = ""  # "question", "problem", ... when a keyword names the label
     short: int = 0  # a label read several levels deep may drop components down to this length to fit the rubric
+    heading: bool = False  # set in heading markup (`#`, `\\section`, bold): a line of the text rarely is
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,15 @@ def _parse(line: str, index: int) -> Candidate | None:
         return None  # a footnote mark is never a heading
     bonus = 1 if heading else 0
     if line[pos] == "$":
-        return _math_label(line, index, pos, bonus)  # other math is never a heading
-    found = _parse_flat(line, index, pos, bonus)
-    deep = _chain(line, index, pos, bonus)
-    if deep is not None and (found is None or (not found.marker and len(deep.label) > len(found.label))):
-        return deep
-    return _part_after(line, found) if found is not None else None
+        found = _math_label(line, index, pos, bonus)  # other math is never a heading
+    else:
+        found = _parse_flat(line, index, pos, bonus)
+        deep = _chain(line, index, pos, bonus)
+        if deep is not None and (found is None or (not found.marker and len(deep.label) > len(found.label))):
+            found = deep
+        elif found is not None:
+            found = _part_after(line, found)
+    return replace(found, heading=True) if found is not None and heading else found
 
 
 def _part_after(line: str, found: Candidate) -> Candidate:

@@ -21,6 +21,7 @@ MARKUP = 7  # strength of a heading whose markup carries a label the student wro
 # sectioning from the outside in, for a kind no labelled heading shows the depth of
 _KIND_RANK = ("problem", "question", "section", "part", "subsection", "subpart", "subsubsection", "paragraph", "item")
 _ITEM = re.compile(r"\\item\b\s*(?:\[[^\]]*\])?\s*")
+_SOLUTION_ENV = re.compile(r"\\(begin|end)\{(?:solution|soln|sol|answer|proof)\*?\}", re.I)
 _HASHES = re.compile(r"\s{0,3}(#{1,6})\s+(\S.*)")
 
 
@@ -92,6 +93,7 @@ def segment(document: Document, question_ids: Sequence[str],
     cands, frees = _markup(document, cands, outline)
     evidence = _group_evidence(cands, outline)
     outline.reorder({g: pos for g, (pos, _) in evidence.items()})
+    outline.reorder_parts(_part_evidence(cands, outline))
     bonus = {cand.index: FORCED for _, cand in evidence.values() if cand is not None}
     everything = range(len(outline.nodes))
     anchors = chain(cands, outline, everything, bonus=bonus)
@@ -107,13 +109,14 @@ def segment(document: Document, question_ids: Sequence[str],
         how = {j: "text" if sims[c.index].get(j, 0.0) >= NAMED else "order" for c, j in anchors if c.index in weights}
         cuts = [Segment(f.cand.index, f.cand.rest, -1, "cut") for f in frees if f.cuts and f.cand.index not in at]
     zones = _zones(cands, anchors, outline, len(document.lines))
+    cuts += _skipped(cands, anchors, zones, outline)
     segments = sorted(_segments(anchors, zones, outline) + cuts, key=lambda s: (s.start, s.head is False))
     used = {s.start for s in segments}
     loose = frozenset(c.index for c in sc.candidates if c.index not in used)
-    for node, parts in _parts(segments, zones, outline, len(document.lines)).items():
+    for node, parts in _parts(segments, zones, outline, len(document.lines), _solution_ends(document.lines)).items():
         qid = outline.rubric[outline.nodes[node]]
         answer = _answer(document, sc, qid, parts, loose, (prompts or {}).get(qid))
-        located = _located(node, outline, how)
+        located = _located(node, outline, how, {j: c.absolute for c, j in anchors})
         result[qid] = replace(answer, inferred=located) if answer is not None and located else answer
     return result
 
@@ -184,7 +187,7 @@ def _markup(document: Document, cands: list[Candidate], outline: Outline) -> tup
             rest = max(rest, found.rest)  # "\\item (b) ..." : the text after the written label
         fit = _fit_label(h.label, outline) if h.label and not h.inferred else None
         if fit is not None:
-            by_line[h.index] = Candidate(h.index, fit, True, False, MARKUP, rest, h.kind)
+            by_line[h.index] = Candidate(h.index, fit, True, False, MARKUP, rest, h.kind, heading=True)
             continue
         if found is not None:
             continue  # the text carries a label the rubric knows; the counter has nothing to add
@@ -275,13 +278,18 @@ def _free_weights(frees: Sequence[_Free], outline: Outline,
     return weights, sims
 
 
-def _located(node: int, outline: Outline, how: Mapping[int, str]) -> str:
-    """How an answer was located when no label did: by its own heading, or by the unlabelled heading above it."""
+def _located(node: int, outline: Outline, how: Mapping[int, str], absolute: Mapping[int, bool]) -> str:
+    """How an answer was located when no label did: by its own heading, or by the unlabelled heading above it.
+
+    A label naming the id in full ("2.1" under an untitled "## Momentum") locates it whatever the heading above.
+    """
     label = outline.nodes[node]
     for n in range(len(label), 0, -1):
         j = outline.index.get(label[:n])
         if j is not None and j in how:
             return how[j]
+        if j is not None and absolute.get(j):
+            return ""
     return ""
 
 
@@ -314,6 +322,32 @@ def _group_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[
         if c.absolute and len(c.label) >= 2 and c.label in outline.index:
             lines.setdefault(c.label[:1], []).append(c.index)
     return {g: (float(statistics.median(v)), None) for g, v in lines.items()}
+
+
+def _skipped(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]], zones: Sequence[_Zone],
+             outline: Outline) -> list[Segment]:
+    """Headings naming an id in full that the order could not place: each ends the answer above it.
+
+    Its text goes to no id, since an answer placed on the wrong question costs more than a missing one.
+    """
+    placed = {c.index for c, _ in anchors} | {z.head.start for z in zones} | {s.start for z in zones for s in z.subs}
+    return [Segment(c.index, c.rest, -1, "cut") for c in cands
+            if c.heading and c.absolute and not c.marker and c.label in outline.index and c.index not in placed
+            and not _inside(zones, c.index)]
+
+
+def _part_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[str, ...], float]:
+    """Where each part is first answered, by the headings that name it in full ("4.2", "Problem 4(b)").
+
+    Only headings count (a keyword, or a dotted label in heading markup), and only their first line: a
+    reference back to a part further down ("2.1 gives ...") must not move it.
+    """
+    first: dict[tuple[str, ...], float] = {}
+    for c in cands:
+        j = outline.index.get(c.label) if c.absolute and not c.marker and len(c.label) >= 2 else None
+        if j is not None and (c.keyword or c.heading):
+            first.setdefault(outline.nodes[j], float(c.index))
+    return first
 
 
 def _zones(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]], outline: Outline,
@@ -390,10 +424,30 @@ def _segments(anchors: Sequence[tuple[Candidate, int]], zones: Sequence[_Zone], 
     return sorted(out, key=lambda s: (s.start, s.head is False))
 
 
-def _parts(segments: Sequence[Segment], zones: Sequence[_Zone], outline: Outline,
-           n_lines: int) -> dict[int, list[tuple[Segment, int, bool]]]:
-    """For each rubric node, its segments with their end line and whether the text is shared with other ids."""
-    ends = [s.start for s in segments[1:]] + [n_lines]
+def _solution_ends(lines: Sequence[str]) -> dict[int, int]:
+    """Line -> the line that closes the solution environment (solution, answer, proof) it lies inside."""
+    owner: dict[int, int] = {}  # line -> the line opening the innermost environment around it
+    closed: dict[int, int] = {}  # opening line -> closing line
+    open_at: list[int] = []
+    for i, line in enumerate(lines):
+        if open_at:
+            owner[i] = open_at[-1]
+        for m in _SOLUTION_ENV.finditer(line):
+            if m.group(1).lower() == "begin":
+                open_at.append(i)
+            elif open_at:
+                closed[open_at.pop()] = i
+    return {i: closed[o] for i, o in owner.items() if o in closed}
+
+
+def _parts(segments: Sequence[Segment], zones: Sequence[_Zone], outline: Outline, n_lines: int,
+           closes: Mapping[int, int]) -> dict[int, list[tuple[Segment, int, bool]]]:
+    """For each rubric node, its segments with their end line and whether the text is shared with other ids.
+
+    A segment that opens inside a solution environment ends with it: "(b)" in the solution of problem 1 does
+    not run on into problem 2 when problem 2's heading was not read.
+    """
+    ends = [min(e, closes.get(s.start, e)) for s, e in zip(segments, [s.start for s in segments[1:]] + [n_lines])]
     spans = list(zip(segments, ends))
     out: dict[int, list[tuple[Segment, int, bool]]] = {}
     for j, label in enumerate(outline.nodes):
