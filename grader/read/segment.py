@@ -11,7 +11,7 @@ from typing import Mapping, Sequence
 from grader.read.ingest import Document, Heading
 from grader.read.assign import FORCED, Outline, Segment, chain
 from grader.read.headings import Candidate, Label, Scan, scan
-from grader.read.prompt import by_cues, by_prompt, title_match
+from grader.read.prompt import by_cues, by_prompt, content_words, title_match
 
 ORDER = 1  # a heading without a usable label earns a question by its place alone (a labelled one earns 6 or more)
 TEXT = 6  # ... and up to this much more when its title names the question's prompt
@@ -22,6 +22,9 @@ MARKUP = 7  # strength of a heading whose markup carries a label the student wro
 _KIND_RANK = ("problem", "question", "section", "part", "subsection", "subpart", "subsubsection", "paragraph", "item")
 _ITEM = re.compile(r"\\item\b\s*(?:\[[^\]]*\])?\s*")
 _SOLUTION_ENV = re.compile(r"\\(begin|end)\{(?:solution|soln|sol|answer|proof)\*?\}", re.I)
+# headings that close a write-up and answer no question
+_BACK_MATTER = re.compile(r"\W*(?:references?|bibliography|works cited|sources|citations|further reading|appendi(?:x|ces)"
+                          r"|acknowledge?ments?|collaborat(?:ors?|ion)|notes?)\W*$", re.I)
 _HASHES = re.compile(r"\s{0,3}(#{1,6})\s+(\S.*)")
 
 
@@ -102,12 +105,13 @@ def segment(document: Document, question_ids: Sequence[str],
     cuts: list[Segment] = []
     how: dict[int, str] = {}
     if frees:
-        weights, sims = _free_weights(frees, outline, prompts or {})
+        weights, sims = _free_weights(frees, outline, prompts or {}, anchors)
         anchors = chain(sorted(cands + [f.cand for f in frees], key=lambda c: c.index), outline, everything,
                         bonus=bonus, free=weights)
         at = {c.index: j for c, j in anchors}
         how = {j: "text" if sims[c.index].get(j, 0.0) >= NAMED else "order" for c, j in anchors if c.index in weights}
-        cuts = [Segment(f.cand.index, f.cand.rest, -1, "cut") for f in frees if f.cuts and f.cand.index not in at]
+        cuts = [Segment(f.cand.index, f.cand.rest, -1, "cut") for f in frees
+                if (f.cuts or _BACK_MATTER.match(f.title)) and f.cand.index not in at]
     zones = _zones(cands, anchors, outline, len(document.lines))
     cuts += _skipped(cands, anchors, zones, outline)
     segments = sorted(_segments(anchors, zones, outline) + cuts, key=lambda s: (s.start, s.head is False))
@@ -260,9 +264,14 @@ def _markdown_free(document: Document, sc: Scan, cands: Sequence[Candidate],
     return frees
 
 
-def _free_weights(frees: Sequence[_Free], outline: Outline,
-                  prompts: Mapping[str, str]) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, float]]]:
-    """Per unlabelled heading: the weight it earns at each id of its depth, and how well its title names each."""
+def _free_weights(frees: Sequence[_Free], outline: Outline, prompts: Mapping[str, str],
+                  anchors: Sequence[tuple[Candidate, int]]) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, float]]]:
+    """Per unlabelled heading: the weight it earns at each id of its depth, and how well its title names each.
+
+    Back matter (references, an appendix) answers nothing. A title that shares no word with an id's known
+    prompt needs evidence beyond its place: LaTeX's counter, or labelled headings on both sides leaving only
+    that id free between them; else a trailing "Discussion" would take whichever question was left unanswered.
+    """
     texts = []
     for label in outline.nodes:
         texts.append(" ".join(prompts.get(q, "") for lab, q in outline.rubric.items() if lab[:len(label)] == label))
@@ -273,9 +282,30 @@ def _free_weights(frees: Sequence[_Free], outline: Outline,
         match = title_match(f.title, [texts[j] for j in nodes]) if f.title else [0.0] * len(nodes)
         sims[f.cand.index] = dict(zip(nodes, match))
         counted = outline.index.get(f.counter) if f.counter else None
+        if _BACK_MATTER.match(f.title) and counted is None:
+            weights[f.cand.index] = {}
+            continue
+        worded = bool(content_words(f.title))
+        between = _only_slot(f, nodes, anchors, outline)
         weights[f.cand.index] = {j: ORDER + round(TEXT * m) + (COUNTER if j == counted else 0)
-                                 for j, m in zip(nodes, match)}
+                                 for j, m in zip(nodes, match)
+                                 if m > 0 or j == counted or j == between or not texts[j].strip() or not worded}
     return weights, sims
+
+
+def _only_slot(f: _Free, nodes: Sequence[int], anchors: Sequence[tuple[Candidate, int]], outline: Outline) -> int | None:
+    """The one id of the heading's depth that the labelled headings around it leave free, if exactly one."""
+    def at_depth(j: int) -> int:  # a deeper anchor stands for its ancestor at that depth (preorder keeps the order)
+        return outline.index.get(outline.nodes[j][:f.depth], j)
+
+    before = [at_depth(j) for c, j in anchors if c.index < f.cand.index]
+    after = [at_depth(j) for c, j in anchors if c.index > f.cand.index]
+    low = before[-1] if before else -1
+    high = after[0] if after else None
+    if high is None:
+        return None  # nothing labelled after it: its place says nothing
+    free = [j for j in nodes if low < j < high]
+    return free[0] if len(free) == 1 else None
 
 
 def _located(node: int, outline: Outline, how: Mapping[int, str], absolute: Mapping[int, bool]) -> str:

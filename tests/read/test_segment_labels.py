@@ -261,3 +261,24 @@ def test_a_full_label_under_an_unlabelled_heading_is_not_inferred() -> None:
     assert _texts(answers) == {"1": "One.", "2.1": "First.", "2.2": "Second."}
     assert not answers["2.1"].inferred  # type: ignore[union-attr]  # "2.1" names it
     assert answers["2.2"].inferred == "order"  # type: ignore[union-attr]  # "(b)" of the heading placed by order
+
+
+@pytest.mark.parametrize("title", ["References", "Appendix:", "Acknowledgements"])
+def test_back_matter_answers_no_question(title: str) -> None:
+    """A trailing "## References" must not fill question 3, left unanswered, by order alone."""
+    text = f"## Question 1\nOne.\n## Question 2\nTwo.\n## {title}\n[1] Goodfellow et al., Deep Learning."
+    for prompts in ({}, {"3": "Bound the norm of the gradient."}):
+        answers = segment(_doc(text), ["1", "2", "3"], prompts)
+        assert _texts(answers) == {"1": "One.", "2": "Two.", "3": None}
+
+
+def test_a_title_sharing_nothing_with_the_prompt_needs_more_than_its_place() -> None:
+    prompts = {"1": "Derive the update.", "2": "Compute the gradients.", "3": "Bound the spectral norm."}
+    trailing = "## Question 1\nOne.\n## Question 2\nTwo.\n## Discussion\nIt was fun."
+    assert segment(_doc(trailing), ["1", "2", "3"], prompts)["3"] is None
+    titled = "## Question 1\nOne.\n## Question 2\nTwo.\n## Spectral bounds\nThree."
+    assert _texts(segment(_doc(titled), ["1", "2", "3"], prompts))["3"] == "Three."  # the title names the prompt
+    between = "## Question 1\nOne.\n## Discussion\nTwo.\n## Question 3\nThree."
+    assert _texts(segment(_doc(between), ["1", "2", "3"], prompts))["2"] == "Two."  # the only id left between
+    unknown = segment(_doc(trailing), ["1", "2", "3"])  # no prompt to compare with: order decides, as before
+    assert _texts(unknown)["3"] == "It was fun." and unknown["3"].inferred == "order"  # type: ignore[union-attr]
