@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
 from grader.read.ingest import Document, Heading
-from grader.read.assign import FORCED, Outline, Segment, chain
+from grader.read.assign import FORCED, Outline, Segment, chain, split_id
 from grader.read.headings import Candidate, Label, Scan, scan
 from grader.read.prompt import by_cues, by_prompt, content_words, title_match
 
@@ -122,6 +122,9 @@ def segment(document: Document, question_ids: Sequence[str],
         answer = _answer(document, sc, qid, parts, loose, (prompts or {}).get(qid))
         located = _located(node, outline, how, {j: c.absolute for c, j in anchors})
         result[qid] = replace(answer, inferred=located) if answer is not None and located else answer
+    if not anchors and not any(result.values()):  # not one label nor heading: align the paragraphs themselves
+        for qid, (rows, how) in _unlabelled(document, sc, outline, prompts or {}).items():
+            result[qid] = _unlabelled_answer(document, qid, rows, how, (prompts or {}).get(qid))
     return result
 
 
@@ -543,3 +546,129 @@ def _strip_question(rows: list[tuple[int, str]], seg: Segment, markers: dict[int
     if line >= len(rows):
         return []
     return [(rows[line][0], rows[line][1][col:])] + rows[line + 1:]
+
+
+# --- write-ups without a single label: answers aligned to the rubric by order, and by text where prompts say ---
+
+# a thematic break: "---", "***", "___" (Markdown) or a rule (LaTeX)
+_BREAK = re.compile(r"\s{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$|\s*\\(?:hrule|hrulefill|hline)\b")
+# a line of LaTeX commands only ("\maketitle", "\section*{Homework 3}"): markup, never answer text
+_COMMAND_LINE = re.compile(r"\s*(?:\\[A-Za-z]+\*?(?:\[[^\]]*\])?(?:\{[^{}]*\})*\s*)+$")
+_TITLE_WORDS = 10  # a first paragraph of one short line without a sentence end is the write-up's title
+EVIDENCE = 0.15  # share of a paragraph's words a prompt must hold for text alone to place it
+
+
+def _paragraph_blocks(document: Document, sc: Scan) -> list[list[list[int]]]:
+    """The body's paragraphs (lists of line numbers), grouped between thematic breaks.
+
+    Display math stays with the paragraph above it; headings, LaTeX command lines, the preamble and noise
+    are no answer text and only separate paragraphs.
+    """
+    lines = document.lines
+    begin = next((i for i, line in enumerate(lines) if "\\begin{document}" in line), -1)
+    groups: list[list[list[int]]] = [[]]
+    para: list[int] = []
+
+    def close() -> None:
+        if para:
+            groups[-1].append(list(para))
+            para.clear()
+
+    for i in range(begin + 1, len(lines)):
+        line = lines[i]
+        if i in sc.noise or "\\end{document}" in line:
+            continue
+        if i not in sc.display and _BREAK.match(line):
+            close()
+            groups.append([])
+        elif not line.strip() or (i not in sc.display and (_HASHES.match(line) or _COMMAND_LINE.match(line))):
+            close()
+        elif not para and (i in sc.display or line.lstrip().startswith(("$$", "\\["))) and groups[-1]:
+            groups[-1][-1].append(i)  # display math belongs to the paragraph it follows
+        else:
+            para.append(i)
+    close()
+    groups = [g for g in groups if g]
+    if groups and len(groups[0][0]) == 1:
+        first = lines[groups[0][0][0]].strip()
+        if len(first.split()) <= _TITLE_WORDS and "$" not in first and not first.endswith((".", "?", "!", ":")):
+            groups[0].pop(0)
+            groups = [g for g in groups if g]
+    return groups
+
+
+def _unlabelled(document: Document, sc: Scan, outline: Outline,
+                prompts: Mapping[str, str]) -> dict[str, tuple[list[int], str]]:
+    """Answers of a write-up without labels: question id -> (its lines, "order" or "text").
+
+    Thematic breaks that cut the write-up into as many groups as there are questions give each question its
+    group; inside one (or in the whole write-up), as many paragraphs as ids give one each, in order. Where the
+    counts differ inside a question's group, the prompts place its paragraphs by their words; elsewhere
+    nothing is placed, since a wrong placement costs more than a missing one (a short answer's words often
+    name another part's prompt better than its own).
+    """
+    leaves = [outline.rubric[n] for n in outline.nodes if n in outline.rubric]
+    groups = _paragraph_blocks(document, sc)
+    tops = [n for n in outline.nodes if len(n) == 1]
+    out: dict[str, tuple[list[int], str]] = {}
+    if len(groups) > 1 and len(groups) == len(tops):
+        for top, group in zip(tops, groups):
+            ids = [q for q in leaves if split_id(q)[:1] == top]
+            out.update(_align(group, ids, document, prompts))
+        return out
+    return _align([p for g in groups for p in g], leaves, document, {})  # text over a whole write-up misleads
+
+
+def _align(paras: Sequence[list[int]], ids: Sequence[str], document: Document,
+           prompts: Mapping[str, str]) -> dict[str, tuple[list[int], str]]:
+    """Paragraphs to ids, keeping both orders: one each when the counts agree, else by the prompts' words."""
+    if not paras or not ids:
+        return {}
+    if len(ids) == 1:
+        return {ids[0]: ([i for p in paras for i in p], "order")}
+    if len(paras) == len(ids):
+        return {q: (list(p), "order") for q, p in zip(ids, paras)}
+    if not all(prompts.get(q, "").strip() for q in ids):
+        return {}
+    sims = [title_match(" ".join(document.lines[i] for i in p), [prompts[q] for q in ids]) for p in paras]
+    # best monotone assignment: score[k][j] = best total with paragraph k on id j
+    score = [[0.0] * len(ids) for _ in paras]
+    back = [[0] * len(ids) for _ in paras]
+    for k in range(len(paras)):
+        for j in range(len(ids)):
+            if k == 0:
+                score[k][j], back[k][j] = sims[k][j], j
+                continue
+            prev = max(range(j + 1), key=lambda i: (score[k - 1][i], i == j))  # staying on the same id wins ties
+            score[k][j], back[k][j] = score[k - 1][prev] + sims[k][j], prev
+    j = max(range(len(ids)), key=lambda i: score[-1][i])
+    owner = [0] * len(paras)
+    for k in range(len(paras) - 1, -1, -1):
+        owner[k] = j
+        j = back[k][j]
+    # a paragraph stays where its words name that id best; one that names none follows the named one above it
+    keep: list[int | None] = []
+    for k, j in enumerate(owner):
+        best, second = sorted(sims[k])[-1], sorted(sims[k])[-2]
+        if best >= EVIDENCE:
+            keep.append(j if sims[k][j] == best and best >= 2 * second else None)  # named clearly, or not at all
+        else:
+            keep.append(keep[-1] if keep else None)  # the order keeps it after its predecessor's id
+    out: dict[str, tuple[list[int], str]] = {}
+    for j, q in enumerate(ids):
+        mine = [i for k in range(len(paras)) if keep[k] == j for i in paras[k]]
+        if mine:
+            out[q] = (mine, "text")
+    return out
+
+
+def _unlabelled_answer(document: Document, qid: str, rows: Sequence[int], how: str,
+                       prompt: str | None) -> Answer | None:
+    """An answer from the lines alignment gave it, less any restated prompt at its top."""
+    texts = [document.lines[i] for i in rows]
+    line, col = by_prompt(texts, prompt) if prompt else (0, 0)
+    kept = [(rows[line], texts[line][col:])] + list(zip(rows[line + 1:], texts[line + 1:])) if line < len(rows) else []
+    if not any(t.strip() for _, t in kept):
+        return None
+    numbers = tuple(document.original_line(i) for i, _ in kept)
+    return Answer(qid, tuple(t for _, t in kept), numbers, numbers[0], inferred=how)

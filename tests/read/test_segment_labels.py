@@ -282,3 +282,39 @@ def test_a_title_sharing_nothing_with_the_prompt_needs_more_than_its_place() -> 
     assert _texts(segment(_doc(between), ["1", "2", "3"], prompts))["2"] == "Two."  # the only id left between
     unknown = segment(_doc(trailing), ["1", "2", "3"])  # no prompt to compare with: order decides, as before
     assert _texts(unknown)["3"] == "It was fun." and unknown["3"].inferred == "order"  # type: ignore[union-attr]
+
+
+# --- write-ups without a single label ------------------------------------------------------------------------
+
+NO_LABELS = ["1.a", "1.b", "2.a", "2.b", "3"]
+
+
+def test_no_labels_breaks_and_paragraphs_in_rubric_order() -> None:
+    text = ("# Homework - Ann Lee\n\nOne a, with\ntwo lines.\n\n$$x = y$$\n\nOne b.\n\n---\n\nTwo a.\n\nTwo b.\n\n"
+            "***\n\nThree, first paragraph.\n\nThree, second paragraph.\n")
+    answers = segment(_doc(text), NO_LABELS)
+    assert _texts(answers) == {"1.a": "One a, with\ntwo lines.\n$$x = y$$", "1.b": "One b.", "2.a": "Two a.",
+                               "2.b": "Two b.", "3": "Three, first paragraph.\nThree, second paragraph."}
+    assert {a.inferred for a in answers.values() if a is not None} == {"order"}
+    assert answers["1.a"].line == 3 and answers["2.a"].line == 12  # type: ignore[union-attr]
+
+
+def test_no_labels_without_breaks_needs_one_paragraph_per_id() -> None:
+    ids = ["1", "2", "3"]
+    assert _texts(segment(_doc("Ann Lee, with notes from Bob.\n\nOne.\n\nTwo.\n\nThree."), ids)) == {"1": None, "2": None, "3": None}
+    assert _texts(segment(_doc("One.\n\nTwo.\n\nThree."), ids)) == {"1": "One.", "2": "Two.", "3": "Three."}
+
+
+def test_no_labels_prompts_place_paragraphs_inside_a_question() -> None:
+    """Question 1 has two parts but three paragraphs: the prompts' words say where the second part starts."""
+    prompts = {"1.a": "Compute the gradient of the softmax cross-entropy loss.",
+               "1.b": "Bound the spectral norm of the Jacobian.", "2": "Explain dropout."}
+    text = ("The softmax gradient of the cross-entropy loss is $p - y$.\n\nWe used $\\sum p = 1$.\n\n"
+            "The spectral norm of the Jacobian is at most one.\n\n---\n\nDropout averages an ensemble.")
+    answers = segment(_doc(text), ["1.a", "1.b", "2"], prompts)
+    assert _texts(answers) == {"1.a": "The softmax gradient of the cross-entropy loss is $p - y$.\nWe used $\\sum p = 1$.",
+                               "1.b": "The spectral norm of the Jacobian is at most one.",
+                               "2": "Dropout averages an ensemble."}
+    assert answers["1.a"].inferred == "text" and answers["2"].inferred == "order"  # type: ignore[union-attr]
+    no_prompts = segment(_doc(text), ["1.a", "1.b", "2"])  # nothing says where 1.b starts: a miss, not a guess
+    assert _texts(no_prompts) == {"1.a": None, "1.b": None, "2": "Dropout averages an ensemble."}
