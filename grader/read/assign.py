@@ -71,7 +71,7 @@ class Outline:
             end += 1
         return list(range(node, end))
 
-    def reorder(self, first_seen: dict[Label, int]) -> None:
+    def reorder(self, first_seen: Mapping[Label, float]) -> None:
         """Put top-level groups in the order the document answers them; unseen groups follow their predecessor."""
         groups: list[list[Label]] = []
         for n in self.nodes:

@@ -123,8 +123,8 @@ def segment(document: Document, question_ids: Sequence[str],
         located = _located(node, outline, how, {j: c.absolute for c, j in anchors})
         result[qid] = replace(answer, inferred=located) if answer is not None and located else answer
     if not anchors and not any(result.values()):  # not one label nor heading: align the paragraphs themselves
-        for qid, (rows, how) in _unlabelled(document, sc, outline, prompts or {}).items():
-            result[qid] = _unlabelled_answer(document, qid, rows, how, (prompts or {}).get(qid))
+        for qid, (rows, placed_by) in _unlabelled(document, sc, outline, prompts or {}).items():
+            result[qid] = _unlabelled_answer(document, qid, rows, placed_by, (prompts or {}).get(qid))
     return result
 
 
