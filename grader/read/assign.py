@@ -71,7 +71,7 @@ class Outline:
             end += 1
         return list(range(node, end))
 
-    def reorder(self, first_seen: dict[Label, int]) -> None:
+    def reorder(self, first_seen: Mapping[Label, float]) -> None:
         """Put top-level groups in the order the document answers them; unseen groups follow their predecessor."""
         groups: list[list[Label]] = []
         for n in self.nodes:
@@ -89,6 +89,36 @@ class Outline:
             at = placed.index(before) + 1 if before in placed else 0
             placed.insert(at, g)
         self.nodes = [n for g in placed for n in g]
+        self._index()
+
+    def reorder_parts(self, first_seen: Mapping[Label, float]) -> None:
+        """Put the parts of each question in the order the document answers them, as `reorder` does the questions.
+
+        A part is seen where it or one of its own parts is first seen; unseen parts follow their predecessor.
+        """
+        at: dict[Label, float] = {}
+        for label, line in first_seen.items():
+            for n in range(2, len(label) + 1):
+                at[label[:n]] = min(at.get(label[:n], line), line)
+        if not at:
+            return
+        out: list[Label] = []
+
+        def visit(level: list[Label]) -> None:
+            placed = sorted((n for n in level if n in at), key=lambda n: at[n])
+            for pos, n in enumerate(level):
+                if n in at:
+                    continue
+                before = level[pos - 1] if pos else None
+                placed.insert(placed.index(before) + 1 if before in placed else 0, n)
+            for n in placed:
+                out.append(n)
+                visit([m for m in self.nodes if len(m) == len(n) + 1 and m[:-1] == n])
+
+        for top in [n for n in self.nodes if len(n) == 1]:
+            out.append(top)
+            visit([m for m in self.nodes if len(m) == 2 and m[0] == top[0]])
+        self.nodes = out
         self._index()
 
     def _index(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 Label = tuple[str, ...]
@@ -30,7 +30,8 @@ _NUMBER = re.compile(
     rf"{_CLOSE}(?=\s|$)")
 # a number alone in a heading: "### 2", "**2**", "\\section*{2}", "## 2 Backprop" (that last one for `#` headings only)
 _BARE_NUMBER = re.compile(r"([0-9]{1,2})(?:([*_}]+)[ \t]*(?=\s|$)|[ \t]*$|[ \t]+(?=\S))")
-_LETTERED = re.compile(rf"(?:\(({_LETTER})\)(?:[*_]*:)?|({_LETTER})[*_]*[.)]){_CLOSE}(?=\s|$)", re.I)
+# "(b)", "b)", "b.", and "(2)": a bracketed number is a part too (PDF exports number parts "(1)", "(2)")
+_LETTERED = re.compile(rf"(?:\(({_LETTER}|[0-9]{{1,2}})\)(?:[*_]*:)?|({_LETTER})[*_]*[.)]){_CLOSE}(?=\s|$)", re.I)
 # a label several levels deep: "3(d)(ii)", "3.d.ii", "(b)(ii)", "Q3(d)(ii)", "Problem 2 (c) (i)"
 _CHAIN_HEAD = re.compile(
     rf"(?:(question|problem|exercise|assignment|task|homework|hw|q|ex)\.?\s*)?(?:([0-9]{{1,2}})|\(({_LETTER})\))", re.I)
@@ -51,6 +52,7 @@ _NOISE = re.compile(
     r"[-–—\s]*(?:page\s*)?[0-9]{1,3}(?:\s*(?:/|of)\s*[0-9]{1,3})?[-–—\s]*$"
     r"|.*\bdo not (?:distribute|copy|share|circulate)\b|\W*confidential\W*$|\W*draft\W*$|\W*due(?:\s+date)?\s*:"
     r"|\\(?:documentclass|usepackage|maketitle|(?:begin|end)\{document\})", re.I)
+_PAGE_TAIL = re.compile(r"\s+[0-9]{1,3}$")  # the page number at the end of a running header
 _MATH_OPEN = re.compile(r"\\begin\{(equation|align|aligned|gather|multline|eqnarray|array|[bpvV]?matrix|cases)\*?\}")
 
 
@@ -66,6 +68,7 @@ class Candidate:
     rest: int  # column where the text after the label starts
     keyword: str = ""  # "question", "problem", ... when a keyword names the label
     short: int = 0  # a label read several levels deep may drop components down to this length to fit the rubric
+    heading: bool = False  # set in heading markup (`#`, `\\section`, bold): a line of the text rarely is
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,9 @@ class Scan:
     display: frozenset[int]  # inside multi-line math or code: never a heading
 
 
-def _unwrap(line: str) -> tuple[int, bool]:
+def _unwrap(line: str, start: int = 0) -> tuple[int, bool]:
     """Column after the wrappers in front of a label, and whether a heading wrapper was among them."""
-    pos, heading = 0, False
+    pos, heading = start, False
     for _ in range(8):  # a handful of nested wrappers at most; bounded for hostile input
         m = _HEADING_WRAP.match(line, pos)
         if m and m.end() > pos:
@@ -103,12 +106,27 @@ def _parse(line: str, index: int) -> Candidate | None:
         return None  # a footnote mark is never a heading
     bonus = 1 if heading else 0
     if line[pos] == "$":
-        return _math_label(line, index, pos, bonus)  # other math is never a heading
-    found = _parse_flat(line, index, pos, bonus)
-    deep = _chain(line, index, pos, bonus)
-    if deep is not None and (found is None or (not found.marker and len(deep.label) > len(found.label))):
-        return deep
-    return found
+        found = _math_label(line, index, pos, bonus)  # other math is never a heading
+    else:
+        found = _parse_flat(line, index, pos, bonus)
+        deep = _chain(line, index, pos, bonus)
+        if deep is not None and (found is None or (not found.marker and len(deep.label) > len(found.label))):
+            found = deep
+        elif found is not None:
+            found = _part_after(line, found)
+    return replace(found, heading=True) if found is not None and heading else found
+
+
+def _part_after(line: str, found: Candidate) -> Candidate:
+    """A numbered label followed by a part label in wrappers of its own: "\\textbf{4.3} \\textbf{(a)}" is 4.3.a."""
+    if found.marker or not found.label or not found.label[-1].isdigit() or len(found.label) >= 6:
+        return found
+    pos, _ = _unwrap(line, found.rest)
+    m = _LETTERED.match(line, pos)
+    if m is None or not (m.group(1) or m.group(2)).isalpha():
+        return found
+    label = found.label + _letters(m.group(1), m.group(2))
+    return replace(found, label=label, rest=m.end(), short=found.short or len(found.label))
 
 
 def _math_label(line: str, index: int, pos: int, bonus: int) -> Candidate | None:
@@ -167,7 +185,7 @@ def _parse_flat(line: str, index: int, pos: int, bonus: int) -> Candidate | None
         sub = _letters(m.group(2), m.group(3), m.group(5), m.group(6), m.group(7))
         return Candidate(index, (m.group(1) or m.group(4),) + sub, False, False, 3 + bonus + bool(sub), m.end())
     m = _LETTERED.match(line, pos)
-    if m:
+    if m and m.group(1) != "0":
         return Candidate(index, _letters(m.group(1), m.group(2)), False, False, 3 + bonus, m.end())
     m = _BARE_NUMBER.match(line, pos) if bonus else None
     if m and m.group(1) != "0" and (m.group(2) or line.lstrip().startswith("#")):
@@ -228,7 +246,7 @@ def _noise_lines(lines: Sequence[str], display: frozenset[int]) -> frozenset[int
     """Watermarks, page numbers, due dates, and headers repeated on every page."""
     keys = [_noise_key(line) for line in lines]
     counts = Counter(k for k in keys if k)
-    firsts = {k for k in keys[:10] if k}  # a title that comes back later is a running page header
+    firsts = {k for k in keys[:10] if k and not k.startswith("label ")}  # a title that comes back is a running header
     noise = set()
     for i, line in enumerate(lines):
         if i in display or not line.strip():
@@ -242,11 +260,20 @@ def _noise_lines(lines: Sequence[str], display: frozenset[int]) -> frozenset[int
 
 
 def _noise_key(line: str) -> str:
-    """A line that could be a running header: long enough, no math, not a marker or heading."""
+    """A line that could be a running header: long enough, no math, not a marker; the page number dropped.
+
+    A line with an absolute label and a page number at its end gets a key of its own kind, a header only when
+    it comes back three times ("Homework 3 - Name - 2" on every page): a heading does not end in a page number.
+    """
     s = " ".join(line.split())
-    if len(s) < 15 or "$" in s or "\\" in s or _parse(line, 0) is not None:
+    tail = _PAGE_TAIL.search(s)
+    s = s[:tail.start()] if tail else s
+    if len(s) < 15 or "$" in s or "\\" in s:
         return ""
-    return s.lower()
+    found = _parse(line, 0)
+    if found is not None and (found.marker or not found.absolute or tail is None):
+        return ""
+    return ("label " if found is not None else "") + s.lower()
 
 
 def scan(lines: Sequence[str]) -> Scan:

@@ -174,7 +174,7 @@ _COMMON = frozenset(
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
 
-def _content_words(text: str) -> set[str]:
+def content_words(text: str) -> set[str]:
     """Lower-case words of three letters or more, outside math, less the words every handout uses."""
     plain = _MATH_SPAN.sub(" ", text)
     return {w for w in (m.group().lower() for m in _WORD.finditer(plain)) if w not in _COMMON}
@@ -183,9 +183,9 @@ def _content_words(text: str) -> set[str]:
 def title_match(title: str, prompts: Sequence[str]) -> list[float]:
     """How well a heading's words name each prompt, in [0, 1]: its words found in that prompt, each weighted
     by how few prompts share it, over all its words (a title word no prompt has counts against every match)."""
-    words = _content_words(title)
+    words = content_words(title)
     if not words:
         return [0.0] * len(prompts)
-    bags = [_content_words(p) for p in prompts]
+    bags = [content_words(p) for p in prompts]
     spread = {w: sum(w in bag for bag in bags) for w in words}
     return [sum(1.0 / spread[w] for w in words if w in bag) / len(words) for bag in bags]

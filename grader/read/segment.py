@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
 from grader.read.ingest import Document, Heading
-from grader.read.assign import FORCED, Outline, Segment, chain
+from grader.read.assign import FORCED, Outline, Segment, chain, split_id
 from grader.read.headings import Candidate, Label, Scan, scan
-from grader.read.prompt import by_cues, by_prompt, title_match
+from grader.read.prompt import by_cues, by_prompt, content_words, title_match
 
 ORDER = 1  # a heading without a usable label earns a question by its place alone (a labelled one earns 6 or more)
 TEXT = 6  # ... and up to this much more when its title names the question's prompt
@@ -21,6 +21,10 @@ MARKUP = 7  # strength of a heading whose markup carries a label the student wro
 # sectioning from the outside in, for a kind no labelled heading shows the depth of
 _KIND_RANK = ("problem", "question", "section", "part", "subsection", "subpart", "subsubsection", "paragraph", "item")
 _ITEM = re.compile(r"\\item\b\s*(?:\[[^\]]*\])?\s*")
+_SOLUTION_ENV = re.compile(r"\\(begin|end)\{(?:solution|soln|sol|answer|proof)\*?\}", re.I)
+# headings that close a write-up and answer no question
+_BACK_MATTER = re.compile(r"\W*(?:references?|bibliography|works cited|sources|citations|further reading|appendi(?:x|ces)"
+                          r"|acknowledge?ments?|collaborat(?:ors?|ion)|notes?)\W*$", re.I)
 _HASHES = re.compile(r"\s{0,3}(#{1,6})\s+(\S.*)")
 
 
@@ -93,6 +97,7 @@ def segment(document: Document, question_ids: Sequence[str],
     cands, frees = _markup(document, cands, outline)
     evidence = _group_evidence(cands, outline)
     outline.reorder({g: pos for g, (pos, _) in evidence.items()})
+    outline.reorder_parts(_part_evidence(cands, outline))
     bonus = {cand.index: FORCED for _, cand in evidence.values() if cand is not None}
     everything = range(len(outline.nodes))
     anchors = chain(cands, outline, everything, bonus=bonus)
@@ -101,21 +106,26 @@ def segment(document: Document, question_ids: Sequence[str],
     cuts: list[Segment] = []
     how: dict[int, str] = {}
     if frees:
-        weights, sims = _free_weights(frees, outline, prompts or {})
+        weights, sims = _free_weights(frees, outline, prompts or {}, anchors)
         anchors = chain(sorted(cands + [f.cand for f in frees], key=lambda c: c.index), outline, everything,
                         bonus=bonus, free=weights)
         at = {c.index: j for c, j in anchors}
         how = {j: "text" if sims[c.index].get(j, 0.0) >= NAMED else "order" for c, j in anchors if c.index in weights}
-        cuts = [Segment(f.cand.index, f.cand.rest, -1, "cut") for f in frees if f.cuts and f.cand.index not in at]
+        cuts = [Segment(f.cand.index, f.cand.rest, -1, "cut") for f in frees
+                if (f.cuts or _BACK_MATTER.match(f.title)) and f.cand.index not in at]
     zones = _zones(cands, anchors, outline, len(document.lines))
+    cuts += _skipped(cands, anchors, zones, outline)
     segments = sorted(_segments(anchors, zones, outline) + cuts, key=lambda s: (s.start, s.head is False))
     used = {s.start for s in segments}
     loose = frozenset(c.index for c in sc.candidates if c.index not in used)
-    for node, parts in _parts(segments, zones, outline, len(document.lines)).items():
+    for node, parts in _parts(segments, zones, outline, len(document.lines), _solution_ends(document.lines)).items():
         qid = outline.rubric[outline.nodes[node]]
         answer = _answer(document, sc, qid, parts, loose, (prompts or {}).get(qid))
-        located = _located(node, outline, how)
+        located = _located(node, outline, how, {j: c.absolute for c, j in anchors})
         result[qid] = replace(answer, inferred=located) if answer is not None and located else answer
+    if not anchors and not any(result.values()):  # not one label nor heading: align the paragraphs themselves
+        for qid, (rows, placed_by) in _unlabelled(document, sc, outline, prompts or {}).items():
+            result[qid] = _unlabelled_answer(document, qid, rows, placed_by, (prompts or {}).get(qid))
     return result
 
 
@@ -185,7 +195,7 @@ def _markup(document: Document, cands: list[Candidate], outline: Outline) -> tup
             rest = max(rest, found.rest)  # "\\item (b) ..." : the text after the written label
         fit = _fit_label(h.label, outline) if h.label and not h.inferred else None
         if fit is not None:
-            by_line[h.index] = Candidate(h.index, fit, True, False, MARKUP, rest, h.kind)
+            by_line[h.index] = Candidate(h.index, fit, True, False, MARKUP, rest, h.kind, heading=True)
             continue
         if found is not None:
             continue  # the text carries a label the rubric knows; the counter has nothing to add
@@ -258,9 +268,14 @@ def _markdown_free(document: Document, sc: Scan, cands: Sequence[Candidate],
     return frees
 
 
-def _free_weights(frees: Sequence[_Free], outline: Outline,
-                  prompts: Mapping[str, str]) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, float]]]:
-    """Per unlabelled heading: the weight it earns at each id of its depth, and how well its title names each."""
+def _free_weights(frees: Sequence[_Free], outline: Outline, prompts: Mapping[str, str],
+                  anchors: Sequence[tuple[Candidate, int]]) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, float]]]:
+    """Per unlabelled heading: the weight it earns at each id of its depth, and how well its title names each.
+
+    Back matter (references, an appendix) answers nothing. A title that shares no word with an id's known
+    prompt needs evidence beyond its place: LaTeX's counter, or labelled headings on both sides leaving only
+    that id free between them; else a trailing "Discussion" would take whichever question was left unanswered.
+    """
     texts = []
     for label in outline.nodes:
         texts.append(" ".join(prompts.get(q, "") for lab, q in outline.rubric.items() if lab[:len(label)] == label))
@@ -271,18 +286,44 @@ def _free_weights(frees: Sequence[_Free], outline: Outline,
         match = title_match(f.title, [texts[j] for j in nodes]) if f.title else [0.0] * len(nodes)
         sims[f.cand.index] = dict(zip(nodes, match))
         counted = outline.index.get(f.counter) if f.counter else None
+        if _BACK_MATTER.match(f.title) and counted is None:
+            weights[f.cand.index] = {}
+            continue
+        worded = bool(content_words(f.title))
+        between = _only_slot(f, nodes, anchors, outline)
         weights[f.cand.index] = {j: ORDER + round(TEXT * m) + (COUNTER if j == counted else 0)
-                                 for j, m in zip(nodes, match)}
+                                 for j, m in zip(nodes, match)
+                                 if m > 0 or j == counted or j == between or not texts[j].strip() or not worded}
     return weights, sims
 
 
-def _located(node: int, outline: Outline, how: Mapping[int, str]) -> str:
-    """How an answer was located when no label did: by its own heading, or by the unlabelled heading above it."""
+def _only_slot(f: _Free, nodes: Sequence[int], anchors: Sequence[tuple[Candidate, int]], outline: Outline) -> int | None:
+    """The one id of the heading's depth that the labelled headings around it leave free, if exactly one."""
+    def at_depth(j: int) -> int:  # a deeper anchor stands for its ancestor at that depth (preorder keeps the order)
+        return outline.index.get(outline.nodes[j][:f.depth], j)
+
+    before = [at_depth(j) for c, j in anchors if c.index < f.cand.index]
+    after = [at_depth(j) for c, j in anchors if c.index > f.cand.index]
+    low = before[-1] if before else -1
+    high = after[0] if after else None
+    if high is None:
+        return None  # nothing labelled after it: its place says nothing
+    free = [j for j in nodes if low < j < high]
+    return free[0] if len(free) == 1 else None
+
+
+def _located(node: int, outline: Outline, how: Mapping[int, str], absolute: Mapping[int, bool]) -> str:
+    """How an answer was located when no label did: by its own heading, or by the unlabelled heading above it.
+
+    A label naming the id in full ("2.1" under an untitled "## Momentum") locates it whatever the heading above.
+    """
     label = outline.nodes[node]
     for n in range(len(label), 0, -1):
         j = outline.index.get(label[:n])
         if j is not None and j in how:
             return how[j]
+        if j is not None and absolute.get(j):
+            return ""
     return ""
 
 
@@ -315,6 +356,32 @@ def _group_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[
         if c.absolute and len(c.label) >= 2 and c.label in outline.index:
             lines.setdefault(c.label[:1], []).append(c.index)
     return {g: (float(statistics.median(v)), None) for g, v in lines.items()}
+
+
+def _skipped(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]], zones: Sequence[_Zone],
+             outline: Outline) -> list[Segment]:
+    """Headings naming an id in full that the order could not place: each ends the answer above it.
+
+    Its text goes to no id, since an answer placed on the wrong question costs more than a missing one.
+    """
+    placed = {c.index for c, _ in anchors} | {z.head.start for z in zones} | {s.start for z in zones for s in z.subs}
+    return [Segment(c.index, c.rest, -1, "cut") for c in cands
+            if c.heading and c.absolute and not c.marker and c.label in outline.index and c.index not in placed
+            and not _inside(zones, c.index)]
+
+
+def _part_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[str, ...], float]:
+    """Where each part is first answered, by the headings that name it in full ("4.2", "Problem 4(b)").
+
+    Only headings count (a keyword, or a dotted label in heading markup), and only their first line: a
+    reference back to a part further down ("2.1 gives ...") must not move it.
+    """
+    first: dict[tuple[str, ...], float] = {}
+    for c in cands:
+        j = outline.index.get(c.label) if c.absolute and not c.marker and len(c.label) >= 2 else None
+        if j is not None and (c.keyword or c.heading):
+            first.setdefault(outline.nodes[j], float(c.index))
+    return first
 
 
 def _zones(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]], outline: Outline,
@@ -391,10 +458,30 @@ def _segments(anchors: Sequence[tuple[Candidate, int]], zones: Sequence[_Zone], 
     return sorted(out, key=lambda s: (s.start, s.head is False))
 
 
-def _parts(segments: Sequence[Segment], zones: Sequence[_Zone], outline: Outline,
-           n_lines: int) -> dict[int, list[tuple[Segment, int, bool]]]:
-    """For each rubric node, its segments with their end line and whether the text is shared with other ids."""
-    ends = [s.start for s in segments[1:]] + [n_lines]
+def _solution_ends(lines: Sequence[str]) -> dict[int, int]:
+    """Line -> the line that closes the solution environment (solution, answer, proof) it lies inside."""
+    owner: dict[int, int] = {}  # line -> the line opening the innermost environment around it
+    closed: dict[int, int] = {}  # opening line -> closing line
+    open_at: list[int] = []
+    for i, line in enumerate(lines):
+        if open_at:
+            owner[i] = open_at[-1]
+        for m in _SOLUTION_ENV.finditer(line):
+            if m.group(1).lower() == "begin":
+                open_at.append(i)
+            elif open_at:
+                closed[open_at.pop()] = i
+    return {i: closed[o] for i, o in owner.items() if o in closed}
+
+
+def _parts(segments: Sequence[Segment], zones: Sequence[_Zone], outline: Outline, n_lines: int,
+           closes: Mapping[int, int]) -> dict[int, list[tuple[Segment, int, bool]]]:
+    """For each rubric node, its segments with their end line and whether the text is shared with other ids.
+
+    A segment that opens inside a solution environment ends with it: "(b)" in the solution of problem 1 does
+    not run on into problem 2 when problem 2's heading was not read.
+    """
+    ends = [min(e, closes.get(s.start, e)) for s, e in zip(segments, [s.start for s in segments[1:]] + [n_lines])]
     spans = list(zip(segments, ends))
     out: dict[int, list[tuple[Segment, int, bool]]] = {}
     for j, label in enumerate(outline.nodes):
@@ -463,3 +550,129 @@ def _strip_question(rows: list[tuple[int, str]], seg: Segment, markers: dict[int
     if line >= len(rows):
         return []
     return [(rows[line][0], rows[line][1][col:])] + rows[line + 1:]
+
+
+# --- write-ups without a single label: answers aligned to the rubric by order, and by text where prompts say ---
+
+# a thematic break: "---", "***", "___" (Markdown) or a rule (LaTeX)
+_BREAK = re.compile(r"\s{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$|\s*\\(?:hrule|hrulefill|hline)\b")
+# a line of LaTeX commands only ("\maketitle", "\section*{Homework 3}"): markup, never answer text
+_COMMAND_LINE = re.compile(r"\s*(?:\\[A-Za-z]+\*?(?:\[[^\]]*\])?(?:\{[^{}]*\})*\s*)+$")
+_TITLE_WORDS = 10  # a first paragraph of one short line without a sentence end is the write-up's title
+EVIDENCE = 0.15  # share of a paragraph's words a prompt must hold for text alone to place it
+
+
+def _paragraph_blocks(document: Document, sc: Scan) -> list[list[list[int]]]:
+    """The body's paragraphs (lists of line numbers), grouped between thematic breaks.
+
+    Display math stays with the paragraph above it; headings, LaTeX command lines, the preamble and noise
+    are no answer text and only separate paragraphs.
+    """
+    lines = document.lines
+    begin = next((i for i, line in enumerate(lines) if "\\begin{document}" in line), -1)
+    groups: list[list[list[int]]] = [[]]
+    para: list[int] = []
+
+    def close() -> None:
+        if para:
+            groups[-1].append(list(para))
+            para.clear()
+
+    for i in range(begin + 1, len(lines)):
+        line = lines[i]
+        if i in sc.noise or "\\end{document}" in line:
+            continue
+        if i not in sc.display and _BREAK.match(line):
+            close()
+            groups.append([])
+        elif not line.strip() or (i not in sc.display and (_HASHES.match(line) or _COMMAND_LINE.match(line))):
+            close()
+        elif not para and (i in sc.display or line.lstrip().startswith(("$$", "\\["))) and groups[-1]:
+            groups[-1][-1].append(i)  # display math belongs to the paragraph it follows
+        else:
+            para.append(i)
+    close()
+    groups = [g for g in groups if g]
+    if groups and len(groups[0][0]) == 1:
+        first = lines[groups[0][0][0]].strip()
+        if len(first.split()) <= _TITLE_WORDS and "$" not in first and not first.endswith((".", "?", "!", ":")):
+            groups[0].pop(0)
+            groups = [g for g in groups if g]
+    return groups
+
+
+def _unlabelled(document: Document, sc: Scan, outline: Outline,
+                prompts: Mapping[str, str]) -> dict[str, tuple[list[int], str]]:
+    """Answers of a write-up without labels: question id -> (its lines, "order" or "text").
+
+    Thematic breaks that cut the write-up into as many groups as there are questions give each question its
+    group; inside one (or in the whole write-up), as many paragraphs as ids give one each, in order. Where the
+    counts differ inside a question's group, the prompts place its paragraphs by their words; elsewhere
+    nothing is placed, since a wrong placement costs more than a missing one (a short answer's words often
+    name another part's prompt better than its own).
+    """
+    leaves = [outline.rubric[n] for n in outline.nodes if n in outline.rubric]
+    groups = _paragraph_blocks(document, sc)
+    tops = [n for n in outline.nodes if len(n) == 1]
+    out: dict[str, tuple[list[int], str]] = {}
+    if len(groups) > 1 and len(groups) == len(tops):
+        for top, group in zip(tops, groups):
+            ids = [q for q in leaves if split_id(q)[:1] == top]
+            out.update(_align(group, ids, document, prompts))
+        return out
+    return _align([p for g in groups for p in g], leaves, document, {})  # text over a whole write-up misleads
+
+
+def _align(paras: Sequence[list[int]], ids: Sequence[str], document: Document,
+           prompts: Mapping[str, str]) -> dict[str, tuple[list[int], str]]:
+    """Paragraphs to ids, keeping both orders: one each when the counts agree, else by the prompts' words."""
+    if not paras or not ids:
+        return {}
+    if len(ids) == 1:
+        return {ids[0]: ([i for p in paras for i in p], "order")}
+    if len(paras) == len(ids):
+        return {q: (list(p), "order") for q, p in zip(ids, paras)}
+    if not all(prompts.get(q, "").strip() for q in ids):
+        return {}
+    sims = [title_match(" ".join(document.lines[i] for i in p), [prompts[q] for q in ids]) for p in paras]
+    # best monotone assignment: score[k][j] = best total with paragraph k on id j
+    score = [[0.0] * len(ids) for _ in paras]
+    back = [[0] * len(ids) for _ in paras]
+    for k in range(len(paras)):
+        for j in range(len(ids)):
+            if k == 0:
+                score[k][j], back[k][j] = sims[k][j], j
+                continue
+            prev = max(range(j + 1), key=lambda i: (score[k - 1][i], i == j))  # staying on the same id wins ties
+            score[k][j], back[k][j] = score[k - 1][prev] + sims[k][j], prev
+    j = max(range(len(ids)), key=lambda i: score[-1][i])
+    owner = [0] * len(paras)
+    for k in range(len(paras) - 1, -1, -1):
+        owner[k] = j
+        j = back[k][j]
+    # a paragraph stays where its words name that id best; one that names none follows the named one above it
+    keep: list[int | None] = []
+    for k, j in enumerate(owner):
+        best, second = sorted(sims[k])[-1], sorted(sims[k])[-2]
+        if best >= EVIDENCE:
+            keep.append(j if sims[k][j] == best and best >= 2 * second else None)  # named clearly, or not at all
+        else:
+            keep.append(keep[-1] if keep else None)  # the order keeps it after its predecessor's id
+    out: dict[str, tuple[list[int], str]] = {}
+    for j, q in enumerate(ids):
+        mine = [i for k in range(len(paras)) if keep[k] == j for i in paras[k]]
+        if mine:
+            out[q] = (mine, "text")
+    return out
+
+
+def _unlabelled_answer(document: Document, qid: str, rows: Sequence[int], how: str,
+                       prompt: str | None) -> Answer | None:
+    """An answer from the lines alignment gave it, less any restated prompt at its top."""
+    texts = [document.lines[i] for i in rows]
+    line, col = by_prompt(texts, prompt) if prompt else (0, 0)
+    kept = [(rows[line], texts[line][col:])] + list(zip(rows[line + 1:], texts[line + 1:])) if line < len(rows) else []
+    if not any(t.strip() for _, t in kept):
+        return None
+    numbers = tuple(document.original_line(i) for i, _ in kept)
+    return Answer(qid, tuple(t for _, t in kept), numbers, numbers[0], inferred=how)

@@ -194,3 +194,127 @@ def test_grading_reports_an_answer_located_without_a_label() -> None:
     located = [(f.message, f.severity.value, f.line) for f in by_id["2"].findings if f.kind == "segment"]
     assert located == [("answer located by its text, not by a label", "info", 4)]  # the title names the prompt
     assert not [f for f in by_id["3"].findings if f.kind == "segment"]
+
+
+# --- second round: parts numbered in brackets, page headers, shuffled parts, solution environments ----------
+
+def test_bracketed_numbers_are_parts_and_labelled_page_headers_are_noise() -> None:
+    """A PDF export: "**Problem 2.**" headings, "(1)" parts, and a running header naming "Homework 3" per page."""
+    text = ("Homework 3 - Deep Learning - Ann Lee        1\n\n**Problem 1.** *(Backprop)*\n\n(1) First.\n\n"
+            "(2) Second.\n\nHomework 3 - Deep Learning - Ann Lee        2\n\n**Problem 2.**\n\n(1) Third.\n\n"
+            "Homework 3 - Deep Learning - Ann Lee        3\n\n(2) Fourth.\n")
+    ids = ["1.1", "1.2", "2.1", "2.2", "3.1"]
+    assert _texts(segment(_doc(text), ids)) == {"1.1": "First.", "1.2": "Second.", "2.1": "Third.",
+                                                "2.2": "Fourth.", "3.1": None}
+
+
+def test_headings_sharing_their_words_stay_headings() -> None:
+    text = "\n".join(f"1.{k} Backpropagation through the layer\nWe argue {k}." for k in (1, 2, 3))
+    assert _texts(segment(_doc(text), ["1.1", "1.2", "1.3"])) == {
+        f"1.{k}": f"Backpropagation through the layer\nWe argue {k}." for k in (1, 2, 3)}
+
+
+@pytest.mark.parametrize("line", ["\\textbf{4.3} \\textbf{(a)} First.", "**4.3** **(a)** First.",
+                                  "**Question 4.3** (a) First."])
+def test_part_label_after_a_number_in_its_own_wrapper(line: str) -> None:
+    answers = segment(_doc(f"{line}\n\n\\textbf{{(b)}} Second.\n\n\\textbf{{4.4}} Third."), ["4.3.a", "4.3.b", "4.4"])
+    assert _texts(answers) == {"4.3.a": "First.", "4.3.b": "Second.", "4.4": "Third."}
+
+
+def test_part_label_after_a_number_fits_a_rubric_without_parts() -> None:
+    answers = segment(_doc("\\textbf{4.3} \\textbf{(a)} First.\n\\textbf{4.4} Second."), ["4.3", "4.4"])
+    assert _texts(answers) == {"4.3": "First.", "4.4": "Second."}
+
+
+def test_parts_answered_out_of_order_within_a_question() -> None:
+    text = ("## Question 4\n### 4.2\nTwo.\n### 4.3\nThree.\n### 4.1\nOne.\n"
+            "## Question 1\n### 1.3\nThirteen.\n### 1.1\nEleven.\n")
+    answers = segment(_doc(text), ["1.1", "1.2", "1.3", "4.1", "4.2", "4.3"])
+    assert _texts(answers) == {"1.1": "Eleven.", "1.2": None, "1.3": "Thirteen.", "4.1": "One.", "4.2": "Two.",
+                               "4.3": "Three."}
+
+
+def test_a_later_reference_to_a_part_does_not_reorder_it() -> None:
+    text = "**2.1** One.\n**2.2** Two, and then:\n**2.1** is used again here.\n**2.3** Three."
+    answers = _texts(segment(_doc(text), ["2.1", "2.2", "2.3"]))
+    assert answers["2.2"] == "Two, and then:" and answers["2.3"] == "Three."  # not moved before 2.1
+
+
+def test_a_heading_the_order_cannot_place_ends_the_answer_above() -> None:
+    """Three parts headed 2.3, 2.1, 2.2 can be placed; "1.1" after question 2 cannot, and must not join 2.2."""
+    text = "## Question 2\n### 2.1\nOne.\n### 2.2\nTwo.\n## Question 1\n### 1.1\nEleven.\n### 2.1\nAgain."
+    answers = segment(_doc(text), ["1.1", "2.1", "2.2"])
+    assert answers["2.2"] is not None and answers["2.2"].text.strip() == "Two."
+
+
+def test_part_inside_a_solution_environment_ends_with_it() -> None:
+    """amsthm: problems 2 and 3 declared by environments no heading reads; (b) of problem 1 must not run on."""
+    text = ("\\begin{problem}\nGradients.\n\\end{problem}\n\\begin{solution}\n(a) First.\n\n(b) Second.\n"
+            "\\end{solution}\n\\begin{problem}\n\\end{problem}\n\\begin{proof}\nNot placed.\n\\end{proof}\n")
+    answers = segment(_doc(text, kind="latex"), ["1.a", "1.b", "2"])
+    assert _texts(answers) == {"1.a": "First.", "1.b": "Second.", "2": None}
+
+
+def test_a_full_label_under_an_unlabelled_heading_is_not_inferred() -> None:
+    text = "## Question 1\nOne.\n## Momentum\n2.1 First.\n(b) Second.\n"
+    answers = segment(_doc(text), ["1", "2.1", "2.2"])
+    assert _texts(answers) == {"1": "One.", "2.1": "First.", "2.2": "Second."}
+    assert not answers["2.1"].inferred  # type: ignore[union-attr]  # "2.1" names it
+    assert answers["2.2"].inferred == "order"  # type: ignore[union-attr]  # "(b)" of the heading placed by order
+
+
+@pytest.mark.parametrize("title", ["References", "Appendix:", "Acknowledgements"])
+def test_back_matter_answers_no_question(title: str) -> None:
+    """A trailing "## References" must not fill question 3, left unanswered, by order alone."""
+    text = f"## Question 1\nOne.\n## Question 2\nTwo.\n## {title}\n[1] Goodfellow et al., Deep Learning."
+    for prompts in ({}, {"3": "Bound the norm of the gradient."}):
+        answers = segment(_doc(text), ["1", "2", "3"], prompts)
+        assert _texts(answers) == {"1": "One.", "2": "Two.", "3": None}
+
+
+def test_a_title_sharing_nothing_with_the_prompt_needs_more_than_its_place() -> None:
+    prompts = {"1": "Derive the update.", "2": "Compute the gradients.", "3": "Bound the spectral norm."}
+    trailing = "## Question 1\nOne.\n## Question 2\nTwo.\n## Discussion\nIt was fun."
+    assert segment(_doc(trailing), ["1", "2", "3"], prompts)["3"] is None
+    titled = "## Question 1\nOne.\n## Question 2\nTwo.\n## Spectral bounds\nThree."
+    assert _texts(segment(_doc(titled), ["1", "2", "3"], prompts))["3"] == "Three."  # the title names the prompt
+    between = "## Question 1\nOne.\n## Discussion\nTwo.\n## Question 3\nThree."
+    assert _texts(segment(_doc(between), ["1", "2", "3"], prompts))["2"] == "Two."  # the only id left between
+    unknown = segment(_doc(trailing), ["1", "2", "3"])  # no prompt to compare with: order decides, as before
+    assert _texts(unknown)["3"] == "It was fun." and unknown["3"].inferred == "order"  # type: ignore[union-attr]
+
+
+# --- write-ups without a single label ------------------------------------------------------------------------
+
+NO_LABELS = ["1.a", "1.b", "2.a", "2.b", "3"]
+
+
+def test_no_labels_breaks_and_paragraphs_in_rubric_order() -> None:
+    text = ("# Homework - Ann Lee\n\nOne a, with\ntwo lines.\n\n$$x = y$$\n\nOne b.\n\n---\n\nTwo a.\n\nTwo b.\n\n"
+            "***\n\nThree, first paragraph.\n\nThree, second paragraph.\n")
+    answers = segment(_doc(text), NO_LABELS)
+    assert _texts(answers) == {"1.a": "One a, with\ntwo lines.\n$$x = y$$", "1.b": "One b.", "2.a": "Two a.",
+                               "2.b": "Two b.", "3": "Three, first paragraph.\nThree, second paragraph."}
+    assert {a.inferred for a in answers.values() if a is not None} == {"order"}
+    assert answers["1.a"].line == 3 and answers["2.a"].line == 12  # type: ignore[union-attr]
+
+
+def test_no_labels_without_breaks_needs_one_paragraph_per_id() -> None:
+    ids = ["1", "2", "3"]
+    assert _texts(segment(_doc("Ann Lee, with notes from Bob.\n\nOne.\n\nTwo.\n\nThree."), ids)) == {"1": None, "2": None, "3": None}
+    assert _texts(segment(_doc("One.\n\nTwo.\n\nThree."), ids)) == {"1": "One.", "2": "Two.", "3": "Three."}
+
+
+def test_no_labels_prompts_place_paragraphs_inside_a_question() -> None:
+    """Question 1 has two parts but three paragraphs: the prompts' words say where the second part starts."""
+    prompts = {"1.a": "Compute the gradient of the softmax cross-entropy loss.",
+               "1.b": "Bound the spectral norm of the Jacobian.", "2": "Explain dropout."}
+    text = ("The softmax gradient of the cross-entropy loss is $p - y$.\n\nWe used $\\sum p = 1$.\n\n"
+            "The spectral norm of the Jacobian is at most one.\n\n---\n\nDropout averages an ensemble.")
+    answers = segment(_doc(text), ["1.a", "1.b", "2"], prompts)
+    assert _texts(answers) == {"1.a": "The softmax gradient of the cross-entropy loss is $p - y$.\nWe used $\\sum p = 1$.",
+                               "1.b": "The spectral norm of the Jacobian is at most one.",
+                               "2": "Dropout averages an ensemble."}
+    assert answers["1.a"].inferred == "text" and answers["2"].inferred == "order"  # type: ignore[union-attr]
+    no_prompts = segment(_doc(text), ["1.a", "1.b", "2"])  # nothing says where 1.b starts: a miss, not a guess
+    assert _texts(no_prompts) == {"1.a": None, "1.b": None, "2": "Dropout averages an ensemble."}

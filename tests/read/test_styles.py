@@ -26,12 +26,8 @@ NOT_YET = {
     "tex/amsthm_environments.tex": "auto-numbered amsthm problem environments are not read",
     "tex/inline_paren_labels.tex": "'(b):' after '1(a):' is not taken as the next part",
     "tex/part_words_labels.tex": "'Question 2, part 1' and 'Part (ii)' labels are not read",
-    "tex/math_bold_labels.tex": "labels written in math ($\\bm{ii}:$) or as bold (b) after a bold 4.3 are not read",
     "tex/split_input": "\\input{part2} is not followed: only the largest file of a folder is read",
     "tex/split_noinput": "a write-up split over two files: only the largest file of a folder is read",
-    "tex/out_of_order.tex": "parts answered out of order within a question are merged into their neighbours",
-    "md/pdf_export.md": "'**Problem N.**' with (1) (2) parts and page headers is not segmented",
-    "md/no_labels.md": "a write-up with no labels at all is not split by rubric order",
 }
 
 
