@@ -140,7 +140,11 @@ def _document_from_text(text: str, path: str) -> Document:
     suffix = Path(path).suffix.lower()
     if suffix == ".ipynb":
         return _notebook(text, path)
-    return _plain(text, path, "latex" if suffix == ".tex" else "markdown")
+    if suffix == ".tex":
+        from grader.read.latex import read_latex  # it imports this module's Document and Heading
+
+        return read_latex(text, path)
+    return _plain(text, path, "markdown")
 
 
 def _choose_writeup(texts: dict[str, bytes], where: str) -> tuple[str, list[str]]:
@@ -252,7 +256,7 @@ def _assemble(texts: dict[str, bytes], where: str, notes: list[str]) -> Document
             except IngestError as exc:
                 notes.append(str(exc))
     return Document(path=doc.path, lines=doc.lines, line_numbers=doc.line_numbers, kind=doc.kind,
-                    files=files, notes=tuple(notes + more))
+                    files=files, notes=tuple(notes + more) + doc.notes, structure=doc.structure)
 
 
 def read_submission(path: str | os.PathLike[str]) -> Document:
