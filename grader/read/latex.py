@@ -44,9 +44,9 @@ class Macro:
 
     def __post_init__(self) -> None:
         # a newline in a definition is a space to TeX; kept, it would move the lines after the call
-        self.body = self.body.replace("\n", " ")
+        self.body = re.sub(r"[ \t]*\n\s*", " ", self.body)
         if self.default is not None:
-            self.default = self.default.replace("\n", " ")
+            self.default = re.sub(r"[ \t]*\n\s*", " ", self.default)
 
 
 @dataclass
@@ -464,7 +464,7 @@ def _list_options(opts: str | None) -> tuple[str | None, int | None, bool]:
     return style, int(start.group(1)) if start else None, bool(re.search(r"\bresume\*?\b", opts))
 
 
-_WRITTEN = re.compile(r"^\s*(?:(question|problem|exercise|task|prob\.?|ex\.?|q)\s*\.?\s*|(part)\s*)?"
+_WRITTEN = re.compile(r"^\s*(?:(question|problem|exercise|task|prob|ex|q)(?![a-z])\.?\s*|(part)(?![a-z])\s*)?"
                       r"\(?(\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivx]{1,5})\)?\s*(?:\(([a-z]|[ivx]{1,5})\))?"
                       r"(?=$|[\s:.)\-,])", re.IGNORECASE)
 
@@ -541,16 +541,15 @@ class _StructureState:
     def environment(self, index: int, env: str, title: str | None) -> None:
         kind = THEOREM_LIKE.get(env) or _theorem_kind(env, self.theorems.get(env, "")) or "problem"
         written = _written_label(title or "", ())
-        if written:
-            label, inferred = written, False
-        elif kind in ("solution", "proof") and env not in self.theorems:
-            label, inferred = (), False
-        else:
+        numbered = not (kind in ("solution", "proof") and env not in self.theorems)
+        label, inferred = (), False
+        if numbered:  # LaTeX steps the counter even when an optional title is given
             counter = self.within.get(env, "")
-            name = counter[1:] if counter.startswith("=") else env
-            n = self.step(name)
+            n = self.step(counter[1:] if counter.startswith("=") else env)
             parent = self.section if counter == "section" else self.subsection if counter == "subsection" else ()
             label, inferred = parent + (str(n),), True
+        if written:
+            label, inferred = written, False
         if kind == "problem":
             self.context = label
         self.add(index, label, _title_of(title or self.theorems.get(env, env)), kind, inferred)
