@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -16,7 +17,7 @@ MAX_DEPTH = 32  # nested expansions (a macro whose body uses a macro ...)
 MAX_STEPS_PER_LINE = 2_000  # macro expansions on one source line
 MAX_LINE_CHARS = 20_000  # an expanded line longer than this is a bomb (the math layer refuses longer formulas)
 MAX_STEPS_TOTAL = 200_000  # expansions per submission, all lines together
-MAX_PARSE_CHARS = 300_000  # body handed to the LaTeX parser for headings (pylatexenc reads ~50-100 KB/s)
+MAX_PARSE_CHARS = 200_000  # body handed to the LaTeX parser for headings (pylatexenc: 30-100 KB/s, see docs/latex.md)
 MAX_GROUP_DEPTH = 200  # brace nesting beyond this is not parsed (the parser recurses per group)
 MAX_NOTES = 50  # notes per submission; past that one line says how many more
 MAX_NOTE_CHARS = 80  # a file name or macro quoted in a note is cut here
@@ -123,30 +124,45 @@ def _skip_spaces(s: str, i: int) -> int:
     return i
 
 
-def _group(s: str, i: int, open_: str = "{", close: str = "}") -> int:
-    """End (exclusive) of the group opening at s[i], or -1 when it does not close. Braces inside count for `[`."""
-    depth = 0
-    inner = 0  # braces inside a bracket group hide its `]`
-    j = i
-    while j < len(s):
+_BRACE_TOKENS = re.compile(r"\\.|[{}]", re.DOTALL)
+MAX_OPTIONAL_CHARS = 200  # an optional argument (`[\big]`, `[(a)]`, `[2]`) is short; longer is not one
+
+
+@functools.lru_cache(maxsize=4)
+def _closes(s: str) -> dict[int, int]:
+    """Offset of each `{` of `s` -> offset just past its `}`, in one pass (unclosed ones are absent).
+
+    Cached: the same line is asked about at every macro call on it, and rescanning per call is quadratic."""
+    out: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _BRACE_TOKENS.finditer(s):
+        c = m.group(0)
+        if c == "{":
+            stack.append(m.start())
+        elif c == "}" and stack:
+            out[stack.pop()] = m.end()
+    return out
+
+
+def _group(s: str, i: int, open_: str = "{") -> int:
+    """End (exclusive) of the group opening at s[i], or -1 when it does not close; braces inside hide a `]`."""
+    closes = _closes(s)
+    if open_ == "{":
+        return closes.get(i, -1)
+    j = i + 1
+    limit = min(len(s), i + MAX_OPTIONAL_CHARS)
+    while j < limit:
         c = s[j]
         if c == "\\":
             j += 2
-            continue
-        if open_ == "[":
-            if c == "{":
-                inner += 1
-            elif c == "}":
-                inner -= 1
-            elif c == "]" and inner == 0:
-                return j + 1
-        elif c == open_:
-            depth += 1
-        elif c == close:
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
+        elif c == "{":
+            j = closes.get(j, -1)
+            if j < 0:
+                return -1
+        elif c == "]":
+            return j + 1
+        else:
+            j += 1
     return -1
 
 
@@ -170,7 +186,7 @@ def _optional(s: str, i: int) -> tuple[str | None, int]:
     """A `[...]` argument at s[i] (after spaces), or (None, i) when there is none or it does not close."""
     j = _skip_spaces(s, i)
     if j < len(s) and s[j] == "[":
-        end = _group(s, j, "[", "]")
+        end = _group(s, j, "[")
         if end > 0:
             return s[j + 1:end - 1], end
     return None, i
@@ -399,6 +415,8 @@ class _Expander:
             return macro.body, i  # the space after `\E [X]` stays: harmless in math, needed in text
         body = re.sub(r"#(#|[1-9])", lambda mm: "#" if mm.group(1) == "#" else
                       (args[int(mm.group(1)) - 1] if int(mm.group(1)) <= len(args) else ""), macro.body)
+        if len(body) > MAX_LINE_CHARS:  # arguments doubled at every level grow before anything is expanded
+            raise _Bomb(f"grows a line past {MAX_LINE_CHARS} characters")
         return body, i
 
     def _paired(self, macro: Macro, s: str, i: int, number: int) -> tuple[str, int] | None:
@@ -746,20 +764,19 @@ def read_latex(text: str, path: str) -> Document:
     defs = _read_definitions(joined, line_of, notes)
     lines = ["" if not ln.strip() else ln for ln in _blank(joined, defs.spans).split("\n")]
     exam = bool(re.search(r"\\documentclass\s*(?:\[[^\]]*\])?\s*\{exam\}", joined))
-    begin = next((k for k, ln in enumerate(lines) if _DOC_BEGIN.search(ln)), None)
-    end = next((k for k, ln in enumerate(lines) if _DOC_END.search(ln)), None)
-    first = 0
-    if begin is not None:
-        m = _DOC_BEGIN.search(lines[begin])
-        assert m is not None
-        lines[begin] = " " * m.end() + lines[begin][m.end():]
-        for k in range(begin):
+    first = next((k for k, ln in enumerate(lines) if _DOC_BEGIN.search(ln)), None)
+    if first is not None:  # the preamble and `\begin{document}` itself belong to no answer
+        m = _DOC_BEGIN.search(lines[first])
+        if m is not None:
+            lines[first] = " " * m.end() + lines[first][m.end():]
+        for k in range(first):
             lines[k] = ""
-        first = begin
-    if end is not None and end >= first:
+    first = first or 0
+    end = next((k for k in range(first, len(lines)) if _DOC_END.search(lines[k])), None)
+    if end is not None:  # nor does anything after `\end{document}`
         m = _DOC_END.search(lines[end])
-        assert m is not None
-        lines[end] = lines[end][:m.start()]
+        if m is not None:
+            lines[end] = lines[end][:m.start()]
         for k in range(end + 1, len(lines)):
             lines[k] = ""
     macros: dict[str, Macro] = {}
@@ -779,6 +796,7 @@ def read_latex(text: str, path: str) -> Document:
         lines[k] = lines[k].rstrip() if not lines[k].strip() == "" else ""
     body = "\n".join(lines)
     structure = _structure(body, defs, exam, notes)
+    _closes.cache_clear()  # a 5 MB file's table is large; keep none of it past this file
     where = shown(path)
     return Document(path=path, lines=tuple(lines), line_numbers=tuple(range(1, len(lines) + 1)), kind="latex",
                     notes=tuple(f"{where}: {n}" for n in notes.all()), structure=structure)
