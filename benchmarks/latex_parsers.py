@@ -86,9 +86,9 @@ def _texsoup(text: str) -> dict:
     opts: list[str] = []
     defs: list[str] = []
     for n in soup.descendants:
-        name = getattr(n, "name", "")
+        name = str(getattr(n, "name", "")).rstrip("*")  # TexSoup's names are tokens that do not pickle
         if name in MARKERS or name in ENVS:
-            marks.add((name, line(n.position)))
+            marks.add((name, line(int(n.position))))
         if name in ENVS:
             opts.extend(f"{name}{a}" for a in map(str, n.args) if a.startswith("["))
         if name in DEFINERS:
