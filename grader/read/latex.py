@@ -640,12 +640,12 @@ def _max_group_depth(text: str) -> int:
 
 def _structure(body: str, defs: _Definitions, exam: bool, notes: _Notes) -> tuple[Heading, ...]:
     """Headings the markup declares, from pylatexenc's tree of `body` (one line per document line)."""
+    if _max_group_depth(body) > MAX_GROUP_DEPTH:
+        notes.add("parse-depth", f"braces nest more than {MAX_GROUP_DEPTH} deep; headings are found from the text")
+        return ()
     if len(body) > MAX_PARSE_CHARS:
         notes.add("parse-size", f"the LaTeX body is {len(body)} characters, over the {MAX_PARSE_CHARS} the "
                   "structure reader takes; headings are found from the text")
-        return ()
-    if _max_group_depth(body) > MAX_GROUP_DEPTH:
-        notes.add("parse-depth", f"braces nest more than {MAX_GROUP_DEPTH} deep; headings are found from the text")
         return ()
     from pylatexenc import macrospec
     from pylatexenc.latexwalker import (LatexEnvironmentNode, LatexGroupNode, LatexMacroNode, LatexMathNode,
