@@ -34,7 +34,8 @@ class Heading:
     index: int  # 0-based line of the document where the heading stands
     label: tuple[str, ...]  # its full path, lower case: ("3",), ("3", "b"), ("3", "b", "ii"); () when none is known
     title: str = ""  # the heading's own words (a section title, the first words of an item), for alignment by text
-    kind: str = "section"  # section | subsection | subsubsection | paragraph | item | question | part | subpart | problem
+    kind: str = "section"  # section | subsection | subsubsection | paragraph | item | question | part | subpart
+    # | subsubpart | problem | solution | proof (a solution or proof continues the problem before it)
     inferred: bool = False  # the label comes from a counter, not from text the student wrote
 
 

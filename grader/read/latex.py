@@ -583,7 +583,7 @@ class _StructureState:
         while len(self.exam_path) < level:
             self.exam_path.append("")
         self.exam_path.append(_format(n, style))
-        self.context = tuple(self.exam_path)
+        self.context = tuple(p for p in self.exam_path if p)  # a \part before any \question has no question number
         self.add(index, self.context, _title_of(rest), mark, True)
 
     def open_list(self, env: str, opts: str | None) -> None:

@@ -260,3 +260,14 @@ def test_includes_are_noted_and_never_read(tmp_path: Path) -> None:
     assert not any("SECRET" in ln for ln in d.lines)
     assert len(d.notes) == 4 and all("is not followed: only the submitted file is read" in n for n in d.notes)
     assert "line 4" in d.notes[0] and "ch1" in d.notes[1]
+
+
+def test_an_exam_part_before_any_question_has_only_its_own_label() -> None:
+    d = read_latex("\\documentclass{exam}\n\\begin{document}\n\\begin{parts}\n\\part x\n\\end{parts}\n"
+                   "\\end{document}\n", "e.tex")
+    assert [h.label for h in d.structure] == [("a",)]
+
+
+def test_article_part_outside_an_exam_list_is_not_a_heading() -> None:
+    assert doc("\\part{Theory}\n\\section{A}\n").structure[0].label == ("1",)
+    assert len(doc("\\part{Theory}\n\\section{A}\n").structure) == 1
