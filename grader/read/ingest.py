@@ -41,7 +41,8 @@ class Heading:
     index: int  # 0-based line of the document where the heading stands
     label: tuple[str, ...]  # its full path, lower case: ("3",), ("3", "b"), ("3", "b", "ii"); () when none is known
     title: str = ""  # the heading's own words (a section title, the first words of an item), for alignment by text
-    kind: str = "section"  # section | subsection | subsubsection | paragraph | item | question | part | subpart | problem
+    kind: str = "section"  # section | subsection | subsubsection | paragraph | item | question | part | subpart
+    # | subsubpart | problem | solution | proof (a solution or proof continues the problem before it)
     inferred: bool = False  # the label comes from a counter, not from text the student wrote
 
 
@@ -165,7 +166,11 @@ def _document_from_text(text: str, path: str) -> Document:
     suffix = Path(path).suffix.lower()
     if suffix == ".ipynb":
         return _notebook(text, path)
-    return _plain(text, path, "latex" if suffix == ".tex" else "markdown")
+    if suffix == ".tex":
+        from grader.read.latex import read_latex  # it imports this module's Document and Heading
+
+        return read_latex(text, path)
+    return _plain(text, path, "markdown")
 
 
 def _pdf_document(source: str | bytes, where: str) -> Document:
@@ -303,7 +308,7 @@ def _together(names: list[str], texts: dict[str, str], where: str, notes: list[s
     doc = _document_from_text("\n".join(r[0] for r in rows), label(first))
     origin = [rows[min(max(n - 1, 0), len(rows) - 1)] for n in doc.line_numbers]
     return Document(path=doc.path, lines=doc.lines, line_numbers=tuple(r[2] for r in origin), kind=doc.kind,
-                    structure=doc.structure, line_files=tuple(label(r[1]) for r in origin))
+                    notes=doc.notes, structure=doc.structure, line_files=tuple(label(r[1]) for r in origin))
 
 
 def _read_folder(root: Path, where: str) -> Document:
@@ -455,7 +460,7 @@ def _assemble(texts: dict[str, bytes], where: str, notes: list[str], unreadable:
                 notes.append(str(exc))
                 unreadable.append(str(exc))
     return Document(path=doc.path, lines=doc.lines, line_numbers=doc.line_numbers, kind=doc.kind,
-                    files=files, notes=tuple(notes), structure=doc.structure, line_files=doc.line_files,
+                    files=files, notes=tuple(notes) + doc.notes, structure=doc.structure, line_files=doc.line_files,
                     unreadable=tuple(unreadable))
 
 
