@@ -49,6 +49,7 @@ def _environment(course_templates: Path | None, autoescape: bool) -> jinja2.Envi
     env.filters["math"] = render_text
     env.filters["md"] = markdown_text
     env.filters["cell"] = markdown_cell
+    env.filters["one"] = one_decimal
     return env
 
 
@@ -63,6 +64,11 @@ def markdown_text(value: object) -> str:
     # `&` only where a viewer would read an entity (`&lt;`): LaTeX's alignment `&` stays as written
     text = ENTITY.sub("&amp;", text)
     return text.replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
+
+
+def one_decimal(value: float) -> str:
+    """A class figure (mean, median) to one decimal: `60.3`, and `60` rather than `60.0`."""
+    return format_score(round(float(value), 1))
 
 
 def markdown_cell(value: object) -> str:
