@@ -101,7 +101,7 @@ def question_bars(assignment: Assignment, results: list[SubmissionResult]) -> di
 def summary_view(assignment: Assignment, results: list[SubmissionResult], top: int = 10) -> dict[str, Any]:
     """Plain data for the summary templates."""
     n = len(results)
-    per_question = []
+    per_question: list[dict[str, Any]] = []
     for q in assignment.questions:
         rows = [next(x for x in r.questions if x.id == q.id) for r in results]
         statuses = Counter(x.status.value for x in rows)
