@@ -54,7 +54,8 @@ def test_mathml_whitelist_refuses_anything_but_mathml() -> None:
 
 
 def test_markdown_report_renders_no_student_html_and_caps_findings() -> None:
-    many = tuple(Finding("evidence", f"<img src=x onerror=alert({i})>\nnext", 10, 10, Severity.INFO)
+    # warnings: info-level hits are folded to a count in Markdown (see tests/report/test_breakdown.py)
+    many = tuple(Finding("evidence", f"<img src=x onerror=alert({i})>\nnext", 10, 10, Severity.WARNING)
                  for i in range(250))
     q1 = QuestionResult("1", 1.0, 2.0, Status.PARTIAL, many, answer_text="x", line=10, end_line=10,
                         answer_line_numbers=(10,))
@@ -63,3 +64,15 @@ def test_markdown_report_renders_no_student_html_and_caps_findings() -> None:
     assert "<img" not in md and "<b>" not in md and "&lt;img src=x onerror=alert(0)&gt; next" in md
     assert "report for &lt;b&gt;eve&lt;/b&gt;" in md and "`a'b.md`" in md
     assert md.count("onerror") == 200 and "(50 more finding(s) not shown; results.json has them all)" in md
+
+
+def test_display_environments_across_lines_are_drawn_as_mathml() -> None:
+    text = "We get\n\\begin{align*}\nh_t &= W g_{t-1} \\\\\n&= u\n\\end{align*}"
+    q1 = QuestionResult("1", 2.0, 2.0, Status.CORRECT, (), answer_text=text, line=10, end_line=14,
+                        answer_line_numbers=(10, 11, 12, 13, 14))
+    page = Renderer().report_html(SubmissionResult("a.md", "a", (q1, QuestionResult("2", 0.0, 1.0, Status.MISSING))),
+                                  ASSIGNMENT)
+    assert "\\begin{align" not in page and "<mtable" in page  # one block, aligned rows, no raw LaTeX
+    assert re.search(r'<li value="12" id="q-1-l12" class="within">', page)  # its lines keep their anchors
+    md = Renderer().report_md(result("a & b"), ASSIGNMENT)
+    assert "&amp;" not in md

@@ -23,6 +23,12 @@ formats:
 DIR/gradebook.csv) and a folder for gradescope (default DIR/gradescope/).
 Roster students without a submission get an empty score; submissions on no roster row
 are reported on stderr (and left out of the canvas and moodle files).
+
+Submissions in error (a refused path, an unreadable file, a check that crashed) are named on
+stderr and left out; --include-errors writes them with an empty grade, never a 0. Flagged
+submissions and provisional scores (questions awaiting a TA's review) are named on stderr;
+--final refuses to write while any remain. A TA's override note is exported as feedback where
+the format has a place for it (Moodle's feedback column, Gradescope's per-question output).
 """
 
 EPILOG = """\
@@ -31,9 +37,10 @@ examples:
   grader export reports/hw3 --format moodle --roster moodle_participants.csv --out hw3_moodle.csv
   grader export reports/hw3 --format gradescope --out upload/
   grader export reports/hw3 --format csv
+  grader export reports/hw3 --format canvas --roster canvas_gradebook.csv --final
 
-exit status: 0 written (warnings go to stderr), 2 usage error (no results.json, unknown
-format, unreadable roster).
+exit status: 0 written (warnings go to stderr), 1 refused by --final (reviews pending; nothing
+written), 2 usage error (no results.json, unknown format, unreadable roster).
 """
 
 
@@ -53,6 +60,10 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--out", metavar="PATH", help="output file (CSV formats) or folder (gradescope)")
     parser.add_argument("--visibility", default="visible", metavar="{" + ",".join(VISIBILITIES) + "}",
                         help="gradescope only: when students see each question's result (default: visible)")
+    parser.add_argument("--include-errors", action="store_true",
+                        help="write submissions in error too, with an empty grade (default: left out, named on stderr)")
+    parser.add_argument("--final", action="store_true",
+                        help="refuse (exit 1) while any submission is flagged or has a provisional score")
     parser.set_defaults(func=run)
 
 
@@ -64,6 +75,7 @@ def _usage(message: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Write the export; 0 on success, 2 on a usage error with one line on stderr."""
     from grader.export import EXPORTERS, ExportError, GradescopeExporter, RosterError, load_results, read_roster
+    from grader.export.base import error_notices, pending_reviews
     from grader.export.gradescope import VISIBILITIES
 
     if args.format not in EXPORTERS:
@@ -72,12 +84,20 @@ def run(args: argparse.Namespace) -> int:
     if visibility not in VISIBILITIES:
         return _usage(f"--visibility {visibility!r} is not one of {', '.join(VISIBILITIES)}")
     folder = Path(args.dir)
+    include_errors = bool(getattr(args, "include_errors", False))
     try:
         results = load_results(folder)
+        pending = pending_reviews(results)
+        if getattr(args, "final", False) and pending:
+            for line in pending:
+                print(f"grader export: pending: {line}", file=sys.stderr)
+            print(f"grader export: --final refused: {len(pending)} submission(s) await a TA's review "
+                  f"(grader review {folder}); nothing written", file=sys.stderr)
+            return 1
         roster = read_roster(Path(args.roster)) if args.roster else None
         cls = EXPORTERS[args.format]
-        exporter = (GradescopeExporter(results, roster, visibility=visibility) if cls is GradescopeExporter
-                    else cls(results, roster))
+        exporter = (GradescopeExporter(results, roster, visibility=visibility, include_errors=include_errors)
+                    if cls is GradescopeExporter else cls(results, roster, include_errors=include_errors))
         out = Path(args.out) if args.out else folder / cls.default_name
         if cls.writes_folder and out.exists() and not out.is_dir():
             return _usage(f"--out {out}: the gradescope format writes a folder, and this is a file")
@@ -86,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         count = exporter.write(out)
     except (ExportError, RosterError) as exc:
         return _usage(str(exc))
-    for warning in exporter.warnings:
+    for warning in [*error_notices(results, include_errors), *pending, *exporter.warnings]:
         print(f"grader export: warning: {warning}", file=sys.stderr)
     what = "student folders" if cls.writes_folder else "rows"
     print(f"wrote {args.format} export to {out} ({count} {what})")

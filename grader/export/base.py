@@ -89,6 +89,28 @@ def _finding_line(finding: Mapping[str, Any]) -> str:
     return f"[{finding.get('severity', 'info')}] {where}{finding.get('message', '')}"
 
 
+def in_error(sub: Mapping[str, Any]) -> bool:
+    """A submission the grader could not grade whole: a refused path, an unreadable file, a crashed check."""
+    return any(q.get("status") == "error" for q in sub["questions"]) or not sub["questions"]
+
+
+def provisional(sub: Mapping[str, Any]) -> list[str]:
+    """Ids of the questions whose score only proposes one: a TA has yet to decide them (needs_review)."""
+    return [str(q["id"]) for q in sub["questions"] if q.get("status") == "needs_review"]
+
+
+def is_flagged(sub: Mapping[str, Any]) -> bool:
+    return isinstance(sub.get("flagged"), str)
+
+
+def override_note(question: Mapping[str, Any]) -> str:
+    """The note a TA wrote with an override of this question (results.json `details.override.note`), or ""."""
+    details = question.get("details")
+    override = details.get("override") if isinstance(details, Mapping) else None
+    note = override.get("note") if isinstance(override, Mapping) else None
+    return " ".join(note.split()) if isinstance(note, str) else ""
+
+
 def question_heading(question: Mapping[str, Any]) -> str:
     """`Q2: partial, 3 / 5 points`: one line saying how a question went."""
     status = str(question["status"])
@@ -101,12 +123,48 @@ def question_feedback(question: Mapping[str, Any]) -> str:
     """A question's heading and findings as plain text. Only `findings[].message` is shown:
     `details` may hold reference evidence and never leaves the grader."""
     lines = [question_heading(question)]
+    note = override_note(question)
+    if note:  # the only part of `details` that is meant for the student
+        lines.append(f"- TA: {note}")
     findings = question.get("findings") or []
     lines.extend("- " + _finding_line(f) for f in findings if isinstance(f, Mapping))
     if not findings:
         # Say only what is known: no finding is not the same as "everything was checked".
         lines.append("- no findings")
     return "\n".join(lines)
+
+
+def _who(sub: Mapping[str, Any]) -> str:
+    return f"{sub['student']!r} ({sub['submission']})"
+
+
+def error_notices(results: Mapping[str, Any], include_errors: bool) -> list[str]:
+    """One line per submission in error, saying what the export does with it."""
+    what = ("written with an empty grade" if include_errors
+            else "left out of the LMS file (--include-errors writes it with an empty grade)")
+    out = []
+    for sub in sorted(results["submissions"], key=student_order):
+        if in_error(sub):
+            why = next((str(f.get("message", "")) for q in sub["questions"] for f in q.get("findings") or []
+                        if isinstance(f, Mapping) and f.get("severity") == "error"), "")
+            out.append(f"submission {_who(sub)} is in error{': ' + why if why else ''}; {what}")
+    return out
+
+
+def pending_reviews(results: Mapping[str, Any]) -> list[str]:
+    """One line per submission a TA has yet to decide: flagged, or with provisional (needs_review) scores."""
+    out = []
+    for sub in sorted(results["submissions"], key=student_order):
+        if in_error(sub):
+            continue  # said by error_notices
+        ids = provisional(sub)
+        if is_flagged(sub) and ids:
+            out.append(f"submission {_who(sub)} is flagged for review ({sub['flagged']}); "
+                       f"questions {', '.join(ids)} have provisional scores")
+        elif ids:
+            out.append(f"submission {_who(sub)}: question{'s' if len(ids) > 1 else ''} {', '.join(ids)} "
+                       f"ha{'ve' if len(ids) > 1 else 's'} a provisional score awaiting a TA's review")
+    return out
 
 
 class Exporter(ABC):
@@ -116,14 +174,21 @@ class Exporter(ABC):
     default_name: ClassVar[str]  # under the graded folder: a file name, or a folder for per-student output
     writes_folder: ClassVar[bool] = False
 
-    def __init__(self, results: Mapping[str, Any], roster: Roster | None = None) -> None:
+    def __init__(self, results: Mapping[str, Any], roster: Roster | None = None, *,
+                 include_errors: bool = False) -> None:
         self.results = results
         self.roster = roster
+        self.include_errors = include_errors
         self.warnings: list[str] = []
 
     @property
     def submissions(self) -> list[Mapping[str, Any]]:
-        return list(self.results["submissions"])
+        """The submissions this export writes: those in error only with `include_errors` (and then ungraded)."""
+        return [s for s in self.results["submissions"] if self.include_errors or not in_error(s)]
+
+    def grade(self, sub: Mapping[str, Any]) -> float | None:
+        """The grade to upload: None (an empty cell) for a submission in error, never a 0 it did not earn."""
+        return None if in_error(sub) else float(sub["score"])
 
     @property
     def assignment_id(self) -> str:
@@ -138,12 +203,12 @@ class Exporter(ABC):
     @property
     def max_score(self) -> float:
         """The assignment's maximum, the largest any submission reports (they agree per the contract)."""
-        return max((float(s["max_score"]) for s in self.submissions), default=0.0)
+        return max((float(s["max_score"]) for s in self.results["submissions"]), default=0.0)
 
     def question_ids(self) -> list[str]:
         """Question ids in rubric order, as the first submission that has each lists it."""
         seen: dict[str, None] = {}
-        for sub in self.submissions:
+        for sub in self.results["submissions"]:  # the same columns whether or not errors are written
             for q in sub["questions"]:
                 seen.setdefault(str(q["id"]), None)
         return list(seen)

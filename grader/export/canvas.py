@@ -32,8 +32,9 @@ class CanvasExporter(CsvExporter):
     format = "canvas"
     default_name = "canvas.csv"
 
-    def __init__(self, results: Mapping[str, Any], roster: Roster | None = None) -> None:
-        super().__init__(results, roster)
+    def __init__(self, results: Mapping[str, Any], roster: Roster | None = None, *,
+                 include_errors: bool = False) -> None:
+        super().__init__(results, roster, include_errors=include_errors)
         if roster is not None and roster.kind != "canvas":
             raise ExportError(f"{roster.path}: the canvas format needs a roster exported from the Canvas "
                               f"gradebook (Student, ID, SIS User ID, SIS Login ID, Section), not a "
@@ -63,13 +64,13 @@ class CanvasExporter(CsvExporter):
             self.warnings.append("no --roster: rows carry the grader student id as 'SIS Login ID'; export the "
                                  "Canvas gradebook and pass it as --roster to match by Canvas ID")
             for sub in self.sorted_submissions():
-                yield [sub["student"], None, None, sub["student"], None, float(sub["score"])]
+                yield [sub["student"], None, None, sub["student"], None, self.grade(sub)]
             return
         found = self.match()
         for i, entry in enumerate(self.roster.entries):
             matched = found.by_entry.get(i)
             yield [entry.name, entry.canvas_id, entry.sis_user_id, entry.sis_login_id, entry.section,
-                   float(matched["score"]) if matched else None]
+                   self.grade(matched) if matched else None]
         for sub in sorted(found.unmatched, key=student_order):
             self.warnings.append(f"student {sub['student']!r} ({sub['submission']}) is not on Canvas roster "
                                  f"{self.roster.path}; left out of the Canvas file")

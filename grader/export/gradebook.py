@@ -27,8 +27,9 @@ class GradebookExporter(CsvExporter):
         ids = self.question_ids()
         if sub is None:
             return [student, None, None, None, *(None for _ in ids)]
-        scores = {str(q["id"]): float(q["score"]) for q in sub["questions"]}
-        return [student, sub["submission"], float(sub["score"]), float(sub["max_score"]),
+        graded = self.grade(sub) is not None  # a submission in error has no grade, not a 0
+        scores = {str(q["id"]): float(q["score"]) for q in sub["questions"] if graded}
+        return [student, sub["submission"], self.grade(sub), float(sub["max_score"]),
                 *(scores.get(qid) for qid in ids)]
 
     def rows(self) -> Iterable[Sequence[Cell]]:

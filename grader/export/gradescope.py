@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from grader.export.base import Exporter, question_feedback
+from grader.export.base import Exporter, in_error, question_feedback
 from grader.export.roster import Roster
 from grader.export.safety import format_score
 
@@ -27,26 +27,30 @@ def gradescope_results(sub: Mapping[str, Any], *, visibility: str = "visible") -
     Every string is plain text (`output_format` "text"): the top-level default would render
     HTML, and findings quote the student's own words. A test passes only when the question is
     `correct`; `needs_review` fails with its provisional score and says a TA will look at it.
+    A submission in error has no score at all (Gradescope then shows none), never a 0 it did not earn;
+    a TA's override note is part of its question's output.
     """
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility {visibility!r} is not one of {', '.join(VISIBILITIES)}")
+    graded = not in_error(sub)
     tests = [{
         "name": f"Question {q['id']}",
         "number": str(q["id"]),
-        "score": _points(q["score"]),
+        **({"score": _points(q["score"])} if graded else {}),
         "max_score": _points(q["max_score"]),
         "status": "passed" if q["status"] == "correct" else "failed",
         "output": question_feedback(q),
         "output_format": "text",
         "visibility": visibility,
     } for q in sub["questions"]]
-    summary = [f"Total: {format_score(sub['score'])} / {format_score(sub['max_score'])} points"]
+    summary = [f"Total: {format_score(sub['score'])} / {format_score(sub['max_score'])} points" if graded else
+               "Not graded: the grader could not read or check this submission; a TA will grade it."]
     if any(q["status"] in ("needs_review", "error") for q in sub["questions"]):
         summary.append("Some questions await a TA's review; their scores may change.")
     summary.extend(f"[{f.get('severity', 'info')}] {f.get('message', '')}" for f in sub.get("findings") or []
                    if isinstance(f, Mapping))
     return {
-        "score": _points(sub["score"]),
+        **({"score": _points(sub["score"])} if graded else {}),
         "output": "\n".join(summary),
         "output_format": "text",
         "test_output_format": "text",
@@ -80,8 +84,8 @@ class GradescopeExporter(Exporter):
     writes_folder = True
 
     def __init__(self, results: Mapping[str, Any], roster: Roster | None = None, *,
-                 visibility: str = "visible") -> None:
-        super().__init__(results, roster)
+                 visibility: str = "visible", include_errors: bool = False) -> None:
+        super().__init__(results, roster, include_errors=include_errors)
         if visibility not in VISIBILITIES:
             raise ValueError(f"visibility {visibility!r} is not one of {', '.join(VISIBILITIES)}")
         self.visibility = visibility

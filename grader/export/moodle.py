@@ -30,8 +30,9 @@ class MoodleExporter(CsvExporter):
     format = "moodle"
     default_name = "moodle.csv"
 
-    def __init__(self, results: Mapping[str, Any], roster: Roster | None = None) -> None:
-        super().__init__(results, roster)
+    def __init__(self, results: Mapping[str, Any], roster: Roster | None = None, *,
+                 include_errors: bool = False) -> None:
+        super().__init__(results, roster, include_errors=include_errors)
         if roster is not None and roster.kind == "canvas":
             raise ExportError(f"{roster.path}: the moodle format needs a Moodle or plain roster "
                               "(Email address / ID number, or student,name,email), not a Canvas export")
@@ -57,13 +58,13 @@ class MoodleExporter(CsvExporter):
 
     @staticmethod
     def feedback(sub: Mapping[str, Any]) -> str:
-        """Every question's status, points and findings as plain text, one question after another."""
+        """Every question's status, points, TA note and findings as plain text, one question after another."""
         return "\n".join(question_feedback(q) for q in sub["questions"])
 
     def _row(self, ident: str, name: str, sub: Mapping[str, Any] | None) -> list[Cell]:
         if sub is None:
             return [ident, name, None, None]
-        return [ident, name, float(sub["score"]), self.feedback(sub)]
+        return [ident, name, self.grade(sub), self.feedback(sub)]
 
     def rows(self) -> Iterable[Sequence[Cell]]:
         if self.max_score > MOODLE_DEFAULT_GRADE_MAX:

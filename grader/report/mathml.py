@@ -121,6 +121,64 @@ def _spans(text: str) -> Iterator[tuple[int, int, str, bool]]:
         pos = end
 
 
+# display environments drawn whole; align-like ones become `split` (rows aligned at &, no equation numbers),
+# gather-like ones a centred one-column array
+DISPLAY_ENVS = ("equation", "align", "gather", "multline", "flalign", "eqnarray")
+_ENV_BEGIN = re.compile(r"\\begin\{(" + "|".join(DISPLAY_ENVS) + r")(\*?)\}")
+_NO_NUMBER = re.compile(r"\\(?:label|tag)\*?\{[^{}]*\}|\\(?:nonumber|notag)\b")
+
+
+def env_latex(env: str, body: str) -> str:
+    """The body of a display environment as LaTeX the converter draws (it numbers `align` and knows no `gather`)."""
+    body = _NO_NUMBER.sub("", body).strip()
+    if env == "equation":
+        return body
+    if env in ("gather", "multline"):
+        return "\\begin{array}{c}" + body.replace("&", "") + "\\end{array}"
+    return "\\begin{split}" + body + "\\end{split}"
+
+
+def open_env(text: str) -> str | None:
+    """`\\end{env}` closing the last display environment that `text` opens and leaves open, else None."""
+    pos, closer = 0, None
+    while (m := _ENV_BEGIN.search(text, pos)) is not None:
+        end = f"\\end{{{m.group(1)}{m.group(2)}}}"
+        j = text.find(end, m.end())
+        if j < 0:
+            return end
+        pos, closer = j + len(end), None
+    return closer
+
+
+def _draw(latex: str, display: bool, source: str, budget: list[int]) -> str:
+    rendered = latex_to_mathml(latex.strip(), display) if budget[0] > 0 else None
+    if rendered is not None and len(rendered) <= budget[1]:
+        budget[0] -= 1
+        budget[1] -= len(rendered)
+        return rendered
+    budget[0] = 0 if rendered is not None else budget[0]  # out of room: the rest of the page is source
+    return f'<code class="tex">{html.escape(source)}</code>'
+
+
+def render_text(text: str) -> Markup:
+    """Student text that may hold display environments (`\\begin{align}`…`\\end{align}`, across lines):
+    each drawn whole as MathML, the text around them as `render_line` draws it."""
+    budget = _budget.get() or [MAX_PAGE_SPANS, MAX_PAGE_MATHML_CHARS]
+    parts: list[str] = []
+    pos = 0
+    while (m := _ENV_BEGIN.search(text, pos)) is not None:
+        env, star = m.group(1), m.group(2)
+        end = f"\\end{{{env}{star}}}"
+        j = text.find(end, m.end())
+        if j < 0:
+            break
+        parts.append(render_line(text[pos:m.start()]))
+        parts.append(_draw(env_latex(env, text[m.end():j]), True, text[m.start():j + len(end)], budget))
+        pos = j + len(end)
+    parts.append(render_line(text[pos:]))
+    return Markup("".join(parts))
+
+
 def render_line(text: str) -> Markup:
     """One line of student text as HTML: math spans as MathML where possible, the rest escaped."""
     budget = _budget.get() or [MAX_PAGE_SPANS, MAX_PAGE_MATHML_CHARS]  # outside a page: a budget per line
@@ -128,14 +186,7 @@ def render_line(text: str) -> Markup:
     pos = 0
     for start, end, latex, display in _spans(text):
         parts.append(html.escape(text[pos:start]))
-        rendered = latex_to_mathml(latex.strip(), display) if budget[0] > 0 else None
-        if rendered is not None and len(rendered) <= budget[1]:
-            budget[0] -= 1
-            budget[1] -= len(rendered)
-            parts.append(rendered)
-        else:
-            budget[0] = 0 if rendered is not None else budget[0]  # out of room: the rest of the page is source
-            parts.append(f'<code class="tex">{html.escape(text[start:end])}</code>')
+        parts.append(_draw(latex, display, text[start:end], budget))
         pos = end
     parts.append(html.escape(text[pos:]))
     return Markup("".join(parts))

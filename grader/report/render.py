@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from grader.report.mathml import page_budget, render_line
+from grader.report.breakdown import breakdown, feedback_text, hit_label, message, unique
+from grader.report.mathml import open_env, page_budget, render_text
 from grader.export.safety import format_score
-from grader.grading.results import QuestionResult, Severity, SubmissionResult
+from grader.grading.results import Finding, QuestionResult, Severity, SubmissionResult
 from grader.course.rubric import Assignment
 from grader.report.summary import summary_view
 
@@ -23,12 +26,17 @@ STATUS_LABEL = {
 }
 
 
+MAX_BLOCK_LINES = 60  # a display environment longer than this is shown line by line, as source
+
+
 @dataclass(frozen=True)
 class AnswerLine:
     number: int
     text: str
-    flagged: bool  # a false step or another error finding is on this line
+    flagged: bool  # a false step or another error finding is on this line (or, for a block, on any of its lines)
     messages: tuple[str, ...]
+    block: str = ""  # where a display environment starts here and ends lines below: all of its lines
+    within: bool = False  # a line inside the block above: drawn by it, kept for its number and anchor
 
 
 def _environment(course_templates: Path | None, autoescape: bool) -> jinja2.Environment:
@@ -38,11 +46,14 @@ def _environment(course_templates: Path | None, autoescape: bool) -> jinja2.Envi
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters["score"] = format_score
-    env.filters["math"] = render_line
+    env.filters["math"] = render_text
     env.filters["md"] = markdown_text
+    env.filters["cell"] = markdown_cell
+    env.filters["one"] = one_decimal
     return env
 
 
+ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 MAX_SHOWN_FINDINGS = 200  # a hostile answer can produce one finding per line; a report shows the first ones
 
 
@@ -50,7 +61,19 @@ def markdown_text(value: object) -> str:
     """Student-derived text for one line of the Markdown report: no raw HTML a viewer would render, no
     line break that would end the list item, no backtick that would end a code span."""
     text = " ".join(str(value).split())
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
+    # `&` only where a viewer would read an entity (`&lt;`): LaTeX's alignment `&` stays as written
+    text = ENTITY.sub("&amp;", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
+
+
+def one_decimal(value: float) -> str:
+    """A class figure (mean, median) to one decimal: `60.3`, and `60` rather than `60.0`."""
+    return format_score(round(float(value), 1))
+
+
+def markdown_cell(value: object) -> str:
+    """Like `markdown_text`, for one cell of a Markdown table (a `|` would end the cell)."""
+    return markdown_text(value).replace("|", "\\|")
 
 
 def _answer_lines(q: QuestionResult) -> list[AnswerLine]:
@@ -69,7 +92,46 @@ def _answer_lines(q: QuestionResult) -> list[AnswerLine]:
         text = t if len(t) <= room else t[:room] + " …"
         room -= len(t)
         shown.append(AnswerLine(n, text, n in flagged, tuple(flagged.get(n, ()))))
-    return shown
+    return _blocks(shown)
+
+
+def _blocks(lines: list[AnswerLine]) -> list[AnswerLine]:
+    """Join the lines of each display environment that spans several (`\\begin{align}` … `\\end{align}`)."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        closer = open_env(out[i].text)
+        end = next((k for k in range(i + 1, min(len(out), i + MAX_BLOCK_LINES)) if closer and closer in out[k].text),
+                   None)
+        if closer is None or end is None:
+            i += 1
+            continue
+        part = out[i:end + 1]
+        messages = tuple(m for line in part for m in line.messages)
+        out[i] = dataclasses.replace(out[i], block="\n".join(line.text for line in part),
+                                     flagged=any(line.flagged for line in part), messages=messages)
+        for k in range(i + 1, end + 1):
+            out[k] = dataclasses.replace(out[k], within=True)
+        i = end + 1
+    return out
+
+
+def _line_texts(q: QuestionResult) -> dict[int, str]:
+    lines = q.answer_text.split("\n") if q.answer_text else []
+    numbers = list(q.answer_line_numbers) or list(range(q.line or 1, (q.line or 1) + len(lines)))
+    return dict(zip(numbers, lines))
+
+
+def _evidence(q: QuestionResult, infos: list[Finding]) -> list[dict[str, Any]]:
+    """Info-level hits grouped by the rubric item they are evidence for, each with the student's lines."""
+    texts = _line_texts(q)
+    groups: dict[str, list[int]] = {}
+    for f in infos:
+        lines = groups.setdefault(hit_label(f), [])
+        if f.line is not None and f.line not in lines:
+            lines.append(f.line)
+    return [{"label": label, "lines": [{"number": n, "text": texts.get(n, "")} for n in sorted(lines)]}
+            for label, lines in groups.items()]
 
 
 def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
@@ -77,13 +139,20 @@ def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
     questions = []
     for q in result.questions:
         rq = assignment.question(q.id)
-        feedback = getattr(rq.feedback, q.status.value, "") if q.status.value != "error" else ""
         lines = _answer_lines(q)
+        once = unique(q.findings)
+        # the flag's own words are the feedback text; info-level hits are folded away under the table
+        shown = [f for f in once if f.severity is not Severity.INFO and f.kind != "flagged"]
+        infos = [f for f in once if f.severity is Severity.INFO]
+        rows = breakdown(q, rq)
         questions.append({
             "id": q.id, "title": rq.title, "score": q.score, "max_score": q.max_score,
             "status": q.status.value, "status_label": STATUS_LABEL[q.status.value],
-            "findings": [f.to_dict() for f in q.findings[:MAX_SHOWN_FINDINGS]], "feedback": feedback.strip(),
-            "hidden_findings": max(0, len(q.findings) - MAX_SHOWN_FINDINGS),
+            "findings": [{**f.to_dict(), "message": message(f)} for f in shown[:MAX_SHOWN_FINDINGS]],
+            "feedback": feedback_text(q, rq), "rubric_items": rows,
+            "provisional": q.status.value == "needs_review",
+            "evidence": _evidence(q, infos[:MAX_SHOWN_FINDINGS]), "evidence_count": len(infos),
+            "hidden_findings": max(0, len(shown) - MAX_SHOWN_FINDINGS),
             "lines": lines, "line": q.line, "end_line": q.end_line,
             "hidden_lines": q.answer_text.count("\n") + 1 - len(lines) if q.answer_text else 0,
             "override": q.details.get("override"),  # a TA's decision: score, note, the machine's score
