@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from grader.checks.base import Params
+
+if TYPE_CHECKING:
+    from grader.course.rubric import LoadedRubric
+
+# `grader check` (a student's self-check) times fewer calls than `grade`: its speedups are rougher, which its
+# output says. Correctness trials, seeds and the rest of the protocol are the rubric's own.
+SELF_CHECK_TRIALS = 7
+SELF_CHECK_WARMUP = 1
 
 
 class ArgSpec(BaseModel):
@@ -76,3 +85,33 @@ class CodeParams(Params):
         if ":" not in self.reference:
             raise ValueError("reference must read `file.py:function`")
         return self
+
+
+def self_check_timing(params: dict[str, Any]) -> dict[str, Any]:
+    """A code check's raw parameters with at most SELF_CHECK_TRIALS timed calls after SELF_CHECK_WARMUP warm-ups."""
+    spec = params.get("timing")
+    if not isinstance(spec, dict):
+        return params
+    fewer = dict(spec)
+    for key, most in (("trials", SELF_CHECK_TRIALS), ("warmup", SELF_CHECK_WARMUP)):
+        given = spec.get(key, TimingSpec.model_fields[key].default)
+        if isinstance(given, int):  # anything else is the rubric's error, reported as it would be in `grade`
+            fewer[key] = min(given, most)
+    return {**params, "timing": fewer}
+
+
+def self_check_rubric(rubric: LoadedRubric) -> tuple[LoadedRubric, bool]:
+    """The rubric with every timed code check on self-check repeats, and whether any check was shortened."""
+    shortened = False
+    questions = []
+    for question in rubric.assignment.questions:
+        specs = []
+        for spec in question.checks:
+            if spec.kind == "code":
+                params = self_check_timing(spec.params)
+                shortened |= params != spec.params
+                spec = spec.model_copy(update={"params": params})
+            specs.append(spec)
+        questions.append(question.model_copy(update={"checks": tuple(specs)}))
+    assignment = rubric.assignment.model_copy(update={"questions": tuple(questions)})
+    return dataclasses.replace(rubric, assignment=assignment), shortened
