@@ -60,6 +60,6 @@ def run(args: argparse.Namespace) -> int:
     result = grade_submission(args.submission, rubric, course, timeout=args.timeout)
     print(safe(render_feedback(result, rubric.assignment, pack=bool(args.pack))), end="")
     if shortened:
-        print(f"Code timing: this self-check times each code answer {SELF_CHECK_TRIALS} times after "
+        print(f"Code timing: this self-check times each code answer at most {SELF_CHECK_TRIALS} times after "
               f"{SELF_CHECK_WARMUP} warm-up call, fewer than grading does; its speedups are rougher than the grade's.")
     return ExitCode.GRADING_ERROR if result.has_error else ExitCode.OK

@@ -35,4 +35,4 @@ def test_grader_check_says_its_timing_is_the_self_check_s(capsys: pytest.Capture
     out = capsys.readouterr().out
     assert code == 0, out
     assert out.count("correct on every trial") == 2
-    assert "this self-check times each code answer 7 times after 1 warm-up call, fewer than grading does" in out
+    assert "this self-check times each code answer at most 7 times after 1 warm-up call, fewer than grading does" in out
