@@ -322,9 +322,9 @@ def test_large_document_stays_linear() -> None:
         lines.extend(s.format(q=q) for s in block)
     doc = _doc("\n".join(lines))
     ids = [f"{i}.{j}" for i in range(1, 10) for j in (1, 2)]
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine does not inflate it
     answers = segment(doc, ids)
-    assert time.perf_counter() - start < 10.0
+    assert time.process_time() - start < 10.0
     assert answers["1.1"] is not None
 
 
@@ -333,10 +333,10 @@ def test_corpus_sized_write_up_has_no_blow_up() -> None:
     doc = _corpus("000_823c8a7cee205779.txt")
     ids = _ids("decoding-2021")
     segment(doc, ids)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine does not inflate it
     for _ in range(5):
         segment(doc, ids)
-    assert (time.perf_counter() - start) / 5 < 0.5
+    assert (time.process_time() - start) / 5 < 0.5
 
 
 def test_deterministic() -> None:

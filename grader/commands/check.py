@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 
 from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
-from grader.report.feedback import render_feedback
 from grader.grading.defaults import DEFAULT_TIMEOUT
-from grader.grading.pipeline import grade_submission
 from grader.terminal import safe
 
 EXAMPLES = """examples:
@@ -48,7 +46,21 @@ def run(args: argparse.Namespace) -> int:
         course, rubric = load_rubric_or_exit(args.course, args.assignment)  # type: ignore[assignment]
         if course is None or rubric is None:
             return ExitCode.USAGE
+    from grader.checks.code.params import SELF_CHECK_TRIALS, SELF_CHECK_WARMUP, self_check_rubric
+
+    rubric, shortened = self_check_rubric(rubric)
+    if any(spec.kind == "code" for q in rubric.assignment.questions for spec in q.checks):
+        from grader.sandbox import shared
+
+        shared().launch()  # the sandbox imports torch while the grader reads and segments the write-up
+    # imported here, after the launch: these imports overlap with the sandbox's start too
+    from grader.grading.pipeline import grade_submission
+    from grader.report.feedback import render_feedback
+
     result = grade_submission(args.submission, rubric, course, timeout=args.timeout)
     print(safe(render_feedback(result, rubric.assignment, pack=bool(args.pack))), end="")
+    if shortened:
+        print(f"Code timing: this self-check times each code answer at most {SELF_CHECK_TRIALS} times after "
+              f"{SELF_CHECK_WARMUP} warm-up call, fewer than grading does; its speedups are rougher than the grade's.")
     # flagged: most answers could not be found or read, as loud as an error (the feedback says how to label them)
     return ExitCode.GRADING_ERROR if result.has_error or result.flagged is not None else ExitCode.OK

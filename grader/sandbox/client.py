@@ -149,6 +149,9 @@ class Sandbox:
         self._proc: subprocess.Popen[bytes] | None = None
         self._sock: socket.socket | None = None
         self._send_lock = threading.Lock()
+        self._start_lock = threading.Lock()  # a launch ahead of time and the first spawn may race
+        self._booting: socket.socket | None = None  # launched, not yet ready
+        self._launched = 0.0
         self._cond = threading.Condition()
         self._spawned: dict[int, int] = {}
         self._exits: dict[int, dict[str, Any]] = {}
@@ -160,10 +163,23 @@ class Sandbox:
     def dead(self) -> bool:
         return self._dead
 
+    def launch(self) -> None:
+        """Start the server's process without waiting for it: it imports torch while the grader does other work."""
+        with self._start_lock:
+            self._launch()
+
     def start(self) -> None:
+        """Launch the server if nobody has, and wait until it is ready to fork runs."""
+        with self._start_lock:
+            if self._sock is not None:
+                return
+            self._launch()
+            self._await_ready()
+
+    def _launch(self) -> None:
         if self._proc is not None:
             return
-        started = time.perf_counter()
+        self._launched = time.perf_counter()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         root = str(Path(__file__).resolve().parents[2])
         env = dict(_SERVER_ENV, **{k: os.environ[k] for k in _SERVER_PASS if k in os.environ})
@@ -172,18 +188,24 @@ class Sandbox:
                                       pass_fds=[theirs.fileno()], env=env, cwd="/", stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=self._log)
         theirs.close()
+        self._booting = ours
+        atexit.register(self.close)
+
+    def _await_ready(self) -> None:
+        ours = self._booting
+        assert ours is not None
         ours.settimeout(SERVER_START_TIMEOUT_S)
         try:
             self.info = wire.recv(ours)
         except (wire.WireError, OSError) as exc:
+            self._dead = True  # shared() starts a new one next time
             self._log.seek(0)
             raise SandboxError(f"fork server did not start ({exc}): "
                                f"{self._log.read()[-2000:].decode(errors='replace')}") from exc
         ours.settimeout(None)
-        self._sock = ours
-        self.start_s = time.perf_counter() - started
+        self._sock, self._booting = ours, None
+        self.start_s = time.perf_counter() - self._launched  # from launch: the server's own start-up time
         threading.Thread(target=self._read_events, name="sandbox-events", daemon=True).start()
-        atexit.register(self.close)
 
     def _read_events(self) -> None:
         assert self._sock is not None
@@ -235,8 +257,9 @@ class Sandbox:
     def close(self) -> None:
         if self._proc is None:
             return
-        if self._sock is not None:
-            self._sock.close()
+        for sock in (self._sock, self._booting):  # the server ends when its socket closes
+            if sock is not None:
+                sock.close()
         try:
             self._proc.wait(timeout=5)
         except subprocess.TimeoutExpired:

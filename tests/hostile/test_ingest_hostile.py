@@ -55,9 +55,9 @@ def test_a_20_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     p = tmp_path / "huge.md"
     with p.open("wb") as fh:
         fh.truncate(20 * 1024 * 1024)  # sparse: costs no disk
-    start = time.perf_counter()
+    start = time.process_time()
     refused(p, "MB", "limit")
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_control_and_bidi_characters_are_kept_as_text() -> None:
@@ -98,9 +98,9 @@ def test_zip_bomb_is_refused_after_reading_at_most_the_limit(tmp_path: Path) -> 
             for _ in range(50):
                 fh.write(chunk)
     assert z.stat().st_size < 200_000
-    start = time.perf_counter()
+    start = time.process_time()
     refused(z, "size limit")
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 def test_zip_with_a_lying_size_header_is_refused(tmp_path: Path) -> None:
@@ -226,9 +226,9 @@ def test_a_notebook_with_a_huge_output_reads_only_its_sources(tmp_path: Path) ->
     ]}
     p = tmp_path / "nb.ipynb"
     p.write_text(json.dumps(nb))
-    start = time.perf_counter()
+    start = time.process_time()
     doc = read_submission(p)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert "Viterbi" in doc.text and "script" not in doc.text
 
 
@@ -250,9 +250,9 @@ def test_notebook_line_mapping_is_linear_and_right_for_non_ascii(tmp_path: Path)
     p = tmp_path / "fr.ipynb"
     p.write_text(json.dumps({"nbformat": 4, "cells": [{"cell_type": "markdown", "source": src}]},
                             ensure_ascii=False, indent=1))
-    start = time.perf_counter()
+    start = time.process_time()
     doc = read_submission(p)
-    assert time.perf_counter() - start < 3.0
+    assert time.process_time() - start < 3.0
     assert doc.line_numbers[:3] == (7, 8, 9) and doc.line_numbers[-2] == 20_006
 
 

@@ -52,10 +52,10 @@ VALID_BUT_HEAVY = {
 
 
 def timed(fn, *args):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+    start = time.process_time()
     value = fn(*args)
-    elapsed = time.perf_counter() - start
-    assert elapsed < LIMIT_S, f"{fn.__name__} took {elapsed:.2f} s"
+    elapsed = time.process_time() - start
+    assert elapsed < LIMIT_S, f"{fn.__name__} took {elapsed:.2f} s of CPU (a loaded machine does not inflate it)"
     return value
 
 
@@ -68,12 +68,12 @@ def test_hostile_formula_is_unknown_with_a_reason(latex: str) -> None:
 
 @pytest.mark.parametrize("latex", HOSTILE_FORMULAS.values(), ids=HOSTILE_FORMULAS.keys())
 def test_hostile_formula_parse_raises_only_math_error(latex: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         math.parse(latex)
     except math.MathError as exc:
         assert str(exc)
-    assert time.perf_counter() - start < LIMIT_S
+    assert time.process_time() - start < LIMIT_S
 
 
 HEAVY = {k: v for k, v in {**HOSTILE_FORMULAS, **VALID_BUT_HEAVY}.items() if k != "long number"}
@@ -92,16 +92,16 @@ def test_heavy_but_valid_formula_ends_in_time(latex: str) -> None:
 
 def test_a_million_spans_are_found_in_linear_time() -> None:
     text = "$a$ " * 1_000_000
-    start = time.perf_counter()
+    start = time.process_time()
     spans = math.find_spans(text)
     assert len(spans) == 1_000_000
-    assert time.perf_counter() - start < 10.0
+    assert time.process_time() - start < 10.0
 
 
 # 100 000 unclosed `\[` or `\(` take about 25 s in find_spans (quadratic): reported to grader/math;
 # the pipeline test of the same input shows the write-up still ends within its time limit
 @pytest.mark.parametrize("text", ["$" * 200_000, "$x" * 100_000])
 def test_unclosed_delimiters_are_found_in_linear_time(text: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     math.find_spans(text)
-    assert time.perf_counter() - start < LIMIT_S
+    assert time.process_time() - start < LIMIT_S

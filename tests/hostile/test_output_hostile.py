@@ -39,26 +39,26 @@ def test_hostile_write_up_renders_an_inert_page(name: str) -> None:
 
 def test_a_million_distinct_spans_render_in_bounded_time_and_size() -> None:
     text = " ".join(f"$x_{{{i}}}$" for i in range(300_000))
-    start = time.perf_counter()
+    start = time.process_time()
     page = Renderer().report_html(result(text), ASSIGNMENT)
-    assert time.perf_counter() - start < 10.0
+    assert time.process_time() - start < 10.0
     assert page.count("<math") <= mathml.MAX_PAGE_SPANS and len(page) < 20_000_000
     assert html_problems(page) == []
 
 
 @pytest.mark.parametrize("line", ["\\[" * 100_000, "\\(x" * 100_000, "$$x" * 100_000, "$" * 200_000])
 def test_unclosed_math_openers_render_in_linear_time(line: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     mathml.render_line(line)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 def test_millions_of_answer_lines_are_cut_in_the_report() -> None:
     text = "start\n" + "\n" * 1_000_000 + "end"
-    start = time.perf_counter()
+    start = time.process_time()
     page = Renderer().report_html(result(text), ASSIGNMENT)
     md = Renderer().report_md(result(text), ASSIGNMENT)
-    assert time.perf_counter() - start < 10.0
+    assert time.process_time() - start < 10.0
     assert page.count("<li value=") <= MAX_SHOWN_LINES and "more line(s) of this answer are not shown" in page
     assert "more line(s) of this answer are not shown" in md and len(md) < 2_000_000
 

@@ -32,10 +32,10 @@ BAD = {
 
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_bad_input_is_unknown_fast(name: str) -> None:
-    start = time.monotonic()
+    start = time.process_time()  # CPU time: a loaded machine does not inflate it
     v = equivalent(BAD[name], "x")
-    elapsed = time.monotonic() - start
-    assert elapsed < 2.0, f"{name} took {elapsed:.2f}s"
+    elapsed = time.process_time() - start
+    assert elapsed < 2.0, f"{name} took {elapsed:.2f} s of CPU"
     assert v.verdict in ("unknown", "different"), v
     assert v.reason
     if name not in ("factorial tower", "sum bound huge"):

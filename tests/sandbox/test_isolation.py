@@ -78,9 +78,9 @@ def test_only_the_working_directory_is_writable() -> None:
 
 
 def test_fork_bomb_hits_the_process_limit() -> None:
-    started = time.monotonic()
-    reply, _ = run("import os\ndef f(x):\n    while True:\n        os.fork()\n")
-    assert "Resource temporarily unavailable" in reply["message"] and time.monotonic() - started < 10
+    reply, info = run("import os\ndef f(x):\n    while True:\n        os.fork()\n")
+    assert "Resource temporarily unavailable" in reply["message"]
+    assert info.cpu_s is not None and info.cpu_s < 10  # the run's CPU time: stopped by the limit, not by exhaustion
 
 
 def test_processes_left_behind_die_with_the_run() -> None:
@@ -106,17 +106,16 @@ def test_output_is_capped() -> None:
 
 
 def test_infinite_loop_is_killed_at_the_time_limit() -> None:
-    started = time.monotonic()
     reply, info = run("def f(x):\n    while True:\n        pass\n", timeout=1.0)
     assert reply == {"timeout": True} and "SIGKILL" in info.describe()
-    assert time.monotonic() - started < 5
+    # a loop can burn at most the 1 s it was given: killed at the call's limit, not later by the 20 s CPU limit
+    assert info.cpu_s is not None and info.cpu_s < 2
 
 
 def test_cpu_time_limit_kills_without_a_wall_clock() -> None:
-    started = time.monotonic()
     reply, info = run("def f(x):\n    while True:\n        pass\n", timeout=30.0, limits=Limits(cpu_s=1))
     assert reply == {"died": True} and "SIGKILL" in info.describe()
-    assert time.monotonic() - started < 10
+    assert info.cpu_s is not None and 0.5 < info.cpu_s < 3  # the 1 s CPU limit ended it, long before 30 s
 
 
 def test_patched_timers_are_reported() -> None:
@@ -137,11 +136,13 @@ def test_load_errors_carry_their_line() -> None:
 
 
 def test_overhead_per_run_is_well_under_a_second() -> None:
+    # CPU time of a run, ours and the worker's: a fork of the server that already holds torch, not a fresh
+    # import of it (about 1.2 s of CPU). The wall time per run is a figure of benchmarks/code_bench.py.
     run("def f(x):\n    return x\n")  # the fork server is started by then
-    times = []
+    costs = []
     for _ in range(5):
-        started = time.perf_counter()
-        reply, _ = run("def f(x):\n    return x\n")
-        times.append(time.perf_counter() - started)
-        assert reply["ok"]
-    assert statistics.median(times) < 0.5, times
+        started = time.process_time()
+        reply, info = run("def f(x):\n    return x\n")
+        assert reply["ok"] and info.cpu_s is not None
+        costs.append(time.process_time() - started + info.cpu_s)
+    assert statistics.median(costs) < 0.5, costs

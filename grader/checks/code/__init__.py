@@ -1,1 +1,1 @@
-"""The `code` check: extraction, sandboxed trials against the reference, timing and credit."""
+"""The `code` check: extract (finding the code), params, trials, session (the sandbox), timing, credit, check."""

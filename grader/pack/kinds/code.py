@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from grader.checks.base import Check, CheckContext, CheckOutcome, Verdict
-from grader.checks.code.check import find_code
+from grader.checks.code.extract import find_code
 from grader.pack.kinds.base import PackParams, not_checked
 from grader.grading.results import Finding, Severity
 
