@@ -53,7 +53,7 @@ def markdown_text(value: object) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
 
 
-def _answer_lines(q: QuestionResult) -> list[AnswerLine]:
+def answer_lines(q: QuestionResult) -> list[AnswerLine]:
     lines = q.answer_text.split("\n") if q.answer_text else []
     numbers = list(q.answer_line_numbers) or list(range(q.line or 1, (q.line or 1) + len(lines)))
     flagged: dict[int, list[str]] = {}
@@ -78,7 +78,7 @@ def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
     for q in result.questions:
         rq = assignment.question(q.id)
         feedback = getattr(rq.feedback, q.status.value, "") if q.status.value != "error" else ""
-        lines = _answer_lines(q)
+        lines = answer_lines(q)
         questions.append({
             "id": q.id, "title": rq.title, "score": q.score, "max_score": q.max_score,
             "status": q.status.value, "status_label": STATUS_LABEL[q.status.value],

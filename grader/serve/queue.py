@@ -9,7 +9,7 @@ from typing import Any
 
 from grader.commands.review import Item, collect
 from grader.grading.results import QuestionResult
-from grader.report.render import AnswerLine, _answer_lines
+from grader.report.render import AnswerLine, answer_lines
 from grader.store.database import DB_NAME, Store
 from grader.store.overrides import read_results, stored_results
 
@@ -70,7 +70,7 @@ class Queue:
         q = self._stored(item)
         if q is None:
             return None
-        return _answer_lines(q)
+        return answer_lines(q)
 
     def _stored(self, item: Item) -> QuestionResult | None:
         if not item.question or not (self.folder / DB_NAME).is_file():
