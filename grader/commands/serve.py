@@ -67,17 +67,19 @@ def run(args: argparse.Namespace) -> int:
     app = create_app(folder, args.course, host=args.host)
     try:
         server = make_server(args.host, args.port, app, threaded=True)
-    except OSError as exc:
-        print(f"grader serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+    except (OSError, SystemExit) as exc:  # werkzeug exits on a port in use, after saying so
+        why = exc.strerror if isinstance(exc, OSError) else "the port is in use or the address is not this machine's"
+        print(f"grader serve: cannot listen on {args.host}:{args.port}: {why}", file=sys.stderr)
         return ExitCode.USAGE
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request would print the token
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"http://{shown_host}:{server.server_port}/{app.config['REVIEW_TOKEN']}/", flush=True)
     print("grader serve: open the URL above; Ctrl-C stops the server", file=sys.stderr)
     try:
-        server.serve_forever()
+        server.serve_forever()  # werkzeug's returns on Ctrl-C
     except KeyboardInterrupt:
-        print("grader serve: stopped", file=sys.stderr)
+        pass
     finally:
         server.server_close()
+    print("grader serve: stopped", file=sys.stderr)
     return ExitCode.OK
