@@ -85,7 +85,8 @@ def create_app(folder: Path, course: str = ".", token: str | None = None, host: 
     def _headers(resp: Response) -> Response:
         resp.headers["Content-Security-Policy"] = CSP
         resp.headers["X-Content-Type-Options"] = "nosniff"
-        resp.headers["Referrer-Policy"] = "no-referrer"  # the token stays out of any Referer
+        # the token never leaves in a Referer; "no-referrer" would also make Chromium send `Origin: null` on our POST
+        resp.headers["Referrer-Policy"] = "same-origin"
         resp.headers["X-Frame-Options"] = "DENY"
         resp.headers["Cache-Control"] = "no-store"
         return resp

@@ -53,7 +53,7 @@ def test_the_page_and_its_files_come_with_the_token(app: Flask, client: FlaskCli
     assert resp.status_code == 200
     assert resp.headers["Content-Security-Policy"].startswith("default-src 'none'; script-src 'self'")
     assert "unsafe-inline" not in resp.headers["Content-Security-Policy"]
-    assert resp.headers["Referrer-Policy"] == "no-referrer" and resp.headers["X-Frame-Options"] == "DENY"
+    assert resp.headers["Referrer-Policy"] == "same-origin" and resp.headers["X-Frame-Options"] == "DENY"
     cookie = resp.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and f"Path={prefix(app)}" in cookie
     for name in ("review.js", "review.css"):
