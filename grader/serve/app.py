@@ -150,6 +150,7 @@ def create_app(folder: Path, course: str = ".", token: str | None = None, host: 
                 "review.html", folder=str(folder), assignment=doc.get("assignment", ""), entries=shown_entries,
                 total=len(entries), undecided=sum(e.undecided_question for e in entries), current=current,
                 lines=queue.answer(current.item) if current is not None else None, nav=nav, filters=f,
+                writeup=queue.writeup(current.item) if current is not None and not current.item.question else None,
                 questions=_questions(doc, entries),
                 statuses=STATUS_FILTERS, message=message, form=form or {}, csrf=_csrf(), prefix=prefix,
                 href=lambda i: _href(i, f))

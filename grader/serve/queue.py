@@ -15,6 +15,8 @@ from grader.store.overrides import read_results, stored_results
 
 Key = tuple[str, str, str]  # student, submission, question ("" for a flagged submission's own entry)
 KINDS = ("flagged", "needs_review", "error", "low confidence")
+MAX_WRITEUP_BYTES = 2_000_000  # a flagged write-up is shown whole up to this size
+MAX_WRITEUP_LINES = 5000
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,17 @@ class Queue:
         if q is None:
             return None
         return answer_lines(q)
+
+    def writeup(self, item: Item) -> list[tuple[int, str]] | None:
+        """A flagged submission's write-up, numbered, to find its answers in; None unless it is one UTF-8 text file."""
+        path = Path(item.submission)
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_WRITEUP_BYTES:
+                return None
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        return list(enumerate(text.splitlines()[:MAX_WRITEUP_LINES], start=1))
 
     def _stored(self, item: Item) -> QuestionResult | None:
         if not item.question or not (self.folder / DB_NAME).is_file():

@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 
 from grader import cli
 from grader.report.mathml import MATHML_TAGS
-from tests.serve.conftest import ORIGIN, REPO, csrf_of, item_index, prefix
+from grader.serve.app import create_app
+from serve_support import ORIGIN, REPO, csrf_of, item_index, prefix
 
 # every element the page's own template writes; anything else in a page came from a student
 PAGE_TAGS = frozenset("html head meta title link script body header h1 h2 h3 small p form label select option button "
@@ -218,3 +219,19 @@ def test_next_undecided_skips_the_decided(app: Flask, client: FlaskClient) -> No
     page = client.get(f"{prefix(app)}item/{first}?question=1.3").get_data(as_text=True)
     assert f'id="nav-next" href="{prefix(app)}item/{second}?question=1.3"' in page  # j still walks every entry
     assert f'id="nav-undecided" href="{prefix(app)}item/{third}?question=1.3"' in page  # n skips the decided one
+
+
+def test_a_flagged_submission_shows_its_write_up(tmp_path: Path, graded: Path) -> None:
+    # a nearly empty write-up is flagged: the page opens with it and shows the whole file to find answers in
+    writeup = tmp_path / "unread.md"
+    writeup.write_text("# My homework\n\nAufgabe eins: <b>$\\frac{1}{2}$</b>\n", encoding="utf-8")
+    out = tmp_path / "flagged"
+    assert cli.main(["grade", str(writeup), "--assignment", "decoding-2021", "--out", str(out),
+                     "--course", str(REPO)]) == 1
+    app = create_app(out, str(REPO))
+    page = app.test_client().get(f"{prefix(app)}item/0").get_data(as_text=True)  # flagged entries come first
+    assert "the whole write-up" in page and 'id="writeup"' in page
+    assert "Aufgabe eins: &lt;b&gt;" in page and "<mfrac>" in page
+    writeup.unlink()  # moved away since grading: said, not an error
+    page = app.test_client().get(f"{prefix(app)}item/0").get_data(as_text=True)
+    assert "open the submission itself" in page

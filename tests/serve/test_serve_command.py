@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from grader import cli
-from tests.serve.conftest import REPO
+from serve_support import REPO
 
 
 def get(url: str) -> int:

@@ -14,7 +14,7 @@ import pytest
 
 from grader import cli
 from grader.serve.app import create_app
-from tests.serve.conftest import REPO
+from serve_support import REPO
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(CHROMIUM is None or DRIVER is None,
