@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "validate": "grader.commands.validate",
     "review": "grader.commands.review",
     "override": "grader.commands.override",
+    "serve": "grader.commands.serve",
     "pack": "grader.commands.pack",
     "equiv": "grader.commands.equiv",
     "export": "grader.commands.export",

@@ -126,3 +126,13 @@ def test_a_regrade_that_moves_an_overridden_question_says_so(course: Path, out: 
         notes = moved(store, [changed])
     assert [n.question for n in notes] == ["2.4.c"]
     assert "the override still applies" in notes[0].text()
+
+
+def test_review_no_longer_lists_a_decided_question(course: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["review", str(out), "--json"]) == 0
+    assert ("flawed", "1.3") in {(i["student"], i["question"]) for i in json.loads(capsys.readouterr().out)}
+    assert cli.main(["override", str(out), "flawed", "1.3", "3", "--note", "two of three", "--course", str(course)]) == 0
+    capsys.readouterr()
+    assert cli.main(["review", str(out), "--json"]) == 0
+    keys = {(i["student"], i["question"]) for i in json.loads(capsys.readouterr().out)}
+    assert ("flawed", "1.3") not in keys and ("correct", "1.3") in keys  # only the decided one leaves the list

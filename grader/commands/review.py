@@ -99,7 +99,7 @@ def collect(folder: Path) -> list[Item]:
                                                                              override["machine_status"]):
                 why.append(f"overridden, and the machine's result moved from {before[0]:g} ({before[1]}) to "
                            f"{override['machine_score']:g} ({override['machine_status']}) since")
-            elif override and not why:
+            elif override:  # a TA decided it: listed again only when the machine's result moved since
                 continue
             if not why:
                 continue

@@ -76,7 +76,7 @@ def markdown_cell(value: object) -> str:
     return markdown_text(value).replace("|", "\\|")
 
 
-def _answer_lines(q: QuestionResult) -> list[AnswerLine]:
+def answer_lines(q: QuestionResult) -> list[AnswerLine]:
     lines = q.answer_text.split("\n") if q.answer_text else []
     numbers = list(q.answer_line_numbers) or list(range(q.line or 1, (q.line or 1) + len(lines)))
     flagged: dict[int, list[str]] = {}
@@ -139,7 +139,7 @@ def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
     questions = []
     for q in result.questions:
         rq = assignment.question(q.id)
-        lines = _answer_lines(q)
+        lines = answer_lines(q)
         once = unique(q.findings)
         # the flag's own words are the feedback text; info-level hits are folded away under the table
         shown = [f for f in once if f.severity is not Severity.INFO and f.kind != "flagged"]
