@@ -240,6 +240,24 @@ def _words(main: list[Atom]) -> list[Atom]:
     return out
 
 
+def _lone_letters(main: list[Atom]) -> list[Atom]:
+    """A bold letter standing alone (a bold matrix W) and a Greek letter set in the text font (OT1 Gamma) are math:
+    prose is not set one bold letter at a time (a bold label `(a)` has no math beside it), and Greek in running text
+    comes from math."""
+    for i, a in enumerate(main):
+        if a.kind != "T" or len(a.text) != 1:
+            continue
+        greek = "\u0391" <= a.text <= "\u03c9"
+        joined = any(0 <= k < len(main) and main[k].kind == "T" and abs(main[k].cx - a.cx) < 1.2 * a.size
+                     for k in (i - 1, i + 1))
+        near_math = any(0 <= k < len(main) and main[k].kind in ("M", "S") for k in (i - 2, i - 1, i + 1, i + 2))
+        if greek or a.tex.startswith("\\mathbf") and not joined and near_math:
+            a.kind = "M"
+            if greek:
+                a.tex = latex_of(a.text, "")[0]
+    return main
+
+
 def _glue(parts: list[str]) -> str:
     """Tokens joined by spaces, except digits of one number; primes set as superscripts read as primes."""
     out = ""
@@ -521,7 +539,7 @@ def rebuild_page(page: Page) -> list[Line]:
         plain_sizes = [a.size for a in atoms if not a.big]
         ref = max(set(plain_sizes), key=plain_sizes.count) if plain_sizes else atoms[0].size
         atoms = _structures(_accents(atoms), rules, ref)
-        main = _words(_attach(atoms))
+        main = _lone_letters(_words(_attach(atoms)))
         x0, x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
         # a display stands apart: centred in the text block, or set in by more than a list's indentation
         indented = x0 - margin > 1.5 * ref and (abs((x0 + x1) / 2 - center) < 3 * ref or x0 - margin > 4 * ref)
