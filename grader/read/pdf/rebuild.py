@@ -41,6 +41,8 @@ class Atom:
 
 def _atom(g: Glyph) -> Atom:
     tex, ok = latex_of(g.text, g.font)
+    if not ok:
+        tex = UNREADABLE
     r = role(g.font)
     if r in MATH_ROLES:
         kind = "M"
@@ -50,7 +52,7 @@ def _atom(g: Glyph) -> Atom:
         kind = "N"
     if r == "bold" and g.text.isalnum():
         tex = f"\\mathbf{{{g.text}}}"
-    text = g.text if kind == "T" or tex == "?" else (tex if tex in ("fi", "fl", "ff", "ffi", "ffl", "'") else g.text)
+    text = g.text if kind == "T" or not ok else (tex if tex in ("fi", "fl", "ff", "ffi", "ffl", "'") else g.text)
     big = r == "extension" or tex in BIG_OPERATORS and g.top - g.bottom > 1.2 * g.size
     if r == "extension" and tex in ("\\sqrt",):
         big = True
