@@ -81,7 +81,7 @@ def expand_macros(text: str) -> str:
         macros[m.group(1)] = f"\\operatorname{{{m.group(2)}}}"
     body = text.split("\\begin{document}", 1)[-1]
     for name, value in macros.items():
-        body = re.sub(r"\\" + name + r"(?![A-Za-z])", lambda _: value, body)
+        body = re.sub(r"\\" + name + r"(?![A-Za-z])", lambda _, v=value: v, body)
     return body
 
 
