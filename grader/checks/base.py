@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar
+import functools
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -71,11 +72,34 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The PDF reader's mark for a glyph of a formula it could not rebuild (grader.read.pdf.rebuild.UNREADABLE): a
+# formula holding it was not read, so it cannot be judged wrong.
+UNREBUILT = "\\unreadable"
+
+
+def _review_unrebuilt(run: Callable[[Any, CheckContext], CheckOutcome]) -> Callable[[Any, CheckContext], CheckOutcome]:
+    """A failing verdict on an answer holding an unrebuilt formula becomes a review: the formula may be the answer."""
+    @functools.wraps(run)
+    def checked(self: Any, ctx: CheckContext) -> CheckOutcome:
+        out = run(self, ctx)
+        if out.verdict is Verdict.FAIL and UNREBUILT in ctx.answer.text:
+            return CheckOutcome(Verdict.REVIEW, "a formula of this answer could not be read from the PDF (a glyph "
+                                "without a known meaning), so it is not judged: a TA reviews it", out.findings,
+                                None, {**out.details, "unrebuilt_formula": True, "failed_because": out.reason})
+        return out
+    return checked
+
+
 class Check:
     """One kind of check. Subclasses set `name`, `Params`, and implement `run`."""
 
     name: ClassVar[str] = ""
     Params: ClassVar[type[Params]] = Params
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "run" in cls.__dict__:  # every kind's `run`, also a plugin's, sends unrebuilt formulas to review
+            cls.run = _review_unrebuilt(cls.__dict__["run"])  # type: ignore[method-assign]
 
     def run(self, ctx: CheckContext) -> CheckOutcome:  # pragma: no cover - interface
         raise NotImplementedError

@@ -39,7 +39,7 @@ _CMEX_PAIRS = {"(": (0x00, 0x10, 0x12, 0x20, 0x30, 0x40, 0x42), ")": (0x01, 0x11
                "\\int": (0x52, 0x5A), "\\bigcup": (0x53, 0x5B), "\\bigcap": (0x54, 0x5C), "\\oint": (0x48, 0x49),
                "\\bigodot": (0x4A, 0x4B), "\\bigoplus": (0x4C, 0x4D), "\\bigotimes": (0x4E, 0x4F),
                "\\bigwedge": (0x56, 0x5E), "\\bigvee": (0x57, 0x5F), "\\coprod": (0x60, 0x61),
-               "\\sqrt": (0x70, 0x71, 0x72, 0x73, 0x74), "\\widehat": (0x62, 0x63, 0x64),
+               "\\sqrt": (0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76), "\\widehat": (0x62, 0x63, 0x64),
                "\\widetilde": (0x65, 0x66, 0x67)}
 CMEX: dict[int, str] = {code: tex for tex, codes in _CMEX_PAIRS.items() for code in codes}
 
@@ -79,6 +79,11 @@ OPERATOR_NAMES = {"sin", "cos", "tan", "exp", "log", "ln", "max", "min", "arg", 
 LIMIT_NAMES = {"max", "min", "sup", "inf", "lim", "argmax", "argmin", "limsup", "liminf"}
 ACCENTS = {"˜": "\\tilde", "~": "\\tilde", "^": "\\hat", "ˆ": "\\hat", "¯": "\\bar", "˙": "\\dot",
            "¨": "\\ddot", "⃗": "\\vec", "→": "\\vec", "ˇ": "\\check", "˘": "\\breve"}
+# operator names LaTeX has a command for; any other (softmax, tr, Var) is written \operatorname{...}
+LATEX_OPERATORS = {"sin", "cos", "tan", "exp", "log", "ln", "max", "min", "arg", "sup", "inf", "lim", "det", "dim",
+                   "ker", "tanh", "limsup", "liminf", "mod"}
+# CMSY glyphs that pdfium names as ASCII (bar -> |): their raw codes (0x7C clubsuit, 0x7B pilcrow) are never meant
+_CMSY_NAMED = {"|": "|", "{": "\\{", "}": "\\}"}
 OPEN_BRACKETS = {"(", "[", "\\{", "\\langle", "\\lfloor", "\\lceil"}
 
 
@@ -142,6 +147,8 @@ def latex_of(text: str, font: str) -> tuple[str, bool]:
     fam_role = role(font)
     fam = family(font)
     if fam.startswith("CMSY") or fam == "CMBSY":
+        if ch in _CMSY_NAMED:  # pdfium read the glyph's name (bar, braceleft): ASCII text, not a raw code
+            return _CMSY_NAMED[ch], True
         if 0 <= code < 0x80:
             return CMSY.get(code, "?"), code in CMSY
     elif fam.startswith("CMMI"):

@@ -41,6 +41,8 @@ class Atom:
 
 def _atom(g: Glyph) -> Atom:
     tex, ok = latex_of(g.text, g.font)
+    if not ok:
+        tex = UNREADABLE
     r = role(g.font)
     if r in MATH_ROLES:
         kind = "M"
@@ -50,7 +52,7 @@ def _atom(g: Glyph) -> Atom:
         kind = "N"
     if r == "bold" and g.text.isalnum():
         tex = f"\\mathbf{{{g.text}}}"
-    text = g.text if kind == "T" or tex == "?" else (tex if tex in ("fi", "fl", "ff", "ffi", "ffl", "'") else g.text)
+    text = g.text if kind == "T" or not ok else (tex if tex in ("fi", "fl", "ff", "ffi", "ffl", "'") else g.text)
     big = r == "extension" or tex in BIG_OPERATORS and g.top - g.bottom > 1.2 * g.size
     if r == "extension" and tex in ("\\sqrt",):
         big = True
@@ -63,8 +65,7 @@ def _atom(g: Glyph) -> Atom:
 
 def _stack_pieces(atoms: list[Atom]) -> list[Atom]:
     """Pieces of one tall delimiter drawn one above the other (CMEX top, extension, bottom) become one atom."""
-    pieces = sorted((a for a in atoms if a.big and a.tex not in BIG_OPERATORS and a.tex != "\\sqrt"),
-                    key=lambda a: (round(a.x0), -a.top))
+    pieces = sorted((a for a in atoms if a.big and a.tex not in BIG_OPERATORS), key=lambda a: (round(a.x0), -a.top))
     merged: set[int] = set()
     for i, a in enumerate(pieces):
         if id(a) in merged:
@@ -72,8 +73,11 @@ def _stack_pieces(atoms: list[Atom]) -> list[Atom]:
         for b in pieces[i + 1:]:
             if id(b) in merged:
                 continue
-            if abs(b.x0 - a.x0) < 1.0 and b.top >= a.bottom - 1.5 and b.bottom < a.bottom:
+            if (abs(b.x0 - a.x0) < 1.0 or abs(b.x1 - a.x1) < 1.0) and b.top >= a.bottom - 1.5 \
+                    and b.bottom < a.bottom and (a.tex == "\\sqrt") == (b.tex == "\\sqrt"):
                 a.bottom = b.bottom
+                if b.tex == "\\sqrt":  # a radical's bottom piece holds the hook: it names the whole sign
+                    a.x0 = min(a.x0, b.x0)
                 merged.add(id(b))
     return [a for a in atoms if id(a) not in merged]
 
@@ -238,6 +242,24 @@ def _words(main: list[Atom]) -> list[Atom]:
     return out
 
 
+def _lone_letters(main: list[Atom]) -> list[Atom]:
+    """A bold letter standing alone (a bold matrix W) and a Greek letter set in the text font (OT1 Gamma) are math:
+    prose is not set one bold letter at a time (a bold label `(a)` has no math beside it), and Greek in running text
+    comes from math."""
+    for i, a in enumerate(main):
+        if a.kind != "T" or len(a.text) != 1:
+            continue
+        greek = "\u0391" <= a.text <= "\u03c9"
+        joined = any(0 <= k < len(main) and main[k].kind == "T" and abs(main[k].cx - a.cx) < 1.2 * a.size
+                     for k in (i - 1, i + 1))
+        near_math = any(0 <= k < len(main) and main[k].kind in ("M", "S") for k in (i - 2, i - 1, i + 1, i + 2))
+        if greek or a.tex.startswith("\\mathbf") and not joined and near_math:
+            a.kind = "M"
+            if greek:
+                a.tex = latex_of(a.text, "")[0]
+    return main
+
+
 def _glue(parts: list[str]) -> str:
     """Tokens joined by spaces, except digits of one number; primes set as superscripts read as primes."""
     out = ""
@@ -313,6 +335,19 @@ class Line:
     plain: str  # the line as plain text (for spotting repeated headers and page numbers)
 
 
+def _stacks(hanging: list[Glyph]) -> list[list[Glyph]]:
+    """Extension glyphs drawn one on another (a tall delimiter's or radical's pieces) grouped, so they stay together."""
+    out: list[list[Glyph]] = []
+    for g in sorted(hanging, key=lambda g: -g.top):
+        last = next((s for s in out if (abs(s[-1].x0 - g.x0) < 1.0 or abs(s[-1].x1 - g.x1) < 1.0)
+                     and g.top >= s[-1].bottom - 1.5 and g.bottom < s[-1].bottom), None)
+        if last is not None:
+            last.append(g)
+        else:
+            out.append([g])
+    return out
+
+
 def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs sharing a baseline; extension glyphs (which hang from their origin) join the row nearest their axis."""
     rows: list[list[Glyph]] = []
@@ -322,13 +357,14 @@ def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
             rows[-1].append(g)
         else:
             rows.append([g])
-    for g in hanging:
-        base = (g.top + g.bottom) / 2 - 0.25 * g.size
-        near = [r for r in rows if r[0].size >= 0.85 * g.size and r[0].bottom <= g.top and r[0].top >= g.bottom]
+    for stack in _stacks(hanging):
+        top, bottom, size = max(g.top for g in stack), min(g.bottom for g in stack), stack[0].size
+        base = (top + bottom) / 2 - 0.25 * size
+        near = [r for r in rows if r[0].size >= 0.85 * size and r[0].bottom <= top and r[0].top >= bottom]
         if near:
-            min(near, key=lambda r: abs(r[0].baseline - base)).append(g)
+            min(near, key=lambda r: abs(r[0].baseline - base)).extend(stack)
         else:
-            rows.append([g])
+            rows.append(list(stack))
     rows.sort(key=lambda r: -r[0].baseline)
     return rows
 
@@ -356,15 +392,17 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
                      min(g.bottom for g in r), max(g.top for g in r)))
     for i in range(n):
         bi, si, x0i, x1i, boti, topi = info[i]
-        for j in range(i + 1, min(n, i + 8)):
+        nearest: tuple[float, int] | None = None
+        for j in range(max(0, i - 8), min(n, i + 8)):
             bj, sj, x0j, x1j, botj, topj = info[j]
-            gap = bi - bj
             overlap_x = min(x1i, x1j) - max(x0i, x0j) > -0.5 * max(si, sj)
-            small = min(si, sj) < 0.85 * max(si, sj)
-            if small and overlap_x and gap < 0.75 * max(si, sj):
-                union(i, j)  # sub- or superscripts on their own baseline
-            elif all(g.text in ACCENTS for g in rows[i]) and boti - topj < 0.5 * sj and overlap_x:
+            if j != i and si < 0.85 * sj and overlap_x and abs(bi - bj) < 0.75 * sj \
+                    and (nearest is None or abs(bi - bj) < nearest[0]):
+                nearest = (abs(bi - bj), j)
+            if j > i and all(g.text in ACCENTS for g in rows[i]) and boti - topj < 0.5 * sj and overlap_x:
                 union(i, j)  # an accent raised onto its own baseline above its letter
+        if nearest is not None:  # sub- or superscripts on their own baseline join the nearest larger row only
+            union(i, nearest[1])
     for rule in page.rules:
         y = rule.y
         near = [i for i in range(n) if info[i][2] < rule.x1 + 1 and info[i][3] > rule.x0 - 1
@@ -407,8 +445,26 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
 _TRIM_END = {".", ",", ";", ":"}
 
 
+def _drop_tag(main: list[Atom], size: float) -> list[Atom]:
+    """A display's equation number, `(3)` or `(2.1)` set far to the right, is not part of the formula."""
+    if len(main) < 4 or main[-1].text != ")":
+        return main
+    k = len(main) - 2
+    while k > 0 and (main[k].text.isdigit() or main[k].text in ".*" or main[k].text.isalpha() and len(main[k].text) == 1) \
+            and not main[k].sup and not main[k].sub:
+        k -= 1
+    if k == len(main) - 2 or main[k].text != "(" or k == 0:
+        return main
+    if main[k].lx0 - _right(main[k - 1]) < 2.0 * size:
+        return main
+    return main[:k]
+
+
+
 def _render(main: list[Atom], size: float, indented: bool) -> tuple[str, bool, int, str]:
     """The text of a line with its math runs as $...$ (or the whole line as $$...$$), and unreadable formulas."""
+    if indented:
+        main = _drop_tag(main, size)
     n = len(main)
     is_math = [a.kind in ("M", "S") or bool(a.sup or a.sub or a.over or a.under) for a in main]
     gaps = [main[i].lx0 - _right(main[i - 1]) if i else 0.0 for i in range(n)]
@@ -442,9 +498,15 @@ def _render(main: list[Atom], size: float, indented: bool) -> tuple[str, bool, i
             opened += 1
         runs.append([start, end])
         i = j if j > end else end + 1
-    # one line that is all math (maybe ending in punctuation) is a display
+    # one line that is all math (maybe ending in punctuation) is a display; so is one of math and neutral glyphs
+    # only (an align row that starts with its relation: `= f(x)`)
     display = indented and bool(runs) and len(runs) == 1 and runs[0][0] == 0 and all(
         main[k].text in _TRIM_END for k in range(runs[0][1] + 1, n))
+    if indented and not display and any(is_math) and all(a.kind != "T" or is_math[k] for k, a in enumerate(main)):
+        last = n - 1
+        while last > 0 and main[last].text in _TRIM_END and not is_math[last]:
+            last -= 1
+        runs, display = [[0, last]], True
     pieces: list[str] = []
     plain: list[str] = []
     unreadable = 0
@@ -479,7 +541,7 @@ def rebuild_page(page: Page) -> list[Line]:
         plain_sizes = [a.size for a in atoms if not a.big]
         ref = max(set(plain_sizes), key=plain_sizes.count) if plain_sizes else atoms[0].size
         atoms = _structures(_accents(atoms), rules, ref)
-        main = _words(_attach(atoms))
+        main = _lone_letters(_words(_attach(atoms)))
         x0, x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
         # a display stands apart: centred in the text block, or set in by more than a list's indentation
         indented = x0 - margin > 1.5 * ref and (abs((x0 + x1) / 2 - center) < 3 * ref or x0 - margin > 4 * ref)
