@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-import functools
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -77,17 +76,14 @@ class Params(BaseModel):
 UNREBUILT = "\\unreadable"
 
 
-def _review_unrebuilt(run: Callable[[Any, CheckContext], CheckOutcome]) -> Callable[[Any, CheckContext], CheckOutcome]:
-    """A failing verdict on an answer holding an unrebuilt formula becomes a review: the formula may be the answer."""
-    @functools.wraps(run)
-    def checked(self: Any, ctx: CheckContext) -> CheckOutcome:
-        out = run(self, ctx)
-        if out.verdict is Verdict.FAIL and UNREBUILT in ctx.answer.text:
-            return CheckOutcome(Verdict.REVIEW, "a formula of this answer could not be read from the PDF (a glyph "
-                                "without a known meaning), so it is not judged: a TA reviews it", out.findings,
-                                None, {**out.details, "unrebuilt_formula": True, "failed_because": out.reason})
-        return out
-    return checked
+def review_unrebuilt(out: CheckOutcome, ctx: CheckContext) -> CheckOutcome:
+    """A failing verdict on an answer holding an unrebuilt formula becomes a review: the formula may be the answer.
+    The pipeline applies it to every check's outcome (a plugin's too), so no kind has to remember it."""
+    if out.verdict is Verdict.FAIL and UNREBUILT in ctx.answer.text:
+        return CheckOutcome(Verdict.REVIEW, "a formula of this answer could not be read from the PDF (a glyph "
+                            "without a known meaning), so it is not judged: a TA reviews it", out.findings,
+                            None, {**out.details, "unrebuilt_formula": True, "failed_because": out.reason})
+    return out
 
 
 class Check:
@@ -95,11 +91,6 @@ class Check:
 
     name: ClassVar[str] = ""
     Params: ClassVar[type[Params]] = Params
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "run" in cls.__dict__:  # every kind's `run`, also a plugin's, sends unrebuilt formulas to review
-            cls.run = _review_unrebuilt(cls.__dict__["run"])  # type: ignore[method-assign]
 
     def run(self, ctx: CheckContext) -> CheckOutcome:  # pragma: no cover - interface
         raise NotImplementedError

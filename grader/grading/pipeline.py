@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 from grader import checks
-from grader.checks.base import CheckContext, CheckOutcome, Verdict
+from grader.checks.base import CheckContext, CheckOutcome, Verdict, review_unrebuilt
 from grader.course.directory import Course
 from grader.grading.defaults import DEFAULT_TIMEOUT
 from grader.read.ingest import Document, IngestError, read_submission
@@ -56,7 +56,7 @@ def _run_check(spec: CheckSpec, question: Question, answer: Answer, doc: Documen
     ctx = CheckContext(question=question, answer=answer, params=params, course=course, document=doc,
                        seed=_seed(doc, question.id), timeout=timeout, label=spec.label, reading=reading,
                        builds_on=builds_on)
-    return cls().run(ctx)
+    return review_unrebuilt(cls().run(ctx), ctx)
 
 
 def grade_question(question: Question, answer: Answer | None, doc: Document, course: Course,

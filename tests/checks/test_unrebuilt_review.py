@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from grader.checks.base import UNREBUILT, Check, CheckContext, CheckOutcome, Verdict
+from grader.checks.base import UNREBUILT, Check, CheckContext, CheckOutcome, Verdict, review_unrebuilt
 from grader.read.pdf.rebuild import UNREADABLE
 
 
@@ -33,12 +33,14 @@ def test_the_marker_is_the_pdf_readers() -> None:
 
 
 def test_a_failing_verdict_on_an_unrebuilt_formula_is_a_review() -> None:
-    out = _Fails().run(_ctx(f"so $x = {UNREADABLE} + 1$"))
+    ctx = _ctx(f"so $x = {UNREADABLE} + 1$")
+    out = review_unrebuilt(_Fails().run(ctx), ctx)
     assert out.verdict is Verdict.REVIEW
     assert "could not be read from the PDF" in out.reason
     assert out.details["failed_because"] == "the final answer differs"
 
 
 def test_readable_answers_keep_their_verdicts() -> None:
-    assert _Fails().run(_ctx("so $x = 2$")).verdict is Verdict.FAIL
-    assert _Passes().run(_ctx(f"$x = {UNREADABLE}$")).verdict is Verdict.PASS
+    readable, unrebuilt = _ctx("so $x = 2$"), _ctx(f"$x = {UNREADABLE}$")
+    assert review_unrebuilt(_Fails().run(readable), readable).verdict is Verdict.FAIL
+    assert review_unrebuilt(_Passes().run(unrebuilt), unrebuilt).verdict is Verdict.PASS
