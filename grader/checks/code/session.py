@@ -169,8 +169,12 @@ class Session:
             prefix = "The function raised" if reply.get("error") == "exception" else "Bad return value"
             raise Stop(kind, f"{prefix}: {reply.get('message')}", self.code.line(reply.get("line")))
         if reply.get("shape") != layout.out["shape"] or reply.get("dtype") != layout.out["dtype"]:
-            raise Stop("code_wrong", f"returned a {reply.get('dtype')} tensor of shape {tuple(reply.get('shape'))}"
+            raise Stop("code_wrong", f"returned a {reply.get('dtype')} tensor of shape {tuple(reply.get('shape') or ())}"
                        f", expected {layout.out['dtype']} of shape {tuple(layout.out['shape'])}")
+        if reply.get("threads_left"):
+            raise Stop("code_side_stream", f"{reply['threads_left']} thread(s) the function started were still "
+                       "running when it returned: work left running is hidden from the timer and its output was "
+                       "not ready")
         side_stream = reply.get("side_stream_s")
         if side_stream is not None and reply.get("gpu_s") and side_stream > max(5e-5, 0.2 * reply["gpu_s"]):
             raise Stop("code_side_stream", f"{side_stream * 1e3:.3f} ms of work was still running on another "

@@ -103,3 +103,15 @@ def test_the_grader_environment_does_not_reach_the_run(monkeypatch: pytest.Monke
     printed = outcome.details["student"]["output_head"]
     assert "course-key" not in printed and "GRADER_SECRET" not in printed and "HOME" in printed
     assert os.environ["GRADER_SECRET"] == "course-key"
+
+
+def test_a_thread_left_running_after_the_return_is_caught_even_when_the_output_is_right() -> None:
+    # the output is complete before the return; only the idle thread it leaves behind is wrong with it
+    text = (SUBMISSIONS / "efficient.md").read_text().replace(
+        "def attention_separable(Q, K, V):",
+        "import threading as _t, time as _time\n\n\ndef attention_separable(Q, K, V):\n"
+        "    _t.Thread(target=_time.sleep, args=(0.05,)).start()", 1)
+    assert "_time.sleep" in text
+    outcome = run_check(text)
+    assert outcome.verdict is Verdict.FAIL
+    assert "still running when it returned" in outcome.reason
