@@ -468,8 +468,11 @@ def _marker_zone(m: Candidate, cands: Sequence[Candidate], at: dict[int, int], o
         zone = _zone(m, s, "answer", cands, at, outline, n_lines)
         reused = [seg.node for seg in zone.subs if seg.node in children]
         first = next((c for c in cands if m.index < c.index < zone.end and not c.marker), None)
+        # a heading placed between the marker and the first label again (a markup part) means the marker only
+        # answers the part above it: a "1." further down is then a footnote, not the scope's parts answered again
+        placed_between = first is not None and any(m.index < i < first.index for i in at)
         if (zone.subs and first is not None and zone.subs[0].start == first.index and zone.subs[0].node == children[0]
-                and len(reused) >= min(2, len(children))):
+                and len(reused) >= min(2, len(children)) and not placed_between):
             return zone
     return None
 
@@ -550,9 +553,9 @@ def _answer(document: Document, sc: Scan, qid: str, parts: Sequence[tuple[Segmen
         rows = [(i, document.lines[i][seg.col:] if i == seg.start else document.lines[i])
                 for i in range(seg.start, end) if i not in sc.noise]
         rows = _strip_question(rows, seg, markers, loose, prompt)
-        while rows and not rows[0][1].strip():
+        while rows and _no_text(rows[0][1]):
             rows.pop(0)
-        while rows and not rows[-1][1].strip():
+        while rows and _no_text(rows[-1][1]):
             rows.pop()
         if not rows:
             continue
@@ -569,6 +572,17 @@ def _answer(document: Document, sc: Scan, qid: str, parts: Sequence[tuple[Segmen
     if not lines:
         return None
     return Answer(qid, tuple(lines), tuple(numbers), heading, tuple(dict.fromkeys(notes)), line_files=tuple(files))
+
+
+# a list or an exam's structure opened or closed: markup around answers, never answer text
+_STRUCTURE_LINE = re.compile(r"\s*(?:\\(?:begin|end)\{(?:questions|parts|subparts|subsubparts|enumerate|itemize|description"
+                             r"|solution|soln|sol|answer|proof)\*?\}(?:\[[^\]]*\])?\s*)+$")
+
+
+def _no_text(line: str) -> bool:
+    """Whether a line at the edge of an answer holds none of its text: blank, or a list or exam environment's
+    `\\begin`/`\\end` alone (an "Answer 1." followed only by `\\end{parts}` answers nothing)."""
+    return not line.strip() or bool(_STRUCTURE_LINE.match(line))
 
 
 def _strip_question(rows: list[tuple[int, str]], seg: Segment, markers: dict[int, Candidate],
