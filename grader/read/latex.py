@@ -562,7 +562,8 @@ class _StructureState:
         kind = THEOREM_LIKE.get(env) or _theorem_kind(env, self.theorems.get(env, "")) or "problem"
         written = _written_label(title or "", ())
         numbered = not (kind in ("solution", "proof") and env not in self.theorems)
-        label, inferred = (), False
+        label: tuple[str, ...] = ()
+        inferred = False
         if numbered:  # LaTeX steps the counter even when an optional title is given
             counter = self.within.get(env, "")
             n = self.step(counter[1:] if counter.startswith("=") else env)
