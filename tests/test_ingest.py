@@ -265,3 +265,30 @@ def test_several_notebooks_are_read_together(tmp_path: Path) -> None:
     i = doc.lines.index("answer 2")
     raw = (d / "q2.ipynb").read_text().split("\n")
     assert doc.original_file(i) == f"{d}/q2.ipynb" and "answer 2" in raw[doc.original_line(i) - 1]
+
+
+def test_latex_files_compiled_separately_are_all_read(tmp_path: Path) -> None:
+    """Without \\input, each file that is a whole document keeps its body: the first \\end{document} ends only its own
+    file, and the second file's preamble is no answer."""
+    d = tmp_path / "eve"
+    d.mkdir()
+    (d / "main.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\section*{1.1}\nfirst\n"
+                                "\\end{document}\n")
+    (d / "part2.tex").write_text("% second half\n\\documentclass{article}\n\\usepackage{amsmath}\n"
+                                 "\\begin{document}\n\\section*{2.1}\nsecond\n\\end{document}\n")
+    doc = read_submission(d)
+    assert [ln for ln in doc.lines if ln.strip()] == ["\\section*{1.1}", "first", "\\section*{2.1}", "second"]
+    assert doc.original_file(doc.lines.index("second")) == f"{d}/part2.tex"
+    assert doc.original_line(doc.lines.index("second")) == 6
+    assert [h.label for h in doc.structure] == [("1", "1"), ("2", "1")]
+
+
+def test_a_followed_latex_input_is_not_noted_as_unread(tmp_path: Path) -> None:
+    d = tmp_path / "fay"
+    d.mkdir()
+    (d / "main.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\input{q1}\n\\input{gone}\n"
+                                "\\end{document}\n")
+    (d / "q1.tex").write_text("\\section{One}\ntext\n")
+    doc = read_submission(d)
+    unread = [n for n in doc.notes if "is not followed" in n]
+    assert unread == [f"{d}/main.tex: line 4: \\input{{gone}} is not followed: only the submitted file is read"]

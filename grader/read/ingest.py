@@ -243,11 +243,11 @@ def _uncommented(line: str) -> str:
     return re.sub(r"(?<!\\)%.*", "", line)
 
 
-def _tex_lines(names: list[str], texts: dict[str, str]) -> tuple[list[tuple[str, str, int]], list[str]]:
-    """LaTeX write-ups as (line, file, 1-based line), and the files left out: the main file (one that \\inputs
-    others and is input by none) with each part read where it is input, as LaTeX would; files it never inputs are
-    not part of that document and are left out (named in a note). Without a main file: every file, in natural
-    order."""
+def _tex_lines(names: list[str], texts: dict[str, str]) -> tuple[list[tuple[str, str, int]], list[str], set[int]]:
+    """LaTeX write-ups as (line, file, 1-based line), the files left out, and the rows whose \\input was read in
+    place: the main file (one that \\inputs others and is input by none) with each part read where it is input, as
+    LaTeX would; files it never inputs are not part of that document and are left out (named in a note). Without a
+    main file: every file, in natural order."""
     def target(base: str, arg: str) -> str | None:
         arg = arg.strip()
         for cand in (arg, arg + ".tex"):
@@ -266,6 +266,7 @@ def _tex_lines(names: list[str], texts: dict[str, str]) -> tuple[list[tuple[str,
     roots.sort(key=lambda n: ("\\documentclass" not in texts[n], natural_key(n)))
     out: list[tuple[str, str, int]] = []
     placed: set[str] = set()
+    followed: set[int] = set()
 
     def emit(name: str, depth: int) -> None:
         placed.add(name)
@@ -273,18 +274,20 @@ def _tex_lines(names: list[str], texts: dict[str, str]) -> tuple[list[tuple[str,
             out.append((line, name, k))
             if depth >= MAX_FOLDER_DEPTH:  # inputs nest a few levels; a cycle is stopped by `placed`
                 continue
+            row = len(out) - 1
             for m in TEX_INPUT.finditer(_uncommented(line)):
                 t = target(name, m.group(1))
                 if t is not None and t not in placed:
+                    followed.add(row)
                     emit(t, depth + 1)
 
     if roots:
         emit(roots[0], 0)
-        return out, [n for n in sorted(names, key=natural_key) if n not in placed]
+        return out, [n for n in sorted(names, key=natural_key) if n not in placed], followed
     for name in sorted(names, key=natural_key):
         if name not in placed:
             emit(name, 0)
-    return out, []
+    return out, [], followed
 
 
 def _together(names: list[str], texts: dict[str, str], where: str, notes: list[str]) -> Document:
@@ -300,12 +303,16 @@ def _together(names: list[str], texts: dict[str, str], where: str, notes: list[s
         files = tuple(d.path for d in docs for _ in d.lines)
         return Document(path=docs[0].path, lines=lines, line_numbers=numbers, kind="notebook", line_files=files)
     if KINDS[PurePosixPath(names[0]).suffix.lower()] == "latex":
-        rows, left = _tex_lines(ordered, texts)
+        from grader.read.latex import read_latex  # it imports this module's Document and Heading
+
+        rows, left, followed = _tex_lines(ordered, texts)
         notes.extend(f"{where}/{shown(n)}: not \\input by {shown(rows[0][1])}, so not read" for n in left)
+        # each file keeps its own preamble and \end{document}; the reader's notes name the file and line
+        doc = read_latex("\n".join(r[0] for r in rows), label(rows[0][1]), [(label(r[1]), r[2]) for r in rows],
+                         followed)
     else:
         rows = [(line, n, k) for n in ordered for k, line in enumerate(texts[n].split("\n"), 1)]
-    first = rows[0][1]
-    doc = _document_from_text("\n".join(r[0] for r in rows), label(first))
+        doc = _document_from_text("\n".join(r[0] for r in rows), label(rows[0][1]))
     origin = [rows[min(max(n - 1, 0), len(rows) - 1)] for n in doc.line_numbers]
     return Document(path=doc.path, lines=doc.lines, line_numbers=tuple(r[2] for r in origin), kind=doc.kind,
                     notes=doc.notes, structure=doc.structure, line_files=tuple(label(r[1]) for r in origin))

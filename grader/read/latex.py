@@ -6,7 +6,7 @@ import bisect
 import functools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from grader.read.ingest import Document, Heading, shown
@@ -483,17 +483,19 @@ def _list_options(opts: str | None) -> tuple[str | None, int | None, bool]:
 
 
 _WRITTEN = re.compile(r"^\s*(?:(question|problem|exercise|task|prob|ex|q)(?![a-z])\.?\s*|(part)(?![a-z])\s*)?"
-                      r"\(?(\d{1,3}(?:\.(?:\d{1,3}|[ivx]{2,5}|[a-z]))*|[a-z]|[ivx]{1,5})\)?\s*(?:\(([a-z]|[ivx]{1,5})\))?"
+                      r"\(?(\d{1,3}(?:\.(?:\d{1,3}|[ivx]{2,5}|[a-z]))*|[a-z]|[ivx]{1,5})\)?"
+                      r"\s*(?:\(([a-z]|[ivx]{1,5})\)|,?\s*part\s+\(?([a-z]|[ivx]{1,5}|\d{1,2})\)?)?"
                       r"(?=$|[\s:.)\-,])", re.IGNORECASE)
 
 
 def _written_label(title: str, parent: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The label a title writes ("Question 3", "Problem 2.1", "Q7:", "(b)", "Part 2"), as a full path, or None."""
+    """The label a title writes ("Question 3", "Problem 2.1", "Q7:", "(b)", "Part 2", "Question 2, part 1"), as a
+    full path, or None."""
     plain = re.sub(r"\\[A-Za-z]+\*?|[{}$~]", " ", title).strip()
     m = _WRITTEN.match(plain)
     if m is None:
         return None
-    keyword, part, number, sub = m.group(1), m.group(2), m.group(3).lower(), m.group(4)
+    keyword, part, number, sub = m.group(1), m.group(2), m.group(3).lower(), m.group(4) or m.group(5)
     if not keyword and not part and not number[0].isdigit() and not plain[:1] == "(":
         return None  # a title that merely starts with a word like "a" or "I" writes no label
     path = tuple(number.split("."))
@@ -560,7 +562,8 @@ class _StructureState:
         kind = THEOREM_LIKE.get(env) or _theorem_kind(env, self.theorems.get(env, "")) or "problem"
         written = _written_label(title or "", ())
         numbered = not (kind in ("solution", "proof") and env not in self.theorems)
-        label, inferred = (), False
+        label: tuple[str, ...] = ()
+        inferred = False
         if numbered:  # LaTeX steps the counter even when an optional title is given
             counter = self.within.get(env, "")
             n = self.step(counter[1:] if counter.startswith("=") else env)
@@ -675,9 +678,11 @@ def _structure(body: str, defs: _Definitions, exam: bool, notes: _Notes) -> tupl
     def index_of(pos: int) -> int:
         return bisect.bisect_right(starts, pos) - 1
 
-    def rest_of_line(pos: int) -> str:
+    def rest_of_line(pos: int, at: int) -> str:
+        """The text after a heading standing at `at`, up to its line's end: none when its arguments end the line
+        (the parser's node runs past the newline to look for an optional argument)."""
         k = index_of(pos)
-        return body[pos:starts[k] + len(lines[k])]
+        return body[pos:starts[k] + len(lines[k])] if k == index_of(at) else ""
 
     state = _StructureState(exam=exam, theorems=defs.theorems, within=defs.within)
 
@@ -712,9 +717,9 @@ def _structure(body: str, defs: _Definitions, exam: bool, notes: _Notes) -> tupl
                 elif name == "item":
                     explicit = arg_text(n, 0)
                     state.item(idx, single_line(explicit) if explicit is not None else None,
-                               rest_of_line(n.pos + n.len))
+                               rest_of_line(n.pos + n.len, n.pos))
                 elif name in EXAM_MARKS and (exam or _in_exam_list(state)):
-                    state.exam_mark(idx, name, rest_of_line(n.pos + n.len))
+                    state.exam_mark(idx, name, rest_of_line(n.pos + n.len, n.pos))
                 if n.nodeargd is not None:
                     walk([a for a in n.nodeargd.argnlist if a is not None])
             elif n.isNodeType(LatexEnvironmentNode):
@@ -748,8 +753,14 @@ _INCLUDES = re.compile(r"\\(input|include|subfile|import|subimport|includeonly|l
                        r"(?![A-Za-z@])\s*(?:\[[^\]\n]*\])?\s*(\{[^}\n]*\}(?:\s*\{[^}\n]*\})?|[^\s{}\\]+)")
 
 
-def read_latex(text: str, path: str) -> Document:
-    """A `.tex` write-up as a Document: lines stay the source lines (1:1), answers hold only the expanded body."""
+def read_latex(text: str, path: str, origin: Sequence[tuple[str, int]] = (),
+               followed: Collection[int] = ()) -> Document:
+    """A `.tex` write-up as a Document: lines stay the source lines (1:1), answers hold only the expanded body.
+
+    Several files read together (ingest joins them, each input where it stands) give `origin`: per line, its file's
+    display path and its line there. Each file that is a whole document then has its own preamble and its own
+    `\\end{document}`, and notes name the file and line they concern. `followed`: lines whose `\\input` ingest
+    read in place, so no note says it was not followed."""
     raw = text.split("\n")
     notes = _Notes()
     lines = _uncommented(raw)
@@ -764,21 +775,9 @@ def read_latex(text: str, path: str) -> Document:
     defs = _read_definitions(joined, line_of, notes)
     lines = ["" if not ln.strip() else ln for ln in _blank(joined, defs.spans).split("\n")]
     exam = bool(re.search(r"\\documentclass\s*(?:\[[^\]]*\])?\s*\{exam\}", joined))
-    first = next((k for k, ln in enumerate(lines) if _DOC_BEGIN.search(ln)), None)
-    if first is not None:  # the preamble and `\begin{document}` itself belong to no answer
-        m = _DOC_BEGIN.search(lines[first])
-        if m is not None:
-            lines[first] = " " * m.end() + lines[first][m.end():]
-        for k in range(first):
-            lines[k] = ""
-    first = first or 0
-    end = next((k for k in range(first, len(lines)) if _DOC_END.search(lines[k])), None)
-    if end is not None:  # nor does anything after `\end{document}`
-        m = _DOC_END.search(lines[end])
-        if m is not None:
-            lines[end] = lines[end][:m.start()]
-        for k in range(end + 1, len(lines)):
-            lines[k] = ""
+    files = [f for f, _ in origin] if len(origin) == len(lines) else [path] * len(lines)
+    for name in dict.fromkeys(files):
+        _outside_document(lines, [k for k, f in enumerate(files) if f == name])
     macros: dict[str, Macro] = {}
     pending = sorted(defs.macros, key=lambda d: d[0])
     expander = _Expander(macros, notes)
@@ -787,19 +786,52 @@ def read_latex(text: str, path: str) -> Document:
             macro = pending.pop(0)[1]
             macros[macro.name] = macro
             expander.disabled.discard(macro.name)
-        for m in _INCLUDES.finditer(lines[k]):
+        for m in _INCLUDES.finditer(lines[k]) if k not in followed else ():
             target = m.group(2).strip("{}").replace("}{", "/").replace("} {", "/")
             notes.add(f"include-{k}-{m.start()}", f"line {k + 1}: \\{m.group(1)}{{{shown(target)[:MAX_NOTE_CHARS]}}} "
                       "is not followed: only the submitted file is read")
-        if k >= first and lines[k].strip():
+        if lines[k].strip():  # the preamble is blank by now: only the body is expanded
             lines[k] = expander.line(lines[k], k + 1)
         lines[k] = lines[k].rstrip() if not lines[k].strip() == "" else ""
     body = "\n".join(lines)
     structure = _structure(body, defs, exam, notes)
     _closes.cache_clear()  # a 5 MB file's table is large; keep none of it past this file
-    where = shown(path)
     return Document(path=path, lines=tuple(lines), line_numbers=tuple(range(1, len(lines) + 1)), kind="latex",
-                    notes=tuple(f"{where}: {n}" for n in notes.all()), structure=structure)
+                    notes=tuple(_placed(n, path, origin) for n in notes.all()), structure=structure)
+
+
+def _outside_document(lines: list[str], own: list[int]) -> None:
+    """Blank what of one file lies outside its document body: from its first line to `\\begin{document}`, and from
+    `\\end{document}` to its last line (lines of files it inputs there too: LaTeX reads none of it as text).
+
+    `own` are the indices of the file's lines, in order. A file without `\\begin{document}` has no preamble."""
+    if not own:
+        return
+    first = next((k for k in own if _DOC_BEGIN.search(lines[k])), None)
+    if first is not None:
+        m = _DOC_BEGIN.search(lines[first])
+        assert m is not None
+        lines[first] = " " * m.end() + lines[first][m.end():]  # `\\begin{document}` itself belongs to no answer
+        for k in range(own[0], first):
+            lines[k] = ""
+    start = own[0] if first is None else first
+    end = next((k for k in own if k >= start and _DOC_END.search(lines[k])), None)
+    if end is None:
+        return
+    m = _DOC_END.search(lines[end])
+    assert m is not None
+    lines[end] = lines[end][:m.start()]
+    for k in range(end + 1, own[-1] + 1):
+        lines[k] = ""
+
+
+def _placed(note: str, path: str, origin: Sequence[tuple[str, int]]) -> str:
+    """A note prefixed with the file it concerns; "line N" of the joined text becomes that file's own line."""
+    m = re.match(r"line (\d+): ", note)
+    if m is None or not 1 <= int(m.group(1)) <= len(origin):
+        return f"{shown(path)}: {note}"
+    name, line = origin[int(m.group(1)) - 1]
+    return f"{shown(name)}: line {line}: {note[m.end():]}"
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -20,6 +20,7 @@ NAMED = 0.3  # title match from which the answer counts as located by its text r
 MARKUP = 7  # strength of a heading whose markup carries a label the student wrote
 # sectioning from the outside in, for a kind no labelled heading shows the depth of
 _KIND_RANK = ("problem", "question", "section", "part", "subsection", "subpart", "subsubsection", "paragraph", "item")
+_CONTINUES = ("solution", "proof")  # markup kinds that carry on the answer above them
 _ITEM = re.compile(r"\\item\b\s*(?:\[[^\]]*\])?\s*")
 _SOLUTION_ENV = re.compile(r"\\(begin|end)\{(?:solution|soln|sol|answer|proof)\*?\}", re.I)
 # headings that close a write-up and answer no question
@@ -181,10 +182,12 @@ def _markup(document: Document, cands: list[Candidate], outline: Outline) -> tup
     if not document.structure:
         return cands, []
     by_line = {c.index: c for c in cands}
-    depth = _kind_depths(document.structure, outline)
+    structure = [replace(h, label=_counted(h.label, document.structure)) if h.inferred else h
+                 for h in document.structure]
+    depth = _kind_depths(structure, outline)
     top = min(depth.values(), default=1)
     frees: list[_Free] = []
-    for h in document.structure:
+    for h in structure:
         if not 0 <= h.index < len(document.lines):
             continue
         found = by_line.get(h.index)
@@ -194,11 +197,17 @@ def _markup(document: Document, cands: list[Candidate], outline: Outline) -> tup
         if found is not None and h.kind == "item":
             rest = max(rest, found.rest)  # "\\item (b) ..." : the text after the written label
         fit = _fit_label(h.label, outline) if h.label and not h.inferred else None
+        if fit is not None and found is not None and _extends(found, fit, outline):
+            # the text reader read more of the same written label ("Question 2, part 1" where the markup saw 2)
+            by_line[h.index] = replace(found, strength=MARKUP, heading=True)
+            continue
         if fit is not None:
             by_line[h.index] = Candidate(h.index, fit, True, False, MARKUP, rest, h.kind, heading=True)
             continue
         if found is not None:
             continue  # the text carries a label the rubric knows; the counter has nothing to add
+        if h.kind in _CONTINUES:
+            continue  # a solution or proof continues the problem above it: it opens no answer of its own
         d = len(h.label) if h.label else depth.get(h.kind)
         if d is not None:
             cand = Candidate(h.index, (), False, False, 0, rest, h.kind)
@@ -206,10 +215,40 @@ def _markup(document: Document, cands: list[Candidate], outline: Outline) -> tup
     return sorted(by_line.values(), key=lambda c: c.index), frees
 
 
+def _extends(found: Candidate, fit: Label, outline: Outline) -> bool:
+    """Whether the text's label on a markup heading's line names an id below the markup's own label."""
+    return (not found.marker and found.absolute and len(found.label) > len(fit) and found.label[:len(fit)] == fit
+            and found.label in outline.index)
+
+
+_ROMAN_NUMERAL = re.compile(r"(x{0,3})(ix|iv|v?i{0,3})")
+_ROMAN_DIGITS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
+_ROMAN_NEXT = {"i": "ii", "v": "iv", "x": "ix"}  # the sibling that shows a one-letter numeral is roman
+
+
+def _counted(label: Label, structure: Sequence[Heading]) -> Label:
+    """A counter's label with its roman numerals as numbers ("(3, ii, a)" -> "(3, 2, a)"), so the rubric's ids,
+    numbered or lettered, match it. A one-letter numeral (i, v, x) is roman only beside its roman sibling (ii, iv,
+    ix) under the same parent: alone it may be the letter of an alph counter."""
+    labels = {h.label for h in structure}
+    out = list(label[:1])
+    for k, part in enumerate(label[1:], 1):
+        m = _ROMAN_NUMERAL.fullmatch(part) if part else None
+        roman = m is not None and (len(part) > 1 or label[:k] + (_ROMAN_NEXT[part],) in labels
+                                   or (part != "i" and label[:k] + ("i",) in labels))
+        if m is not None and roman:
+            out.append(str(10 * len(m.group(1)) + _ROMAN_DIGITS.get(m.group(2), 0)))
+        else:
+            out.append(part)
+    return tuple(out)
+
+
 def _kind_depths(structure: Sequence[Heading], outline: Outline) -> dict[str, int]:
     """How deep each kind of heading sits in the rubric: as its labelled headings show, else by its usual rank."""
     seen: dict[str, Counter[int]] = {}
     for h in structure:
+        if h.kind in _CONTINUES:
+            continue
         fit = _fit_label(h.label, outline) if h.label else None
         seen.setdefault(h.kind, Counter())
         if fit is not None:
@@ -429,8 +468,11 @@ def _marker_zone(m: Candidate, cands: Sequence[Candidate], at: dict[int, int], o
         zone = _zone(m, s, "answer", cands, at, outline, n_lines)
         reused = [seg.node for seg in zone.subs if seg.node in children]
         first = next((c for c in cands if m.index < c.index < zone.end and not c.marker), None)
+        # a heading placed between the marker and the first label again (a markup part) means the marker only
+        # answers the part above it: a "1." further down is then a footnote, not the scope's parts answered again
+        placed_between = first is not None and any(m.index < i < first.index for i in at)
         if (zone.subs and first is not None and zone.subs[0].start == first.index and zone.subs[0].node == children[0]
-                and len(reused) >= min(2, len(children))):
+                and len(reused) >= min(2, len(children)) and not placed_between):
             return zone
     return None
 
@@ -511,9 +553,9 @@ def _answer(document: Document, sc: Scan, qid: str, parts: Sequence[tuple[Segmen
         rows = [(i, document.lines[i][seg.col:] if i == seg.start else document.lines[i])
                 for i in range(seg.start, end) if i not in sc.noise]
         rows = _strip_question(rows, seg, markers, loose, prompt)
-        while rows and not rows[0][1].strip():
+        while rows and _no_text(rows[0][1]):
             rows.pop(0)
-        while rows and not rows[-1][1].strip():
+        while rows and _no_text(rows[-1][1]):
             rows.pop()
         if not rows:
             continue
@@ -530,6 +572,17 @@ def _answer(document: Document, sc: Scan, qid: str, parts: Sequence[tuple[Segmen
     if not lines:
         return None
     return Answer(qid, tuple(lines), tuple(numbers), heading, tuple(dict.fromkeys(notes)), line_files=tuple(files))
+
+
+# a list or an exam's structure opened or closed: markup around answers, never answer text
+_STRUCTURE_LINE = re.compile(r"\s*(?:\\(?:begin|end)\{(?:questions|parts|subparts|subsubparts|enumerate|itemize|description"
+                             r"|solution|soln|sol|answer|proof)\*?\}(?:\[[^\]]*\])?\s*)+$")
+
+
+def _no_text(line: str) -> bool:
+    """Whether a line at the edge of an answer holds none of its text: blank, or a list or exam environment's
+    `\\begin`/`\\end` alone (an "Answer 1." followed only by `\\end{parts}` answers nothing)."""
+    return not line.strip() or bool(_STRUCTURE_LINE.match(line))
 
 
 def _strip_question(rows: list[tuple[int, str]], seg: Segment, markers: dict[int, Candidate],

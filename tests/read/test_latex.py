@@ -271,3 +271,39 @@ def test_an_exam_part_before_any_question_has_only_its_own_label() -> None:
 def test_article_part_outside_an_exam_list_is_not_a_heading() -> None:
     assert doc("\\part{Theory}\n\\section{A}\n").structure[0].label == ("1",)
     assert len(doc("\\part{Theory}\n\\section{A}\n").structure) == 1
+
+
+def test_an_item_alone_on_its_line_has_no_title() -> None:
+    """The parser's node runs on to the next line looking for `[...]`: that line is the answer, not the title."""
+    d = doc("\\begin{enumerate}\n\\item\nFirst answer.\n\\item Second answer.\n\\end{enumerate}\n")
+    assert [(h.label, h.title) for h in d.structure] == [(("1",), ""), (("2",), "Second answer.")]
+    e = read_latex("\\documentclass{exam}\n\\begin{document}\n\\begin{questions}\n\\question\n\\begin{parts}\n"
+                   "\\part\nSome text.\n\\end{parts}\n\\end{questions}\n\\end{document}\n", "e.tex")
+    assert [h.title for h in e.structure] == ["", ""]
+
+
+@pytest.mark.parametrize("title, label", [("Question 2, part 1.", ("2", "1")), ("Problem 3 Part (ii)", ("3", "ii")),
+                                          ("Question 4 part b:", ("4", "b")), ("Q2, part of it", ("2",))])
+def test_a_title_writing_question_and_part_in_words(title: str, label: tuple[str, ...]) -> None:
+    assert heads(doc(f"\\paragraph{{{title}}}\nText.\n")) == [(4, label, "paragraph", False)]
+
+
+def test_several_whole_documents_each_keep_their_own_body() -> None:
+    """Files read one after the other: the first one's \\end{document} does not blank the next file."""
+    first = "\\documentclass{article}\n\\begin{document}\n\\section*{1}\nOne.\n\\end{document}\nafter one\n"
+    second = ("\\documentclass{article}\n\\newcommand{\\E}{\\mathbb{E}}\n\\begin{document}\n\\section*{2}\n$\\E x$\n"
+              "\\end{document}\n")
+    rows = [("d/a.tex", k) for k in range(1, 7)] + [("d/b.tex", k) for k in range(1, 8)]
+    d = read_latex(first + second, "d/a.tex", rows)
+    assert [ln for ln in d.lines if ln.strip()] == ["\\section*{1}", "One.", "\\section*{2}", "$\\mathbb{E} x$"]
+    assert [h.label for h in d.structure] == [("1",), ("2",)]
+
+
+def test_a_fragment_after_a_whole_document_is_read_and_notes_name_its_file() -> None:
+    first = "\\documentclass{article}\n\\begin{document}\nOne.\n\\end{document}\n"
+    second = "Two.\n\\input{missing}\n"
+    rows = [("d/a.tex", k) for k in range(1, 5)] + [("d/b.tex", k) for k in range(1, 4)]
+    d = read_latex(first + second, "d/a.tex", rows)
+    assert "Two." in d.lines
+    assert d.notes == ("d/b.tex: line 2: \\input{missing} is not followed: only the submitted file is read",)
+    assert read_latex(first + second, "d/a.tex", rows, followed={5}).notes == ()

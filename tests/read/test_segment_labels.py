@@ -318,3 +318,54 @@ def test_no_labels_prompts_place_paragraphs_inside_a_question() -> None:
     assert answers["1.a"].inferred == "text" and answers["2"].inferred == "order"  # type: ignore[union-attr]
     no_prompts = segment(_doc(text), ["1.a", "1.b", "2"])  # nothing says where 1.b starts: a miss, not a guess
     assert _texts(no_prompts) == {"1.a": None, "1.b": None, "2": "Dropout averages an ensemble."}
+
+
+# --- LaTeX markup read by grader.read.latex: counters, solution environments, labels written in the markup ---
+
+
+def _tex(body: str, cls: str = "article") -> Document:
+    from grader.read.latex import read_latex
+
+    return read_latex(f"\\documentclass{{{cls}}}\n\\begin{{document}}\n{body}\\end{{document}}\n", "t.tex")
+
+
+def test_a_roman_counter_matches_numbered_ids() -> None:
+    """`label=(\\roman*)` items are (i), (ii): they answer 3.1 and 3.2, and their nested (a) items 3.1.a, 3.1.b."""
+    doc = _tex("\\section*{Question 3}\n\\begin{enumerate}[label=(\\roman*)]\n\\item\n\\begin{enumerate}[(a)]\n"
+               "\\item Cats purr.\n\\item Dogs bark.\n\\end{enumerate}\n\\item Birds sing.\n\\end{enumerate}\n")
+    prompts = {"3.1.a": "Derive the variance of a product.", "3.1.b": "Compute the mean of the layer.",
+               "3.2": "Explain the initialisation."}
+    assert _texts(segment(doc, ["3.1.a", "3.1.b", "3.2"], prompts)) == {
+        "3.1.a": "Cats purr.", "3.1.b": "Dogs bark.", "3.2": "Birds sing."}
+
+
+def test_a_solution_environment_takes_no_id_of_its_own() -> None:
+    """Exam parts each with a solution: the solution after the last part is that part's answer, not the next id."""
+    doc = _tex("\\begin{questions}\n\\question Decoding\n\\begin{parts}\n"
+               + "".join(f"\\part\n\\begin{{solution}}\n{w}.\n\\end{{solution}}\n" for w in ("One", "Two", "Three"))
+               + "\\end{parts}\n\\end{questions}\n", cls="exam")
+    answers = segment(doc, ["1.1", "1.2", "1.3", "1.4.a", "1.4.b"], {"1.3": "beam search", "1.4.a": "Tree decoding"})
+    assert _texts(answers) == {"1.1": "One.", "1.2": "Two.", "1.3": "Three.", "1.4.a": None, "1.4.b": None}
+
+
+def test_the_text_reads_more_of_a_label_written_in_the_markup() -> None:
+    """`\\section*{Question 3, (b)}`: the markup reads question 3, the text 3.b: the longer reading wins."""
+    doc = _tex("\\section*{Question 3, (a)}\nFirst.\n\\section*{Question 3, (b)}\nSecond.\n")
+    assert _texts(segment(doc, ["3.a", "3.b"])) == {"3.a": "First.", "3.b": "Second."}
+
+
+def test_a_solution_marker_after_a_markup_part_answers_only_that_part() -> None:
+    """A "1." footnote of the handout under part 2 is not part 1 answered again after "Solution:"."""
+    doc = _tex("\\begin{questions}\n\\question Gradients\n\\begin{parts}\n\\part Show the first thing.\n\n"
+               "Solution: the first answer.\n\n\\part Show the second thing.\n\n1. A footnote of the handout.\n\n"
+               "Solution: the second answer.\n\\end{parts}\n\\end{questions}\n", cls="exam")
+    answers = _texts(segment(doc, ["1.1", "1.2"]))
+    assert answers["1.1"] is not None and "the first answer" in answers["1.1"] and "footnote" not in answers["1.1"]
+    assert answers["1.2"] is not None and "the second answer" in answers["1.2"]
+
+
+def test_an_answer_of_list_markup_alone_is_no_answer() -> None:
+    """"Answer 1." followed only by `\\end{parts}`: nothing was answered."""
+    doc = _tex("\\begin{questions}\n\\question Prompt.\n\\begin{parts}\n\\part Prompt a.\n\\part Prompt b.\n\n"
+               "\\paragraph*{Answer 1.}\n\n\\end{parts}\n\\end{questions}\n", cls="exam")
+    assert _texts(segment(doc, ["1.1", "1.2"])) == {"1.1": None, "1.2": None}
