@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from grader.checks.base import CheckContext
 from grader.checks.code.check import CodeCheck, CodeParams
 from grader.course.directory import Course
-from grader.read.ingest import Document
+from grader.read.document import Document
 from grader.sandbox import Limits, shared
 from grader.read.segment import Answer
 

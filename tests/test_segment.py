@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.read.ingest import Document, read_submission
+from grader.read.ingest import read_submission
+from grader.read.document import Document
 from grader.read.segment import Answer, segment
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"

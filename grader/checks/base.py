@@ -12,7 +12,7 @@ from grader.grading.results import Finding
 
 if TYPE_CHECKING:  # imported for types only, to keep check modules light to import
     from grader.course.directory import Course
-    from grader.read.ingest import Document
+    from grader.read.document import Document
     from grader.course.rubric import Question
     from grader.read.reading import Reading
     from grader.read.segment import Answer

@@ -10,7 +10,8 @@ from grader import checks
 from grader.checks.base import CheckContext, CheckOutcome, Verdict, review_unrebuilt
 from grader.course.directory import Course
 from grader.grading.defaults import DEFAULT_TIMEOUT
-from grader.read.ingest import Document, IngestError, read_submission
+from grader.read.ingest import IngestError, read_submission
+from grader.read.document import Document
 from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
 from grader.course.rubric import CheckSpec, LoadedRubric, Question
 from grader.grading.scoring import score_question

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
-from grader.read.ingest import Document, Heading, shown
+from grader.read.document import Document, Heading, shown
 
 # Real write-ups are tens of KB and define a few dozen macros; every bound below is far past that.
 MAX_DEFINITIONS = 2_000  # definitions read per submission; later ones are ignored with a note

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
-from grader.read.ingest import Document, Heading
+from grader.read.document import Document, Heading
 from grader.read.assign import FORCED, Outline, Segment, chain, split_id
 from grader.read.headings import Candidate, Label, Scan, scan
 from grader.read.prompt import by_cues, by_prompt, content_words, title_match

@@ -12,7 +12,7 @@ from grader import cli
 from grader.course.directory import Course
 from grader.grading.pipeline import FLAG_FOUND_SHARE, flag_reason, grade_submission
 from grader.grading.results import Status
-from grader.read.ingest import Document
+from grader.read.document import Document
 from grader.store.database import roundtrip
 
 RUBRIC = """\

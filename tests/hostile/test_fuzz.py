@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hostile_support import CORPUS, HOSTILE, REPO
 
-from grader.read.ingest import Document, IngestError, read_submission
+from grader.read.ingest import IngestError, read_submission
+from grader.read.document import Document
 from grader.report.mathml import render_line
 from grader.read.segment import segment
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from grader.read import latex
-from grader.read.ingest import Document, read_submission
+from grader.read.ingest import read_submission
+from grader.read.document import Document
 from grader.read.latex import read_latex
 
 BOUND_S = 10.0  # each case takes well under a second alone; the bound leaves room for a loaded CI machine

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from grader.math import MathError, parse
-from grader.read.ingest import Document, read_submission
+from grader.read.ingest import read_submission
+from grader.read.document import Document
 from grader.read.latex import read_latex
 
 

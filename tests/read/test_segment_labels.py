@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.read.ingest import Document, Heading
+from grader.read.document import Document, Heading
 from grader.read.segment import Answer, segment
 
 

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from grader.checks.base import CheckContext, Verdict
 from grader.checks.derivation import CHECK, DerivationParams
-from grader.read.ingest import Document
+from grader.read.document import Document
 from grader.grading.results import Severity
 from grader.grading.scoring import is_false_step
 from grader.read.segment import Answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,10 +16,18 @@ from grader.checks.code.params import CodeParams
 if TYPE_CHECKING:  # numpy and the sandbox are imported when a code check runs, not when rubrics load
     import numpy as np
 
-    from grader.checks.code.trials import Layout
     from grader.sandbox import Worker
 
 OUTPUT_IN_DETAILS = 2000  # characters of the run's stdout/stderr kept with the result
+
+
+@dataclass
+class Layout:
+    """Where each argument and the output lie in a worker's shared buffer."""
+
+    args: list[dict[str, Any]]
+    out: dict[str, Any]
+    nbytes: int
 
 
 class Stop(Exception):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from grader.checks.code import timing
 from grader.checks.code.params import CodeParams
-from grader.checks.code.session import Session, Stop
+from grader.checks.code.session import Layout, Session, Stop
 
 if TYPE_CHECKING:  # numpy is imported when a code check runs, not when rubrics load
     import numpy as np
@@ -19,15 +19,6 @@ if TYPE_CHECKING:  # numpy is imported when a code check runs, not when rubrics 
 
 class RubricProblem(Exception):
     """The rubric's check cannot tell answers apart (a near-constant or non-finite reference output)."""
-
-
-@dataclass
-class Layout:
-    """Where each argument and the output lie in a worker's shared buffer."""
-
-    args: list[dict[str, Any]]
-    out: dict[str, Any]
-    nbytes: int
 
 
 def shape_of(dims: Sequence[str | int], case: dict[str, int]) -> list[int]:

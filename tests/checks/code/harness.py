@@ -9,7 +9,7 @@ import yaml
 from grader.checks.base import CheckContext, CheckOutcome
 from grader.checks.code.check import CodeCheck
 from grader.checks.code.params import CodeParams
-from grader.read.ingest import Document
+from grader.read.document import Document
 from grader.read.segment import Answer
 
 REPO = Path(__file__).resolve().parents[3]
