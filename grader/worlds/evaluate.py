@@ -39,10 +39,17 @@ class Env:
     bound: dict[Key, Any] = field(default_factory=dict)
     defs: dict[Key, Any] = field(default_factory=dict)
     plain_t: bool = False  # the statement writes `^T`: on a scalar that is a power of T (the parser may say transpose)
-    memo: dict[Any, Any] = field(default_factory=dict)  # maxima already enumerated, by what they depend on
+    # maxima, expectations (and, in steps, sides) already evaluated, keyed by what they depend on beyond the
+    # instance and `defs`: one memo may serve every Env of one instance with the same `defs`
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     def with_inst(self, inst: Instance) -> Env:
         return Env(inst, self.free, self.bound, self.defs, self.plain_t)
+
+    def context(self, exclude: Any = ()) -> tuple[Any, ...]:
+        """What a memoised value depends on besides its node: free indices, bound variables, the `^T` reading."""
+        return (tuple(sorted(self.free.items())), self.plain_t,
+                tuple(sorted((k, v) for k, v in self.bound.items() if k not in exclude)))
 
 
 def sym_base(name: str, accent: str = "", primes: int = 0) -> str:
@@ -187,6 +194,13 @@ def _diagonal(v: Any) -> Any:
     return v
 
 
+def _no_meaning(_ev: Evaluator, node: N.Node) -> Any:
+    raise Unsupported(f"{type(node).__name__} has no numeric meaning here")
+
+
+_METHODS: dict[type, Callable[[Evaluator, N.Node], Any]] = {}
+
+
 class Evaluator:
     """Evaluates nodes in an Env; raises Unbound/Unsupported/ShapeMismatch for what the world cannot give."""
 
@@ -195,8 +209,9 @@ class Evaluator:
 
     # ---------------------------------------------------------------- keys and lookups
     def name_of(self, sym: N.Sym) -> str:
-        base = sym_base(sym.name, sym.accent, sym.primes)
-        return self.env.inst.scope.aliases.get(base, base)
+        base = sym_base(sym.name, sym.accent, sym.primes) if sym.accent or sym.primes else sym.name
+        aliases = self.env.inst.scope.aliases
+        return aliases.get(base, base) if aliases else base
 
     def index_of(self, items: tuple[N.Node, ...]) -> tuple[Any, ...]:
         out: list[Any] = []
@@ -270,10 +285,11 @@ class Evaluator:
 
     # ---------------------------------------------------------------- evaluation
     def ev(self, node: N.Node) -> Any:
-        method = getattr(self, "ev_" + type(node).__name__, None)
-        if method is None:
-            raise Unsupported(f"{type(node).__name__} has no numeric meaning here")
-        return method(node)
+        kind = type(node)
+        method = _METHODS.get(kind)
+        if method is None:  # the ev_<Node> method of each node class, looked up once (a hot path)
+            method = _METHODS[kind] = getattr(Evaluator, "ev_" + kind.__name__, _no_meaning)
+        return method(self, node)
 
     def ev_Num(self, node: N.Num) -> Any:
         if node.bold and node.value != 0:  # \mathbf{1}: the ones vector of the world
@@ -583,7 +599,7 @@ class Evaluator:
             raise Unsupported(node.kind)
         binders = self.binders(node.under)
         rebound = {k for k, _ in binders}
-        memo_key = (id(node), tuple(sorted((k, v) for k, v in self.env.bound.items() if k not in rebound)))
+        memo_key = (node, self.env.context(rebound))  # by value: the same max written in several statements
         if memo_key in self.env.memo:
             return self.env.memo[memo_key]
         value = self._extremum(node, binders)
@@ -621,8 +637,7 @@ class Evaluator:
             raise Unbound("E", "this world has no randomness for E[.]")
 
         def mean(body: N.Node) -> Any:
-            key = ("E", body, tuple(sorted(self.env.free.items())),
-                   tuple(sorted((k, v) for k, v in self.env.bound.items())))
+            key = ("E", body, self.env.context())
             if key in self.env.memo:
                 return self.env.memo[key]
             out: Any = 0.0

@@ -193,7 +193,26 @@ def _chooses(link: Link, inst: Instance) -> bool:
 PLAIN_T = re.compile(r"\^\s*\{?\s*T\b")
 
 
-def evaluate_link(link: Link, inst: Instance, defs: dict[Key, Any], rtol: float, plain_t: bool = False) -> LinkResult:
+def _side(ev: Evaluator, node: N.Node) -> Any:
+    """The value of one side, memoised in the Env's memo (a chain's middle side, a line's right side written
+    again as the next line's left side); an error is remembered and raised again."""
+    key = ("side", node, ev.env.context())
+    memo = ev.env.memo
+    if key not in memo:
+        try:
+            memo[key] = (True, ev.ev(node))
+        except Exception as exc:  # noqa: BLE001 - the caller decides what an error means
+            memo[key] = (False, exc)
+    ok, value = memo[key]
+    if not ok:
+        raise value
+    return value
+
+
+def evaluate_link(link: Link, inst: Instance, defs: dict[Key, Any], rtol: float, plain_t: bool = False,
+                  memo: dict[Any, Any] | None = None) -> LinkResult:
+    """One link in one instance, at each assignment of its free indices. `memo` (one per instance and `defs`)
+    keeps values between the links of one check."""
     if link.op not in CHECKED_OPS:
         return LinkResult("skipped", reason=f"relation {link.op}")
     if _index_range(link, inst):
@@ -204,11 +223,10 @@ def evaluate_link(link: Link, inst: Instance, defs: dict[Key, Any], rtol: float,
     printed = printed_precision(link)
     any_held, reason = False, ""
     for free in combos(names, inst) if names else [{}]:
-        env = Env(inst, free, {}, defs, plain_t)
-        ev = Evaluator(env)
+        ev = Evaluator(Env(inst, free, {}, defs, plain_t, {} if memo is None else memo))
         try:
             with np.errstate(all="ignore"):
-                left, right = ev.ev(link.lhs), ev.ev(link.rhs)
+                left, right = _side(ev, link.lhs), _side(ev, link.rhs)
             ok = holds(left, right, link.op, rtol, printed)
         except Exception as exc:  # noqa: BLE001 - what a world cannot evaluate is skipped, never reported false
             reason = str(exc)[:80] or type(exc).__name__
@@ -217,8 +235,8 @@ def evaluate_link(link: Link, inst: Instance, defs: dict[Key, Any], rtol: float,
             # students write t for the horizon T in one side of a statement: read it so before calling it false
             same = dict(free, t=free["T"])
             try:
-                tev = Evaluator(Env(inst, same, {}, defs, plain_t))
-                ok = holds(tev.ev(link.lhs), tev.ev(link.rhs), link.op, rtol, printed)
+                tev = Evaluator(Env(inst, same, {}, defs, plain_t, ev.env.memo))
+                ok = holds(_side(tev, link.lhs), _side(tev, link.rhs), link.op, rtol, printed)
             except Exception:  # noqa: BLE001, S112 - that reading does not evaluate: undecided here, not false
                 continue
         if not ok and inst.scope.solutions:
@@ -289,6 +307,7 @@ def check(stmts: Sequence[Statement], world: World, draws: int | None = None, rt
         inst.scope.aliases.update(aliases or {})
     variants = sorted({inst.draw.option("variant", "") for inst in instances})
     defs = {id(inst): _definitions(stmts, builds_on, inst, rtol) for inst in instances}
+    memos: dict[int, dict[Any, Any]] = {id(inst): {} for inst in instances}  # each instance with its defs
     report = StepReport()
     truth: list[set[str] | None] = []  # variants where each statement holds (None: not evaluated)
     for st in stmts:
@@ -302,7 +321,8 @@ def check(stmts: Sequence[Statement], world: World, draws: int | None = None, rt
         for inst in instances:
             for link in st.links:
                 per_variant[inst.draw.option("variant", "")].append(
-                    evaluate_link(link, inst, defs[id(inst)], rtol, bool(PLAIN_T.search(st.latex))))
+                    evaluate_link(link, inst, defs[id(inst)], rtol, bool(PLAIN_T.search(st.latex)),
+                                  memos[id(inst)]))
         ok_variants = {v for v, rs in per_variant.items()
                        if rs and any(r.status == "held" for r in rs) and not any(r.status == "false" for r in rs)}
         evaluated = any(r.status != "skipped" for rs in per_variant.values() for r in rs)
