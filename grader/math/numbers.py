@@ -17,8 +17,26 @@ _PLAIN = re.compile(r"^\s*([-+−]?)\s*(\d+(?:\.\d*)?|\.\d+)(?:\s*(?:[eE]([+-]?\
                     r"\\cdot\s*10\^\{?([+-−]?\d+)\}?))?\s*(\\?%)?\s*\.?\s*$")
 
 
+_READ: dict[str, tuple[Fraction, Fraction | None] | MathError] = {}  # a pure function of the text, asked often
+
+
 def read_number(text: str) -> tuple[Fraction, Fraction | None]:
     """(value, half of the last printed unit) of a number as written; None when exact (an integer, a fraction)."""
+    known = _READ.get(text)
+    if known is None:
+        try:
+            known = _read_number(text)
+        except MathError as exc:
+            known = exc
+        if len(_READ) > 8192:
+            _READ.clear()
+        _READ[text] = known
+    if isinstance(known, MathError):
+        raise known.with_traceback(None)  # a fresh traceback, not one growing with each reuse
+    return known
+
+
+def _read_number(text: str) -> tuple[Fraction, Fraction | None]:
     s = text.strip().strip("$").strip()
     if len(s) > 200:
         raise MathError(f"a number of {len(s)} characters is over the limit")

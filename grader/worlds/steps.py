@@ -150,21 +150,42 @@ def holds(left: Any, right: Any, op: str, rtol: float, printed: tuple[int, bool]
     raise MathError(f"relation {op} is not checked")
 
 
-def free_names(link: Link, inst: Instance) -> list[str]:
-    names = []
+@dataclass(frozen=True)
+class LinkFacts:
+    """What a link's tree says whatever the instance, read in one walk (a link is evaluated in every draw)."""
+
+    named: tuple[str, ...]  # in order: a bare symbol's name, or "T" for a transpose (x^T on a scalar: x**T)
+    syms: tuple[tuple[str, bool], ...]  # every symbol: (name, has a subscript)
+    printed: tuple[int, bool] | None  # printed_precision(link)
+
+
+def link_facts(link: Link) -> LinkFacts:
+    named: list[str] = []
+    syms: list[tuple[str, bool]] = []
     for node in itertools.chain(N.walk(link.lhs), N.walk(link.rhs)):
-        if isinstance(node, N.Sym) and not node.sub and not node.sup and node.name in inst.scope.free \
-                and node.name not in names:
-            names.append(node.name)
-        if isinstance(node, (N.PowT, N.Transpose)) and "T" in inst.scope.free and "T" not in names:
-            names.append("T")  # x^T on a scalar is a power of the horizon T
+        if isinstance(node, N.Sym):
+            syms.append((node.name, bool(node.sub)))
+            if not node.sub and not node.sup:
+                named.append(node.name)
+        elif isinstance(node, (N.PowT, N.Transpose)):
+            named.append("T")
+    return LinkFacts(tuple(named), tuple(syms), printed_precision(link))
+
+
+def free_names(link: Link, inst: Instance, facts: LinkFacts | None = None) -> list[str]:
+    """The free indices of the instance the link uses, in order of appearance."""
+    free = inst.scope.free
+    names: list[str] = []
+    for name in (facts or link_facts(link)).named:
+        if name in free and name not in names:
+            names.append(name)
     return names
 
 
-def _index_range(link: Link, inst: Instance) -> bool:
+def _index_range(link: Link, inst: Instance, facts: LinkFacts | None = None) -> bool:
     """`1 \\le i \\le t`, `t > 0`: a statement about free indices only says where they range."""
-    syms = [n for n in itertools.chain(N.walk(link.lhs), N.walk(link.rhs)) if isinstance(n, N.Sym)]
-    return bool(syms) and all(s.name in inst.scope.free and not s.sub for s in syms)
+    syms = (facts or link_facts(link)).syms
+    return bool(syms) and all(name in inst.scope.free and not sub for name, sub in syms)
 
 
 def combos(names: list[str], inst: Instance) -> list[dict[str, int]]:
@@ -205,22 +226,23 @@ def _side(ev: Evaluator, node: N.Node) -> Any:
             memo[key] = (False, exc)
     ok, value = memo[key]
     if not ok:
-        raise value
+        raise value.with_traceback(None)  # a fresh traceback, not one growing with each reuse
     return value
 
 
 def evaluate_link(link: Link, inst: Instance, defs: dict[Key, Any], rtol: float, plain_t: bool = False,
-                  memo: dict[Any, Any] | None = None) -> LinkResult:
+                  memo: dict[Any, Any] | None = None, facts: LinkFacts | None = None) -> LinkResult:
     """One link in one instance, at each assignment of its free indices. `memo` (one per instance and `defs`)
-    keeps values between the links of one check."""
+    keeps values between the links of one check; `facts` is link_facts(link), when already read."""
     if link.op not in CHECKED_OPS:
         return LinkResult("skipped", reason=f"relation {link.op}")
-    if _index_range(link, inst):
+    facts = facts or link_facts(link)
+    if _index_range(link, inst, facts):
         return LinkResult("skipped", reason="a range of an index")
     if inst.scope.choices and _chooses(link, inst):
         return LinkResult("skipped", reason="a choice the question leaves open")
-    names = free_names(link, inst)
-    printed = printed_precision(link)
+    names = free_names(link, inst, facts)
+    printed = facts.printed
     any_held, reason = False, ""
     for free in combos(names, inst) if names else [{}]:
         ev = Evaluator(Env(inst, free, {}, defs, plain_t, {} if memo is None else memo))
@@ -318,11 +340,12 @@ def check(stmts: Sequence[Statement], world: World, draws: int | None = None, rt
             truth.append(None)
             continue
         per_variant: dict[str, list[LinkResult]] = {v: [] for v in variants}
+        plain_t = bool(PLAIN_T.search(st.latex))
+        facts = [link_facts(link) if link.op in CHECKED_OPS else None for link in st.links]
         for inst in instances:
-            for link in st.links:
+            for link, fact in zip(st.links, facts):
                 per_variant[inst.draw.option("variant", "")].append(
-                    evaluate_link(link, inst, defs[id(inst)], rtol, bool(PLAIN_T.search(st.latex)),
-                                  memos[id(inst)]))
+                    evaluate_link(link, inst, defs[id(inst)], rtol, plain_t, memos[id(inst)], fact))
         ok_variants = {v for v, rs in per_variant.items()
                        if rs and any(r.status == "held" for r in rs) and not any(r.status == "false" for r in rs)}
         evaluated = any(r.status != "skipped" for rs in per_variant.values() for r in rs)
