@@ -44,13 +44,21 @@ def _build(s: Scope) -> None:
     def a_fn(t: int, j: float) -> float:
         return float(back[int(t)][int(j) - 1])
 
+    known: dict[frozenset[tuple[int, int]], float] = {}  # p(events) of this instance: maxima ask again and again
+
+    def joint(fixed: set[tuple[int, int]]) -> float:
+        key = frozenset(fixed)
+        if key not in known:
+            known[key] = _joint(P, fixed)
+        return known[key]
+
     def p_fn(ev: Any, args: tuple[N.Node, ...], sub: tuple[N.Node, ...]) -> float:
         if len(args) == 1 and isinstance(args[0], N.Cond):
-            joint = _events(ev, (args[0].a,)) | _events(ev, (args[0].b,))
+            event = _events(ev, (args[0].a,))
             given = _events(ev, (args[0].b,))
-            den = _joint(P, given)
-            return _joint(P, joint) / den if den > 0 else float("nan")
-        return _joint(P, _events(ev, args))
+            den = joint(given)
+            return joint(event | given) / den if den > 0 else float("nan")
+        return joint(_events(ev, args))
 
     s.fn("delta", delta_fn, raw=True)
     s.fn("a", a_fn)
