@@ -66,7 +66,7 @@ class Parser:
         return tok
 
     def at(self, kind: str, value: str | None = None) -> bool:
-        tok = self.tok
+        tok = self.t[self.i]  # not the `tok` property: the parser's most frequent call
         return tok.kind == kind and (value is None or tok.value == value)
 
     def expect(self, kind: str, value: str | None = None, what: str = "") -> Token:

@@ -51,6 +51,31 @@ class Env:
         return (tuple(sorted(self.free.items())), self.plain_t,
                 tuple(sorted((k, v) for k, v in self.bound.items() if k not in exclude)))
 
+    def node_key(self, node: N.Node) -> NodeKey:
+        """`node` as a memo key, equal for equal trees, its hash computed once per node object and memo."""
+        ref = ("node", id(node))
+        known = self.memo.get(ref)
+        if known is None or known.node is not node:  # the memo holds the node, so its id is not reused meanwhile
+            known = self.memo[ref] = NodeKey(node)
+        return known
+
+
+class NodeKey:
+    """A node as a dictionary key: a tree's hash walks the whole tree, so it is computed once and kept."""
+
+    __slots__ = ("node", "hash")
+
+    def __init__(self, node: N.Node) -> None:
+        self.node = node
+        self.hash = hash(node)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NodeKey) and (self.node is other.node or
+                                               (self.hash == other.hash and self.node == other.node))
+
 
 def sym_base(name: str, accent: str = "", primes: int = 0) -> str:
     return (f"{accent} {name}" if accent else name) + "'" * primes
@@ -296,7 +321,8 @@ class Evaluator:
             if self.env.inst.has(("ones", ())):
                 return self.env.inst.value(("ones", ()))
             raise Unbound("1", "this world has no ones vector")
-        return float(node.value)
+        value = node.value
+        return value.numerator / value.denominator  # float(Fraction) does this, through two more calls
 
     def ev_Const(self, node: N.Const) -> Any:
         return {"pi": math.pi, "e": math.e, "inf": math.inf}[node.name]
@@ -599,7 +625,7 @@ class Evaluator:
             raise Unsupported(node.kind)
         binders = self.binders(node.under)
         rebound = {k for k, _ in binders}
-        memo_key = (node, self.env.context(rebound))  # by value: the same max written in several statements
+        memo_key = (self.env.node_key(node), self.env.context(rebound))  # by value: one max, several statements
         if memo_key in self.env.memo:
             return self.env.memo[memo_key]
         value = self._extremum(node, binders)
@@ -637,7 +663,7 @@ class Evaluator:
             raise Unbound("E", "this world has no randomness for E[.]")
 
         def mean(body: N.Node) -> Any:
-            key = ("E", body, self.env.context())
+            key = ("E", self.env.node_key(body), self.env.context())
             if key in self.env.memo:
                 return self.env.memo[key]
             out: Any = 0.0

@@ -97,15 +97,16 @@ def printed_precision(link: Link) -> tuple[int, bool] | None:
 
     A side that is a bare number (`= 2.58`) is a rounded result: its decimals decide. Otherwise the most precise
     number written decides. None when no decimal number is written."""
-    bare = [side for side in (link.lhs, link.rhs)
+    sides = (link.lhs, link.rhs)
+    decimals = [_decimals(side) for side in sides]  # each side walked once
+    bare = [k for k, side in enumerate(sides)
             if isinstance(side, N.Num) or (isinstance(side, N.Neg) and isinstance(side.x, N.Num))]
-    inputs = [side for side in (link.lhs, link.rhs) if not any(side is b for b in bare)]
-    rounded_inputs = any(_decimals(side) for side in inputs)
+    rounded_inputs = any(decimals[k] for k in range(2) if k not in bare)
     if bare:
-        found = [d for side in bare for d in _decimals(side)]
+        found = [d for k in bare for d in decimals[k]]
         if found:
             return min(found), rounded_inputs
-    every = _decimals(link.lhs) + _decimals(link.rhs)
+    every = decimals[0] + decimals[1]
     return (max(every), rounded_inputs) if every else None
 
 
@@ -217,7 +218,7 @@ PLAIN_T = re.compile(r"\^\s*\{?\s*T\b")
 def _side(ev: Evaluator, node: N.Node) -> Any:
     """The value of one side, memoised in the Env's memo (a chain's middle side, a line's right side written
     again as the next line's left side); an error is remembered and raised again."""
-    key = ("side", node, ev.env.context())
+    key = ("side", ev.env.node_key(node), ev.env.context())
     memo = ev.env.memo
     if key not in memo:
         try:
