@@ -71,19 +71,25 @@ def _split_top(latex: str, seps: tuple[str, ...]) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _by_first(seps: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """The separators by their first character, each group in the order given (the first that matches wins)."""
+def _by_first(seps: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], re.Pattern[str]]:
+    """The separators by their first character, each group in the order given (the first that matches wins),
+    and a pattern of every character the splitter acts on (the others are skipped in one search)."""
     out: dict[str, list[str]] = {}
     for sep in seps:
         out.setdefault(sep[0], []).append(sep)
-    return {c: tuple(group) for c, group in out.items()}
+    acting = "".join(sorted(set("\\{}()[]") | set(out)))
+    return {c: tuple(group) for c, group in out.items()}, re.compile("[" + re.escape(acting) + "]")
 
 
 def _split_keep(latex: str, seps: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """The parts between top-level separators, and the separators themselves."""
     parts, found, depth, start, i = [], [], 0, 0, 0
-    by_first = _by_first(seps)
+    by_first, acting = _by_first(seps)
     while i < len(latex):
+        jump = acting.search(latex, i)
+        if jump is None:
+            break
+        i = jump.start()
         c = latex[i]
         if c == "\\":  # the commands below all start with a backslash: test them only there (a hot loop)
             if latex.startswith("\\left", i) and not latex[i + 5:i + 6].isalpha():

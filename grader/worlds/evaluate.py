@@ -118,6 +118,11 @@ def is_arr(v: Any) -> bool:
 
 
 def as_int(v: Any) -> int:
+    if type(v) is float and math.isfinite(v):  # the common case, first
+        r = round(v)
+        if abs(v - r) < 1e-9:
+            return r
+        raise Unbound("index", "an index is not an integer")
     if not isinstance(v, (int, float, np.integer, np.floating, np.ndarray)):
         raise Unbound("index", "an index is not a number")
     v = as_array(v)
