@@ -239,9 +239,12 @@ class Evaluator:
 
     # ---------------------------------------------------------------- keys and lookups
     def name_of(self, sym: N.Sym) -> str:
-        base = sym_base(sym.name, sym.accent, sym.primes) if sym.accent or sym.primes else sym.name
+        return self.alias(sym_base(sym.name, sym.accent, sym.primes) if sym.accent or sym.primes else sym.name)
+
+    def alias(self, name: str) -> str:
+        """The world's name for a name as the student writes it (the check's aliases)."""
         aliases = self.env.inst.scope.aliases
-        return aliases.get(base, base) if aliases else base
+        return aliases.get(name, name) if aliases else name
 
     def index_of(self, items: tuple[N.Node, ...]) -> tuple[Any, ...]:
         out: list[Any] = []
@@ -335,7 +338,11 @@ class Evaluator:
     def ev_Sym(self, node: N.Sym) -> Any:
         if node.name in ("0", "1") and node.bold:
             return float(node.name)
-        name, index = self.key_of(node)
+        return self.symbol(*self.key_of(node))
+
+    def symbol(self, name: str, index: tuple[Any, ...]) -> Any:
+        """The value of the symbol the key names, as ev_Sym gives it: bound, defined, the world's value, or
+        the identity, a world function, lambda_1 where none of those is."""
         try:
             return self.lookup(name, index)
         except Unbound:

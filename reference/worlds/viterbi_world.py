@@ -90,8 +90,13 @@ def _events(ev: Any, nodes: tuple[N.Node, ...]) -> set[tuple[int, int]]:
             continue
         if isinstance(node, N.Sym) and node.sub and isinstance(node.sub[0], N.Range):
             lo, hi = int(ev.ev(node.sub[0].lo)), int(ev.ev(node.sub[0].hi))
+            if node.bold and node.name in ("0", "1"):  # the bold 0 and 1 are numbers, not words
+                for k in range(lo, hi + 1):
+                    out.add((k, _word(ev, N.Sym(node.name, node.bold, (N.Num(Fraction(k), str(k)),)))))
+                continue
+            name = ev.alias(node.name)  # w_k at each position: the symbol's value, without building w_k's tree
             for k in range(lo, hi + 1):
-                out.add((k, _word(ev, N.Sym(node.name, node.bold, (N.Num(Fraction(k), str(k)),)))))
+                out.add((k, round(float(ev.symbol(name, (k,))))))
             continue
         if isinstance(node, N.Sym) and node.sub:
             (pos,) = ev.index_of(node.sub)
