@@ -7,8 +7,8 @@ and grades them with `python -m grader grade ... --jobs 1`, R times. The figure 
 the command and every process it waited for: forked workers, sympy helpers) divided by N, median of the repeats:
 what one write-up costs one core, the command's fixed cost (imports, rubric validation) spread over the N.
 The wall time per write-up is printed beside it; on a loaded machine it is larger and noisier.
-With --profile it also grades one copy in this process under cProfile, twice (the first call warms the caches a
-worker inherits from the parent, as a forked worker does), and prints the time of the second by area.
+With --profile it also preloads as the `grade` parent does, grades one copy under cProfile in a forked child (as a
+worker grades it: once, with nothing but what the parent preloaded), and prints where its time goes, by area.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ AREAS = (
     ("grader/worlds/", "derivation steps: evaluating links in the worlds (grader/worlds)"),
     ("grader/read/reading", "reading the answers' math once (grader/read/reading.py)"),
     ("grader/read/", "ingest and segmentation (grader/read)"),
-    ("grader/math/", "the math layer: parsing, equivalence, numbers (grader/math)"),
+    ("grader/math/parser", "parsing the math (grader/math/parser.py, lexer.py)"),
+    ("grader/math/lexer", "parsing the math (grader/math/parser.py, lexer.py)"),
+    ("grader/math/", "the rest of the math layer: nodes, equivalence, numbers (grader/math)"),
     ("grader/checks/", "checks' own code (grader/checks)"),
     ("sympy", "sympy (in this process)"),
     ("numpy", "numpy"),
@@ -82,18 +84,25 @@ def profile(path: Path, assignment: str, rows: int) -> None:
     course = Course(REPO)
     rubric = course.rubric(assignment)
     preload(rubric)
-    grade_submission(str(path), rubric, course)
-    prof = cProfile.Profile()
-    prof.enable()
-    grade_submission(str(path), rubric, course)
-    prof.disable()
-    stats = pstats.Stats(prof)
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "worker.prof"
+        pid = os.fork()  # graded once in a forked child, as a worker grades it: no cache warmed by an earlier call
+        if pid == 0:
+            prof = cProfile.Profile()
+            prof.enable()
+            grade_submission(str(path), rubric, course)
+            prof.disable()
+            prof.dump_stats(str(dump))
+            os._exit(0)
+        os.waitpid(pid, 0)
+        stats = pstats.Stats(str(dump))
     total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
     by_area: dict[str, float] = defaultdict(float)
     for (file, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():  # type: ignore[attr-defined]
         area = next((label for frag, label in AREAS if frag in file), "other (Python library, builtins)")
         by_area[area] += own
-    print(f"\nprofile of one write-up in this process (second call, under cProfile: {total:.3f} s own time)")
+    print(f"\nprofile of one write-up graded in a forked child as a worker grades it "
+          f"(under cProfile: {total:.3f} s own time)")
     print(f"{'area':<72} {'s':>7} {'share':>6}")
     for area, secs in sorted(by_area.items(), key=lambda kv: -kv[1]):
         print(f"{area:<72} {secs:7.3f} {secs / total:6.1%}")

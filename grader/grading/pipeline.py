@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 from pathlib import Path
 
@@ -176,6 +177,21 @@ def grade_document(path: str, doc: Document, rubric: LoadedRubric, course: Cours
 def grade_submission(path: str, rubric: LoadedRubric, course: Course, *, student: str | None = None,
                      timeout: float = DEFAULT_TIMEOUT) -> SubmissionResult:
     """Grade one submission path as given on the command line; never raises for a bad submission."""
+    # What was alive before this write-up (the imports, the rubric: in a forked worker, the parent's whole heap)
+    # is left out of the collections its grading triggers: a full collection scanned all of it, every write-up.
+    # Left alone when someone else froze objects already; the objects rejoin the collector at the end.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        return _grade_submission(path, rubric, course, student=student, timeout=timeout)
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
+def _grade_submission(path: str, rubric: LoadedRubric, course: Course, *, student: str | None,
+                      timeout: float) -> SubmissionResult:
     student = student or student_id_from_path(path)
     read = run_step(lambda: read_submission(path))
     if not read.ok:

@@ -7,12 +7,18 @@ from fractions import Fraction
 from typing import Iterator, Union
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 class Node:
     """Base of every AST node; subclasses are frozen dataclasses."""
 
     def children(self) -> Iterator["Node"]:
-        for f in fields(self):  # type: ignore[arg-type]
-            value = getattr(self, f.name)
+        names = _FIELD_NAMES.get(type(self))
+        if names is None:  # dataclasses.fields() is slow on the evaluation's hot path: once per class
+            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+        for name in names:
+            value = getattr(self, name)
             if isinstance(value, Node):
                 yield value
             elif isinstance(value, tuple):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any
 
 from grader.math import nodes as N
 from grader.math.errors import MathError
@@ -17,8 +18,26 @@ _PLAIN = re.compile(r"^\s*([-+−]?)\s*(\d+(?:\.\d*)?|\.\d+)(?:\s*(?:[eE]([+-]?\
                     r"\\cdot\s*10\^\{?([+-−]?\d+)\}?))?\s*(\\?%)?\s*\.?\s*$")
 
 
+_READ: dict[str, tuple[Fraction, Fraction | None] | MathError] = {}  # a pure function of the text, asked often
+
+
 def read_number(text: str) -> tuple[Fraction, Fraction | None]:
     """(value, half of the last printed unit) of a number as written; None when exact (an integer, a fraction)."""
+    known = _READ.get(text)
+    if known is None:
+        try:
+            known = _read_number(text)
+        except MathError as exc:
+            known = exc
+        if len(_READ) > 8192:
+            _READ.clear()
+        _READ[text] = known
+    if isinstance(known, MathError):
+        raise known.with_traceback(None)  # a fresh traceback, not one growing with each reuse
+    return known
+
+
+def _read_number(text: str) -> tuple[Fraction, Fraction | None]:
     s = text.strip().strip("$").strip()
     if len(s) > 200:
         raise MathError(f"a number of {len(s)} characters is over the limit")
@@ -115,6 +134,27 @@ def _reference(reference: str | float | int | Fraction) -> tuple[Fraction, Fract
     return value, half, reference.strip()
 
 
+_REFERENCES: dict[tuple[type, Any], tuple[Fraction, Fraction | None, str, str, Fraction] | MathError] = {}
+
+
+def _reference_facts(reference: str | float | int | Fraction) -> tuple[Fraction, Fraction | None, str, str, Fraction]:
+    """_reference(reference), its value as shown and the hair of slack: one reference meets many candidates."""
+    key = (type(reference), reference)  # by type too: 1, 1.0 and True are equal keys
+    known = _REFERENCES.get(key)
+    if known is None:
+        try:
+            value, half, text = _reference(reference)
+            known = (value, half, text, _fmt(value), Fraction(1, 10**12) * max(Fraction(1), abs(value)))
+        except MathError as exc:
+            known = exc
+        if len(_REFERENCES) > 1024:
+            _REFERENCES.clear()
+        _REFERENCES[key] = known
+    if isinstance(known, MathError):
+        raise known.with_traceback(None)
+    return known
+
+
 def compare_number(student: str, reference: str | float) -> Verdict:
     """Equal within half a unit of the last digit printed by the less precise side."""
     try:
@@ -129,17 +169,17 @@ def _compare_number(student: str, reference: str | float) -> Verdict:
     except MathError as exc:
         return unknown(f"cannot read the student's number: {exc}")
     try:
-        r_value, r_half, r_text = _reference(reference)
+        r_value, r_half, r_text, r_shown, hair = _reference_facts(reference)
     except MathError as exc:
         return unknown(f"cannot read the reference number: {exc}")
     halves = [h for h in (s_half, r_half) if h is not None]
     tol = max(halves) if halves else Fraction(0)
     diff = abs(s_value - r_value)
     # a hair of slack so 0.125 printed as 0.13 or 0.12 both pass, and binary floats do not bite
-    slack = tol * Fraction(1001, 1000) + Fraction(1, 10**12) * max(Fraction(1), abs(r_value))
-    shown = f"{student.strip()} vs {r_text} = {_fmt(r_value)}"
+    slack = tol * Fraction(1001, 1000) + hair
+    shown = f"{student.strip()} vs {r_text} = {r_shown}"
     if tol == 0:
-        if diff <= Fraction(1, 10**12) * max(Fraction(1), abs(r_value)):
+        if diff <= hair:
             return equivalent_(f"{shown}: equal")
         return different(f"{shown}: differ by {_fmt(diff)} (both exact)")
     if diff <= slack:

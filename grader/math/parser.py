@@ -33,6 +33,11 @@ def is_separator_text(content: str) -> bool:
     return stripped.lower() in CONNECTIVES or not NAME_RE.match(stripped)
 
 
+_WORDS_BY_LETTER: dict[str, tuple[str, ...]] = {}  # PLAIN_WORDS by first letter, each group in PLAIN_WORDS order
+for _word in PLAIN_WORDS:
+    _WORDS_BY_LETTER[_word[0]] = _WORDS_BY_LETTER.get(_word[0], ()) + (_word,)
+
+
 class Parser:
     """One parse of one formula; keeps the token position, nesting depth and expected closers."""
 
@@ -61,7 +66,7 @@ class Parser:
         return tok
 
     def at(self, kind: str, value: str | None = None) -> bool:
-        tok = self.tok
+        tok = self.t[self.i]  # not the `tok` property: the parser's most frequent call
         return tok.kind == kind and (value is None or tok.value == value)
 
     def expect(self, kind: str, value: str | None = None, what: str = "") -> Token:
@@ -823,7 +828,7 @@ class Parser:
     def parse_letter(self) -> N.Node:
         tok = self.tok
         # a plain word such as softmax( or Var[
-        for word in PLAIN_WORDS:
+        for word in _WORDS_BY_LETTER.get(tok.value, ()):  # only words that can start here (a hot loop)
             if self._word_at(word):
                 end = self.i + len(word)
                 nxt = self.t[end]

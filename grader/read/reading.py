@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from grader.read.segment import Answer
@@ -70,37 +70,54 @@ def _split_top(latex: str, seps: tuple[str, ...]) -> list[str]:
     return _split_keep(latex, seps)[0]
 
 
+@lru_cache(maxsize=64)
+def _by_first(seps: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], re.Pattern[str]]:
+    """The separators by their first character, each group in the order given (the first that matches wins),
+    and a pattern of every character the splitter acts on (the others are skipped in one search)."""
+    out: dict[str, list[str]] = {}
+    for sep in seps:
+        out.setdefault(sep[0], []).append(sep)
+    acting = "".join(sorted(set("\\{}()[]") | set(out)))
+    return {c: tuple(group) for c, group in out.items()}, re.compile("[" + re.escape(acting) + "]")
+
+
 def _split_keep(latex: str, seps: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """The parts between top-level separators, and the separators themselves."""
     parts, found, depth, start, i = [], [], 0, 0, 0
+    by_first, acting = _by_first(seps)
     while i < len(latex):
+        jump = acting.search(latex, i)
+        if jump is None:
+            break
+        i = jump.start()
         c = latex[i]
-        if latex.startswith("\\left", i) and not latex[i + 5:i + 6].isalpha():
-            depth += 1
-            i += 5
-            continue
-        if latex.startswith("\\right", i) and not latex[i + 6:i + 7].isalpha():
-            depth -= 1
-            i += 6
-            continue
-        # a cases or matrix environment is one expression: its rows are not rows of the answer
-        if latex.startswith("\\begin{", i) or latex.startswith("\\end{", i):
-            depth += 1 if latex[i + 1] == "b" else -1
-            close = latex.find("}", i)
-            i = close + 1 if close > 0 else i + 1
-            continue
-        if c == "\\" and i + 1 < len(latex) and not latex[i + 1].isalpha():
-            # a control symbol (`\{`, `\;`, `\,`) is never a bracket or a separator, except `\\` when asked
-            if not (depth == 0 and latex[i + 1] == "\\" and "\\\\" in seps):
-                depth += 1 if latex[i + 1] == "{" else -1 if latex[i + 1] == "}" else 0
-                i += 2
+        if c == "\\":  # the commands below all start with a backslash: test them only there (a hot loop)
+            if latex.startswith("\\left", i) and not latex[i + 5:i + 6].isalpha():
+                depth += 1
+                i += 5
                 continue
+            if latex.startswith("\\right", i) and not latex[i + 6:i + 7].isalpha():
+                depth -= 1
+                i += 6
+                continue
+            # a cases or matrix environment is one expression: its rows are not rows of the answer
+            if latex.startswith("\\begin{", i) or latex.startswith("\\end{", i):
+                depth += 1 if latex[i + 1] == "b" else -1
+                close = latex.find("}", i)
+                i = close + 1 if close > 0 else i + 1
+                continue
+            if i + 1 < len(latex) and not latex[i + 1].isalpha():
+                # a control symbol (`\{`, `\;`, `\,`) is never a bracket or a separator, except `\\` when asked
+                if not (depth == 0 and latex[i + 1] == "\\" and "\\\\" in seps):
+                    depth += 1 if latex[i + 1] == "{" else -1 if latex[i + 1] == "}" else 0
+                    i += 2
+                    continue
         if c in "{([":
             depth += 1
         elif c in "})]":
             depth -= 1
         elif depth == 0:
-            for sep in seps:
+            for sep in by_first.get(c, ()):
                 if latex.startswith(sep, i) and not (sep[0] == "\\" and sep[-1].isalpha()
                                                      and latex[i + len(sep):i + len(sep) + 1].isalpha()):
                     parts.append(latex[start:i])

@@ -39,10 +39,42 @@ class Env:
     bound: dict[Key, Any] = field(default_factory=dict)
     defs: dict[Key, Any] = field(default_factory=dict)
     plain_t: bool = False  # the statement writes `^T`: on a scalar that is a power of T (the parser may say transpose)
-    memo: dict[Any, Any] = field(default_factory=dict)  # maxima already enumerated, by what they depend on
+    # maxima, expectations (and, in steps, sides) already evaluated, keyed by what they depend on beyond the
+    # instance and `defs`: one memo may serve every Env of one instance with the same `defs`
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     def with_inst(self, inst: Instance) -> Env:
         return Env(inst, self.free, self.bound, self.defs, self.plain_t)
+
+    def context(self, exclude: Any = ()) -> tuple[Any, ...]:
+        """What a memoised value depends on besides its node: free indices, bound variables, the `^T` reading."""
+        return (tuple(sorted(self.free.items())), self.plain_t,
+                tuple(sorted((k, v) for k, v in self.bound.items() if k not in exclude)))
+
+    def node_key(self, node: N.Node) -> NodeKey:
+        """`node` as a memo key, equal for equal trees, its hash computed once per node object and memo."""
+        ref = ("node", id(node))
+        known = self.memo.get(ref)
+        if known is None or known.node is not node:  # the memo holds the node, so its id is not reused meanwhile
+            known = self.memo[ref] = NodeKey(node)
+        return known
+
+
+class NodeKey:
+    """A node as a dictionary key: a tree's hash walks the whole tree, so it is computed once and kept."""
+
+    __slots__ = ("node", "hash")
+
+    def __init__(self, node: N.Node) -> None:
+        self.node = node
+        self.hash = hash(node)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NodeKey) and (self.node is other.node or
+                                               (self.hash == other.hash and self.node == other.node))
 
 
 def sym_base(name: str, accent: str = "", primes: int = 0) -> str:
@@ -86,6 +118,11 @@ def is_arr(v: Any) -> bool:
 
 
 def as_int(v: Any) -> int:
+    if type(v) is float and math.isfinite(v):  # the common case, first
+        r = round(v)
+        if abs(v - r) < 1e-9:
+            return r
+        raise Unbound("index", "an index is not an integer")
     if not isinstance(v, (int, float, np.integer, np.floating, np.ndarray)):
         raise Unbound("index", "an index is not a number")
     v = as_array(v)
@@ -187,6 +224,13 @@ def _diagonal(v: Any) -> Any:
     return v
 
 
+def _no_meaning(_ev: Evaluator, node: N.Node) -> Any:
+    raise Unsupported(f"{type(node).__name__} has no numeric meaning here")
+
+
+_METHODS: dict[type, Callable[[Evaluator, N.Node], Any]] = {}
+
+
 class Evaluator:
     """Evaluates nodes in an Env; raises Unbound/Unsupported/ShapeMismatch for what the world cannot give."""
 
@@ -195,8 +239,12 @@ class Evaluator:
 
     # ---------------------------------------------------------------- keys and lookups
     def name_of(self, sym: N.Sym) -> str:
-        base = sym_base(sym.name, sym.accent, sym.primes)
-        return self.env.inst.scope.aliases.get(base, base)
+        return self.alias(sym_base(sym.name, sym.accent, sym.primes) if sym.accent or sym.primes else sym.name)
+
+    def alias(self, name: str) -> str:
+        """The world's name for a name as the student writes it (the check's aliases)."""
+        aliases = self.env.inst.scope.aliases
+        return aliases.get(name, name) if aliases else name
 
     def index_of(self, items: tuple[N.Node, ...]) -> tuple[Any, ...]:
         out: list[Any] = []
@@ -270,17 +318,19 @@ class Evaluator:
 
     # ---------------------------------------------------------------- evaluation
     def ev(self, node: N.Node) -> Any:
-        method = getattr(self, "ev_" + type(node).__name__, None)
-        if method is None:
-            raise Unsupported(f"{type(node).__name__} has no numeric meaning here")
-        return method(node)
+        kind = type(node)
+        method = _METHODS.get(kind)
+        if method is None:  # the ev_<Node> method of each node class, looked up once (a hot path)
+            method = _METHODS[kind] = getattr(Evaluator, "ev_" + kind.__name__, _no_meaning)
+        return method(self, node)
 
     def ev_Num(self, node: N.Num) -> Any:
         if node.bold and node.value != 0:  # \mathbf{1}: the ones vector of the world
             if self.env.inst.has(("ones", ())):
                 return self.env.inst.value(("ones", ()))
             raise Unbound("1", "this world has no ones vector")
-        return float(node.value)
+        value = node.value
+        return value.numerator / value.denominator  # float(Fraction) does this, through two more calls
 
     def ev_Const(self, node: N.Const) -> Any:
         return {"pi": math.pi, "e": math.e, "inf": math.inf}[node.name]
@@ -288,7 +338,11 @@ class Evaluator:
     def ev_Sym(self, node: N.Sym) -> Any:
         if node.name in ("0", "1") and node.bold:
             return float(node.name)
-        name, index = self.key_of(node)
+        return self.symbol(*self.key_of(node))
+
+    def symbol(self, name: str, index: tuple[Any, ...]) -> Any:
+        """The value of the symbol the key names, as ev_Sym gives it: bound, defined, the world's value, or
+        the identity, a world function, lambda_1 where none of those is."""
         try:
             return self.lookup(name, index)
         except Unbound:
@@ -583,7 +637,7 @@ class Evaluator:
             raise Unsupported(node.kind)
         binders = self.binders(node.under)
         rebound = {k for k, _ in binders}
-        memo_key = (id(node), tuple(sorted((k, v) for k, v in self.env.bound.items() if k not in rebound)))
+        memo_key = (self.env.node_key(node), self.env.context(rebound))  # by value: one max, several statements
         if memo_key in self.env.memo:
             return self.env.memo[memo_key]
         value = self._extremum(node, binders)
@@ -621,8 +675,7 @@ class Evaluator:
             raise Unbound("E", "this world has no randomness for E[.]")
 
         def mean(body: N.Node) -> Any:
-            key = ("E", body, tuple(sorted(self.env.free.items())),
-                   tuple(sorted((k, v) for k, v in self.env.bound.items())))
+            key = ("E", self.env.node_key(body), self.env.context())
             if key in self.env.memo:
                 return self.env.memo[key]
             out: Any = 0.0

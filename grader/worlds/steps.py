@@ -97,15 +97,16 @@ def printed_precision(link: Link) -> tuple[int, bool] | None:
 
     A side that is a bare number (`= 2.58`) is a rounded result: its decimals decide. Otherwise the most precise
     number written decides. None when no decimal number is written."""
-    bare = [side for side in (link.lhs, link.rhs)
+    sides = (link.lhs, link.rhs)
+    decimals = [_decimals(side) for side in sides]  # each side walked once
+    bare = [k for k, side in enumerate(sides)
             if isinstance(side, N.Num) or (isinstance(side, N.Neg) and isinstance(side.x, N.Num))]
-    inputs = [side for side in (link.lhs, link.rhs) if not any(side is b for b in bare)]
-    rounded_inputs = any(_decimals(side) for side in inputs)
+    rounded_inputs = any(decimals[k] for k in range(2) if k not in bare)
     if bare:
-        found = [d for side in bare for d in _decimals(side)]
+        found = [d for k in bare for d in decimals[k]]
         if found:
             return min(found), rounded_inputs
-    every = _decimals(link.lhs) + _decimals(link.rhs)
+    every = decimals[0] + decimals[1]
     return (max(every), rounded_inputs) if every else None
 
 
@@ -115,8 +116,11 @@ def holds(left: Any, right: Any, op: str, rtol: float, printed: tuple[int, bool]
         return all(holds(x, right, op, rtol, printed) for x in left.values)
     if isinstance(right, Choices):
         return all(holds(left, x, op, rtol, printed) for x in right.values)
-    a = np.asarray(as_array(left), float)
-    b = np.asarray(as_array(right), float)
+    left, right = as_array(left), as_array(right)
+    if type(left) is float and type(right) is float:  # two numbers, the common case: the same test without numpy
+        return _holds_numbers(left, right, op, rtol, printed)
+    a = np.asarray(left, float)
+    b = np.asarray(right, float)
     if (a.size > 1 and a.ndim == 2 and min(a.shape) > 1 and b.size == 1) or \
             (b.size > 1 and b.ndim == 2 and min(b.shape) > 1 and a.size == 1):
         raise MathError("a number against a matrix: the notation reads vectors as rows")
@@ -150,21 +154,60 @@ def holds(left: Any, right: Any, op: str, rtol: float, printed: tuple[int, bool]
     raise MathError(f"relation {op} is not checked")
 
 
-def free_names(link: Link, inst: Instance) -> list[str]:
-    names = []
+@dataclass(frozen=True)
+class LinkFacts:
+    """What a link's tree says whatever the instance, read in one walk (a link is evaluated in every draw)."""
+
+    named: tuple[str, ...]  # in order: a bare symbol's name, or "T" for a transpose (x^T on a scalar: x**T)
+    syms: tuple[tuple[str, bool], ...]  # every symbol: (name, has a subscript)
+    printed: tuple[int, bool] | None  # printed_precision(link)
+
+
+def link_facts(link: Link) -> LinkFacts:
+    named: list[str] = []
+    syms: list[tuple[str, bool]] = []
     for node in itertools.chain(N.walk(link.lhs), N.walk(link.rhs)):
-        if isinstance(node, N.Sym) and not node.sub and not node.sup and node.name in inst.scope.free \
-                and node.name not in names:
-            names.append(node.name)
-        if isinstance(node, (N.PowT, N.Transpose)) and "T" in inst.scope.free and "T" not in names:
-            names.append("T")  # x^T on a scalar is a power of the horizon T
+        if isinstance(node, N.Sym):
+            syms.append((node.name, bool(node.sub)))
+            if not node.sub and not node.sup:
+                named.append(node.name)
+        elif isinstance(node, (N.PowT, N.Transpose)):
+            named.append("T")
+    return LinkFacts(tuple(named), tuple(syms), printed_precision(link))
+
+
+def _holds_numbers(a: float, b: float, op: str, rtol: float, printed: tuple[int, bool] | None) -> bool:
+    """`holds` for two floats, step for step as on arrays of one element."""
+    if not (math.isfinite(a) and math.isfinite(b)):
+        raise MathError("a side is not finite")
+    scale = max(abs(a), abs(b), 1e-12)
+    tol = rtol * max(scale, 1.0) + 1e-10
+    if printed is not None:
+        decimals_shown, rounded_inputs = printed
+        tol = max(tol, 1.2 * 10.0 ** (-decimals_shown) + (0.005 * scale if rounded_inputs else 0.0))
+    if op in ("=", "approx"):
+        return abs(a - b) <= tol * (50 if op == "approx" else 1)
+    if op in ("<=", "<"):
+        return a <= b + tol
+    if op in (">=", ">"):
+        return a + tol >= b
+    raise MathError(f"relation {op} is not checked")
+
+
+def free_names(link: Link, inst: Instance, facts: LinkFacts | None = None) -> list[str]:
+    """The free indices of the instance the link uses, in order of appearance."""
+    free = inst.scope.free
+    names: list[str] = []
+    for name in (facts or link_facts(link)).named:
+        if name in free and name not in names:
+            names.append(name)
     return names
 
 
-def _index_range(link: Link, inst: Instance) -> bool:
+def _index_range(link: Link, inst: Instance, facts: LinkFacts | None = None) -> bool:
     """`1 \\le i \\le t`, `t > 0`: a statement about free indices only says where they range."""
-    syms = [n for n in itertools.chain(N.walk(link.lhs), N.walk(link.rhs)) if isinstance(n, N.Sym)]
-    return bool(syms) and all(s.name in inst.scope.free and not s.sub for s in syms)
+    syms = (facts or link_facts(link)).syms
+    return bool(syms) and all(name in inst.scope.free and not sub for name, sub in syms)
 
 
 def combos(names: list[str], inst: Instance) -> list[dict[str, int]]:
@@ -193,22 +236,41 @@ def _chooses(link: Link, inst: Instance) -> bool:
 PLAIN_T = re.compile(r"\^\s*\{?\s*T\b")
 
 
-def evaluate_link(link: Link, inst: Instance, defs: dict[Key, Any], rtol: float, plain_t: bool = False) -> LinkResult:
+def _side(ev: Evaluator, node: N.Node) -> Any:
+    """The value of one side, memoised in the Env's memo (a chain's middle side, a line's right side written
+    again as the next line's left side); an error is remembered and raised again."""
+    key = ("side", ev.env.node_key(node), ev.env.context())
+    memo = ev.env.memo
+    if key not in memo:
+        try:
+            memo[key] = (True, ev.ev(node))
+        except Exception as exc:  # noqa: BLE001 - the caller decides what an error means
+            memo[key] = (False, exc)
+    ok, value = memo[key]
+    if not ok:
+        raise value.with_traceback(None)  # a fresh traceback, not one growing with each reuse
+    return value
+
+
+def evaluate_link(link: Link, inst: Instance, defs: dict[Key, Any], rtol: float, plain_t: bool = False,
+                  memo: dict[Any, Any] | None = None, facts: LinkFacts | None = None) -> LinkResult:
+    """One link in one instance, at each assignment of its free indices. `memo` (one per instance and `defs`)
+    keeps values between the links of one check; `facts` is link_facts(link), when already read."""
     if link.op not in CHECKED_OPS:
         return LinkResult("skipped", reason=f"relation {link.op}")
-    if _index_range(link, inst):
+    facts = facts or link_facts(link)
+    if _index_range(link, inst, facts):
         return LinkResult("skipped", reason="a range of an index")
     if inst.scope.choices and _chooses(link, inst):
         return LinkResult("skipped", reason="a choice the question leaves open")
-    names = free_names(link, inst)
-    printed = printed_precision(link)
+    names = free_names(link, inst, facts)
+    printed = facts.printed
     any_held, reason = False, ""
     for free in combos(names, inst) if names else [{}]:
-        env = Env(inst, free, {}, defs, plain_t)
-        ev = Evaluator(env)
+        ev = Evaluator(Env(inst, free, {}, defs, plain_t, {} if memo is None else memo))
         try:
             with np.errstate(all="ignore"):
-                left, right = ev.ev(link.lhs), ev.ev(link.rhs)
+                left, right = _side(ev, link.lhs), _side(ev, link.rhs)
             ok = holds(left, right, link.op, rtol, printed)
         except Exception as exc:  # noqa: BLE001 - what a world cannot evaluate is skipped, never reported false
             reason = str(exc)[:80] or type(exc).__name__
@@ -217,8 +279,8 @@ def evaluate_link(link: Link, inst: Instance, defs: dict[Key, Any], rtol: float,
             # students write t for the horizon T in one side of a statement: read it so before calling it false
             same = dict(free, t=free["T"])
             try:
-                tev = Evaluator(Env(inst, same, {}, defs, plain_t))
-                ok = holds(tev.ev(link.lhs), tev.ev(link.rhs), link.op, rtol, printed)
+                tev = Evaluator(Env(inst, same, {}, defs, plain_t, ev.env.memo))
+                ok = holds(_side(tev, link.lhs), _side(tev, link.rhs), link.op, rtol, printed)
             except Exception:  # noqa: BLE001, S112 - that reading does not evaluate: undecided here, not false
                 continue
         if not ok and inst.scope.solutions:
@@ -289,6 +351,7 @@ def check(stmts: Sequence[Statement], world: World, draws: int | None = None, rt
         inst.scope.aliases.update(aliases or {})
     variants = sorted({inst.draw.option("variant", "") for inst in instances})
     defs = {id(inst): _definitions(stmts, builds_on, inst, rtol) for inst in instances}
+    memos: dict[int, dict[Any, Any]] = {id(inst): {} for inst in instances}  # each instance with its defs
     report = StepReport()
     truth: list[set[str] | None] = []  # variants where each statement holds (None: not evaluated)
     for st in stmts:
@@ -299,10 +362,12 @@ def check(stmts: Sequence[Statement], world: World, draws: int | None = None, rt
             truth.append(None)
             continue
         per_variant: dict[str, list[LinkResult]] = {v: [] for v in variants}
+        plain_t = bool(PLAIN_T.search(st.latex))
+        facts = [link_facts(link) if link.op in CHECKED_OPS else None for link in st.links]
         for inst in instances:
-            for link in st.links:
+            for link, fact in zip(st.links, facts):
                 per_variant[inst.draw.option("variant", "")].append(
-                    evaluate_link(link, inst, defs[id(inst)], rtol, bool(PLAIN_T.search(st.latex))))
+                    evaluate_link(link, inst, defs[id(inst)], rtol, plain_t, memos[id(inst)], fact))
         ok_variants = {v for v, rs in per_variant.items()
                        if rs and any(r.status == "held" for r in rs) and not any(r.status == "false" for r in rs)}
         evaluated = any(r.status != "skipped" for rs in per_variant.values() for r in rs)

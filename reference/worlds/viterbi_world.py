@@ -44,13 +44,21 @@ def _build(s: Scope) -> None:
     def a_fn(t: int, j: float) -> float:
         return float(back[int(t)][int(j) - 1])
 
+    known: dict[frozenset[tuple[int, int]], float] = {}  # p(events) of this instance: maxima ask again and again
+
+    def joint(fixed: set[tuple[int, int]]) -> float:
+        key = frozenset(fixed)
+        if key not in known:
+            known[key] = _joint(P, fixed)
+        return known[key]
+
     def p_fn(ev: Any, args: tuple[N.Node, ...], sub: tuple[N.Node, ...]) -> float:
         if len(args) == 1 and isinstance(args[0], N.Cond):
-            joint = _events(ev, (args[0].a,)) | _events(ev, (args[0].b,))
+            event = _events(ev, (args[0].a,))
             given = _events(ev, (args[0].b,))
-            den = _joint(P, given)
-            return _joint(P, joint) / den if den > 0 else float("nan")
-        return _joint(P, _events(ev, args))
+            den = joint(given)
+            return joint(event | given) / den if den > 0 else float("nan")
+        return joint(_events(ev, args))
 
     s.fn("delta", delta_fn, raw=True)
     s.fn("a", a_fn)
@@ -82,8 +90,13 @@ def _events(ev: Any, nodes: tuple[N.Node, ...]) -> set[tuple[int, int]]:
             continue
         if isinstance(node, N.Sym) and node.sub and isinstance(node.sub[0], N.Range):
             lo, hi = int(ev.ev(node.sub[0].lo)), int(ev.ev(node.sub[0].hi))
+            if node.bold and node.name in ("0", "1"):  # the bold 0 and 1 are numbers, not words
+                for k in range(lo, hi + 1):
+                    out.add((k, _word(ev, N.Sym(node.name, node.bold, (N.Num(Fraction(k), str(k)),)))))
+                continue
+            name = ev.alias(node.name)  # w_k at each position: the symbol's value, without building w_k's tree
             for k in range(lo, hi + 1):
-                out.add((k, _word(ev, N.Sym(node.name, node.bold, (N.Num(Fraction(k), str(k)),)))))
+                out.add((k, round(float(ev.symbol(name, (k,))))))
             continue
         if isinstance(node, N.Sym) and node.sub:
             (pos,) = ev.index_of(node.sub)

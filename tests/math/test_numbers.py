@@ -44,3 +44,21 @@ def test_less_precise_side_sets_the_tolerance() -> None:
 def test_unreadable_number_is_unknown() -> None:
     assert compare_number("about two", 2).verdict == "unknown"
     assert compare_number("2", "x + y").verdict == "unknown"
+
+
+def test_a_reference_is_remembered_by_type_and_value() -> None:
+    # 1 is exact, 1.0 is printed to one decimal: the remembered reference of one is never the other's
+    for _ in range(2):
+        assert compare_number("1.04", 1).verdict == "different"
+        assert compare_number("1.04", 1.0).verdict == "equivalent"
+        assert compare_number("1.04", "1").verdict == "different"
+
+
+def test_an_unreadable_number_stays_unreadable_when_asked_again() -> None:
+    from grader.math.errors import MathError
+    from grader.math.numbers import read_number
+
+    for _ in range(3):
+        with pytest.raises(MathError):
+            read_number("x + y")
+        assert read_number("2.50") == read_number("2.50")

@@ -51,3 +51,15 @@ def test_items_and_same_quantity_are_remembered() -> None:
 def test_row_statements_split_a_row_and_keep_lists_together() -> None:
     assert rd.row_statements("a = 1 \\quad \\text{and} \\quad b = 2") == ["a = 1", "b = 2"]
     assert rd.row_statements("a = 1, 2") == ["a = 1, 2"]
+
+
+def test_the_splitter_finds_separators_only_at_the_top_level() -> None:
+    keep = rd._split_keep
+    assert keep("a = b \\quad c \\le d", rd.STATEMENT_SEPARATORS) == (["a = b ", " c \\le d"], ["\\quad"])
+    # inside brackets, \left...\right, \{...\} and environments a separator is not one; \quadratic is no \quad
+    assert keep("f(a, b), \\left[c, d\\right], \\{e, f\\}, \\quadratic", (",",)) == \
+        (["f(a, b)", " \\left[c, d\\right]", " \\{e, f\\}", " \\quadratic"], [",", ",", ","])
+    assert keep("\\begin{cases} 1, & x \\\\ 0, & y \\end{cases} \\\\ z", ("\\\\",)) == \
+        (["\\begin{cases} 1, & x \\\\ 0, & y \\end{cases} ", " z"], ["\\\\"])
+    assert keep("x " * 500 + "\u2264 y", rd.RELATIONS) == (["x " * 500, " y"], ["\u2264"])
+    assert keep("a \\leq b \\le c < d", rd.RELATIONS) == (["a ", " b ", " c ", " d"], ["\\leq", "\\le", "<"])

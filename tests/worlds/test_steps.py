@@ -115,3 +115,61 @@ def test_the_question_s_conditions_decide_a_chosen_value(world) -> None:
     wrong = check(world, "worlds/init_world.py:relu_chosen", ["Setting: $c = 0$, $\\mu = 0$, $\\sigma^2 = 1/d^{(t-1)}$."])
     assert right.evaluated == 3 and not right.false
     assert [v.statement.latex for v in wrong.false] == ["\\sigma^2 = 1/d^{(t-1)}"]
+
+
+def test_two_numbers_are_judged_as_arrays_of_one_element_are() -> None:
+    from grader.math.errors import MathError
+
+    values = [0.0, -0.0, 1.0, 1.0 + 1e-9, 2.58, 31 / 12, -3.0, 1e-12, 1e300, float("inf"), float("nan")]
+    for a in values:
+        for b in values:
+            for op in ("=", "approx", "<=", "<", ">=", ">", "!="):
+                for printed in (None, (2, False), (1, True)):
+                    outcomes = []
+                    for x, y in ((a, b), (np.array([[a]]), np.array([[b]]))):
+                        try:
+                            outcomes.append(steps.holds(x, y, op, 1e-6, printed))
+                        except MathError as exc:
+                            outcomes.append(str(exc))
+                    assert outcomes[0] == outcomes[1], (a, b, op, printed)
+
+
+def test_a_memo_shared_by_links_keeps_free_indices_apart(world) -> None:
+    from grader.math import parse
+    from grader.worlds.evaluate import Env, Evaluator
+
+    inst = world("worlds/viterbi_world.py:markov").instances(1)[0]
+    node = parse("\\max_{w_{1:t-1}} p(w_{1:t-1}, w_t = j)").root
+    shared: dict = {}
+    for t in (2, 3, 4):
+        for j in (1, 2, 3):
+            alone = Evaluator(Env(inst, {"t": t, "j": j})).ev(node)
+            assert steps._side(Evaluator(Env(inst, {"t": t, "j": j}, {}, {}, False, shared)), node) == alone
+            assert steps._side(Evaluator(Env(inst, {"t": t, "j": j}, {}, {}, False, shared)), node) == alone
+
+
+def test_an_error_in_the_memo_is_raised_again(world) -> None:
+    import pytest
+
+    from grader.math import parse
+    from grader.math.errors import MathError
+    from grader.worlds.evaluate import Env, Evaluator
+
+    inst = world("worlds/viterbi_world.py:markov").instances(1)[0]
+    node = parse("\\zeta_{q}").root
+    memo: dict = {}
+    messages = []
+    for _ in range(2):
+        with pytest.raises(MathError) as caught:
+            steps._side(Evaluator(Env(inst, {}, {}, {}, False, memo)), node)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+
+
+def test_equal_trees_make_equal_memo_keys() -> None:
+    from grader.math import parse
+    from grader.worlds.evaluate import NodeKey
+
+    a, b, c = (parse(s).root for s in ("\\delta_{t-1}(i) P_{i,j}", "\\delta_{t - 1}(i)  P_{i, j}", "\\delta_t(i) P_{i,j}"))
+    assert a is not b and NodeKey(a) == NodeKey(b) and hash(NodeKey(a)) == hash(NodeKey(b))
+    assert NodeKey(a) != NodeKey(c)
