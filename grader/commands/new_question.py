@@ -132,7 +132,11 @@ def run(args: argparse.Namespace) -> int:
     new: dict[Path, str] = {}
     bank_text = bank.read_text(encoding="utf-8") if bank.exists() else f"# Bank topic `{args.topic}`.\nquestions:\n"
     new[bank] = _appended(bank_text, ENTRY.format(key=args.key, topic=args.topic))
-    if not isinstance(yaml.safe_load(new[bank]).get("questions", {}).get(args.key), dict):
+    try:
+        landed = (yaml.safe_load(new[bank]).get("questions") or {}).get(args.key)
+    except (yaml.YAMLError, AttributeError):
+        landed = None
+    if not isinstance(landed, dict):
         return _fail(f"{bank}: the entry would not land under `questions:` (is it the file's last key?)")
     world_text = world.read_text(encoding="utf-8") if world.exists() else WORLD.format(topic=args.topic)
     new[world] = _appended(world_text, WORLD_ENTRY.format(key=args.key, topic=args.topic))
@@ -163,6 +167,9 @@ def _appended(current: str, text: str) -> str:
 
 
 def _questions_of(text: str) -> list[object]:
-    data = yaml.safe_load(text)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []
     questions = data.get("questions") if isinstance(data, dict) else None
     return questions if isinstance(questions, list) else []
