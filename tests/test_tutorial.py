@@ -58,8 +58,11 @@ def test_the_tutorials_commands_print_what_it_shows(tmp_path: Path) -> None:
         ran.append(argv[0] if argv[0] == "cat" else argv[1])
         if argv[1:2] == ["new-question"]:
             # what the tool wrote is what the repository holds; the tutorial's step 3 then edits the entry
-            for rel in ("rubrics/conv-2026.yaml", "reference/worlds/conv_world.py"):
-                assert (tmp_path / rel).read_text(encoding="utf-8") == (ROOT / rel).read_text(encoding="utf-8")
+            rel = "rubrics/conv-2026.yaml"
+            assert (tmp_path / rel).read_text(encoding="utf-8") == (ROOT / rel).read_text(encoding="utf-8")
+            world = tmp_path / "reference/worlds/conv_world.py"
+            assert "choose_layer = World(" in world.read_text(encoding="utf-8")
+            world.unlink()  # the tutorial deletes the unused stub
             for rel in ("reference/bank/conv.yaml", "reference/samples/conv/choose_layer/right.md",
                         "reference/samples/conv/choose_layer/wrong.md"):
                 shutil.copyfile(ROOT / rel, tmp_path / rel)
