@@ -36,7 +36,7 @@ def before_question_5(tmp: Path) -> None:
     bank.write_text(bank.read_text(encoding="utf-8").split("  choose_layer:")[0], encoding="utf-8")
     rubric = tmp / "rubrics" / "conv-2026.yaml"
     rubric.write_text(rubric.read_text(encoding="utf-8").split('  - id: "5"')[0], encoding="utf-8")
-    (tmp / "reference" / "worlds" / "conv_world.py").unlink()
+    (tmp / "reference" / "worlds" / "conv_world.py").unlink(missing_ok=True)  # deleted by the tutorial since
     shutil.rmtree(tmp / "reference" / "samples" / "conv")
 
 
