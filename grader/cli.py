@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "serve": "grader.commands.serve",
     "pack": "grader.commands.pack",
     "equiv": "grader.commands.equiv",
+    "try": "grader.commands.try_",
+    "new-question": "grader.commands.new_question",
     "export": "grader.commands.export",
     "gradescope": "grader.commands.gradescope",
 }

@@ -18,6 +18,7 @@ BUILTIN: dict[str, str] = {
     "complexity": "grader.checks.complexity",
     "code": "grader.checks.code.check",
     "derivation": "grader.checks.derivation",
+    "constraint": "grader.checks.constraint",
 }
 # the self-check pack's own kinds: fingerprints instead of reference answers (grader/pack)
 BUILTIN.update(PACK_KINDS)

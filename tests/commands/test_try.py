@@ -1,0 +1,75 @@
+"""`grader try` end to end: one answer, generated variants, usage errors, and a hostile answer within the limit."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+COURSE = ["--course", str(ROOT), "--assignment", "conv-2026"]
+
+
+def test_one_answer_prints_status_score_and_findings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["try", *COURSE, "--question", "5", "--answer", "$k = 3$, $s = 1$, $p = 1$"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("question 5: incorrect, 0/4\n") and "left side is 32 and the right side 16" in out
+
+
+def test_an_answer_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answer = tmp_path / "a.md"
+    answer.write_text("The size after pooling is $6$.\n")
+    assert main(["try", *COURSE, "--question", "2", str(answer)]) == 0
+    assert capsys.readouterr().out.startswith("question 2: correct, 2/2\n")
+
+
+def test_variants_report_each_status_and_no_surprise(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["try", *COURSE, "--question", "5", "--variants"]) == 0
+    out = capsys.readouterr().out
+    assert "s plus one  wrong       incorrect" in out and "every variant graded as expected" in out
+
+
+def test_a_surprise_is_marked_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a rubric whose check accepts any number: the wrong variants are graded correct, and that is shown
+    (tmp_path / "rubrics").mkdir()
+    (tmp_path / "rubrics" / "loose.yaml").write_text(
+        'assignment: loose\nquestions:\n  - id: "1"\n    points: 1\n    checks:\n'
+        "      - {kind: final_answer, target: 'y', expected: 'x', alternatives: ['-x', 'q']}\n")
+    assert main(["try", "--course", str(tmp_path), "--assignment", "loose", "--question", "1", "--variants"]) == 1
+    out = capsys.readouterr().out
+    assert "!! sign flipped" in out and "surprise(s)" in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["--question", "5"],  # no answer
+    ["--question", "5", "--answer", "x", "--variants"],  # two sources
+    ["--question", "9", "--answer", "x"],  # no such question
+])
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["try", *COURSE, *argv]) == 2
+    assert "grader try:" in capsys.readouterr().err
+
+
+def test_a_hostile_answer_stays_within_the_time_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = "$" + "{" * 3000 + "k" + "}" * 3000 + "$ " + "stride " * 20000 + "\n" + "$x^{" * 500 + "$"
+    start = time.monotonic()
+    rc = main(["try", *COURSE, "--question", "5", "--answer", hostile, "--timeout", "10"])
+    assert time.monotonic() - start < 15
+    out = capsys.readouterr().out
+    assert rc in (0, 1) and out.startswith("question 5: ") and "correct, 4/4" not in out
+
+
+def test_a_worker_past_its_limit_is_stopped_and_reported(capsys: pytest.CaptureFixture[str]) -> None:
+    start = time.monotonic()
+    assert main(["try", *COURSE, "--question", "1", "--answer", "$13$", "--timeout", "0.001"]) == 1
+    assert time.monotonic() - start < 5
+    assert "longer than the 0.001 s limit" in capsys.readouterr().out
+
+
+def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["try", "--help"])
+    assert "--variants" in capsys.readouterr().out
