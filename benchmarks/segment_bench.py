@@ -90,7 +90,8 @@ def evaluate(entry: dict[str, Any]) -> FixtureResult:
     questions = Course(REPO).rubric(entry["assignment"]).assignment.questions
     try:
         doc = read_submission(STYLES / entry["path"])
-        answers = segment(doc, [q.id for q in questions], {q.id: q.prompt for q in questions if q.prompt})
+        answers = segment(doc, [q.id for q in questions], {q.id: q.prompt for q in questions if q.prompt},
+                          {q.id: q.title for q in questions if q.title})
     except IngestError as exc:
         result.error = str(exc)
         answers = {}

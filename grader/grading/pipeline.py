@@ -157,7 +157,8 @@ def grade_document(path: str, doc: Document, rubric: LoadedRubric, course: Cours
     """Grade an already-read document against the rubric."""
     questions = rubric.assignment.questions
     prompts = {q.id: q.prompt for q in questions if q.prompt}
-    seg = run_step(lambda: segment(doc, [q.id for q in questions], prompts))
+    titles = {q.id: q.title for q in questions if q.title}
+    seg = run_step(lambda: segment(doc, [q.id for q in questions], prompts, titles))
     if not seg.ok:
         return error_result(path, student, rubric, f"{path}: the write-up could not be split into questions ({seg.error})")
     answers = seg.value or {}

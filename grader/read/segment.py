@@ -80,11 +80,13 @@ class _Zone:
 
 
 def segment(document: Document, question_ids: Sequence[str],
-            prompts: Mapping[str, str] | None = None) -> dict[str, Answer | None]:
+            prompts: Mapping[str, str] | None = None,
+            titles: Mapping[str, str] | None = None) -> dict[str, Answer | None]:
     """Map every question id to its answer, or None when it cannot be found (then it is `missing`).
 
     `prompts` optionally gives the handout's question text per id, so that text repeated
-    before an answer is not taken for the answer.
+    before an answer is not taken for the answer; an unlabelled heading is matched against it, or against the
+    question's short `titles` where the rubric has no prompt (titles are never stripped from an answer).
     """
     result: dict[str, Answer | None] = {q: None for q in question_ids}
     if not result or not document.lines:
@@ -107,7 +109,7 @@ def segment(document: Document, question_ids: Sequence[str],
     cuts: list[Segment] = []
     how: dict[int, str] = {}
     if frees:
-        weights, sims = _free_weights(frees, outline, prompts or {}, anchors)
+        weights, sims = _free_weights(frees, outline, _alignment_texts(prompts, titles), anchors)
         anchors = chain(sorted(cands + [f.cand for f in frees], key=lambda c: c.index), outline, everything,
                         bonus=bonus, free=weights)
         at = {c.index: j for c, j in anchors}
@@ -125,9 +127,16 @@ def segment(document: Document, question_ids: Sequence[str],
         located = _located(node, outline, how, {j: c.absolute for c, j in anchors})
         result[qid] = replace(answer, inferred=located) if answer is not None and located else answer
     if not anchors and not any(result.values()):  # not one label nor heading: align the paragraphs themselves
-        for qid, (rows, placed_by) in _unlabelled(document, sc, outline, prompts or {}).items():
+        for qid, (rows, placed_by) in _unlabelled(document, sc, outline, _alignment_texts(prompts, titles)).items():
             result[qid] = _unlabelled_answer(document, qid, rows, placed_by, (prompts or {}).get(qid))
     return result
+
+
+def _alignment_texts(prompts: Mapping[str, str] | None, titles: Mapping[str, str] | None) -> dict[str, str]:
+    """What an unlabelled answer is matched against per id: the prompt, else the question's title."""
+    out = {q: t for q, t in (titles or {}).items() if t}
+    out.update({q: t for q, t in (prompts or {}).items() if t})
+    return out
 
 
 def _fit(c: Candidate, outline: Outline) -> Candidate:

@@ -369,3 +369,14 @@ def test_an_answer_of_list_markup_alone_is_no_answer() -> None:
     doc = _tex("\\begin{questions}\n\\question Prompt.\n\\begin{parts}\n\\part Prompt a.\n\\part Prompt b.\n\n"
                "\\paragraph*{Answer 1.}\n\n\\end{parts}\n\\end{questions}\n", cls="exam")
     assert _texts(segment(doc, ["1.1", "1.2"])) == {"1.1": None, "1.2": None}
+
+
+def test_rubric_titles_place_unlabelled_headings_where_no_prompt_is_given() -> None:
+    # no prompts in the rubric, only short titles: the second heading names the third question, not the second
+    text = ("## Momentum as a running average\n\nThe update keeps a velocity.\n\n"
+            "## Efficient attention\n\nThe kernel trick makes it linear in n.\n")
+    doc = Document(path="w.md", lines=tuple(text.split("\n")), line_numbers=tuple(range(1, text.count("\n") + 2)))
+    titles = {"1": "Momentum and running averages", "2": "Dropout as a regulariser", "3": "Efficient attention"}
+    answers = segment(doc, ["1", "2", "3"], {}, titles)
+    found = {q: a.text.strip().splitlines()[-1] for q, a in answers.items() if a is not None and a.found}
+    assert found == {"1": "The update keeps a velocity.", "3": "The kernel trick makes it linear in n."}
