@@ -67,74 +67,6 @@ def _rebuild(node: N.Node, change: Callable[[N.Node], N.Node | None]) -> N.Node:
     return visit(node)  # type: ignore[no-any-return]
 
 
-class Unprintable(Exception):
-    """A node this printer does not write back as LaTeX: its variant is left out."""
-
-
-def _name(word: str) -> str:
-    from grader.math.vocab import GREEK
-
-    return "".join(f"\\{w}" if w in GREEK else w for w in word.split(" "))
-
-
-def latex(node: N.Node) -> str:
-    """LaTeX the math reader reads back as `node` (for the nodes a reference answer commonly has)."""
-    from grader.math import nodes as N
-
-    t = latex
-    if isinstance(node, N.Num):
-        return node.text
-    if isinstance(node, N.Const):
-        return {"inf": "\\infty", "pi": "\\pi", "e": "e"}[node.name]
-    if isinstance(node, N.Sym):
-        out = _name(node.name)
-        if node.accent:
-            out = f"\\{node.accent}{{{out}}}"
-        if node.bold:
-            out = f"\\mathbf{{{out}}}" if len(node.name) == 1 and node.name.isalpha() else f"\\boldsymbol{{{out}}}"
-        out += "'" * node.primes
-        if node.sub:
-            out += "_{" + ",".join(t(x) for x in node.sub) + "}"
-        if node.sup:
-            out += "^{" + ",".join(t(x) for x in node.sup) + "}"
-        return out
-    if isinstance(node, N.Label):
-        return f"\\text{{{node.text}}}" if len(node.text) > 1 else node.text
-    if isinstance(node, N.Add):
-        parts = [t(node.terms[0])]
-        for term in node.terms[1:]:
-            parts.append(f" - {_wrap(term.x, N.Add)}" if isinstance(term, N.Neg) else f" + {t(term)}")
-        return "".join(parts)
-    if isinstance(node, N.Neg):
-        return f"-{_wrap(node.x, (N.Add, N.Neg))}"
-    if isinstance(node, N.Mul):
-        return " ".join(_wrap(f, (N.Add, N.Neg)) for f in node.factors)
-    if isinstance(node, N.Div):
-        return f"\\frac{{{t(node.num)}}}{{{t(node.den)}}}"
-    if isinstance(node, N.Pow):
-        return f"{_wrap(node.base, (N.Add, N.Neg, N.Mul, N.Div, N.Pow))}^{{{t(node.exp)}}}"
-    if isinstance(node, N.Transpose):
-        return f"{_wrap(node.x, (N.Add, N.Neg, N.Mul, N.Div))}^\\top"
-    if isinstance(node, N.Func) and not (node.sub or node.sup or node.jacobian or node.inverse or node.primes):
-        args = ", ".join(t(a) for a in node.args)
-        if node.name == "sqrt":
-            return f"\\sqrt{{{args}}}"
-        if node.name in ("floor", "ceil"):
-            return f"\\left\\l{node.name} {args} \\right\\r{node.name}"
-        return f"\\{node.name}({args})" if len(node.name) > 1 else f"{node.name}({args})"
-    if isinstance(node, N.Norm):
-        return f"\\|{t(node.x)}\\|" + (f"_{{{t(node.sub)}}}" if node.sub is not None else "")
-    if isinstance(node, N.Abs):
-        return f"|{t(node.x)}|"
-    if isinstance(node, N.Asym):
-        return ("O" if node.kind == "O" else f"\\{node.kind}") + f"({t(node.body)})"
-    raise Unprintable(type(node).__name__)
-
-
-def _wrap(node: N.Node, kinds: Any) -> str:
-    return f"({latex(node)})" if isinstance(node, kinds) else latex(node)
-
-
 def _mutations(expr: N.Node, keep: set[str]) -> Iterator[tuple[str, N.Node]]:
     """Wrong forms of an expression: a sign flipped, a factor dropped, indices swapped, a symbol renamed."""
     from grader.math import nodes as N
@@ -195,9 +127,10 @@ def _rearranged(expr: N.Node) -> N.Node | None:
 def _written(node: N.Node) -> str | None:
     """The node as LaTeX the reader reads back, or None."""
     from grader.math import MathError, parse
+    from grader.math.printer import Unprintable, to_latex
 
     try:
-        text = latex(node)
+        text = to_latex(node)
         parse(text)
     except (Unprintable, MathError):
         return None

@@ -1,8 +1,11 @@
-"""Canonical LaTeX-like text of AST nodes: stable keys for symbols and readable messages."""
+"""AST nodes as text: canonical LaTeX-like keys and messages (`to_text`), and LaTeX that reads back (`to_latex`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from grader.math import nodes as N
+from grader.math.vocab import GREEK
 
 _OPS = {"<=": "\\le", ">=": "\\ge", "!=": "\\ne", "approx": "\\approx", "propto": "\\propto", "->": "\\to",
         "<-": "\\leftarrow", "in": "\\in", "<<": "\\ll", ">>": "\\gg", "sim": "\\sim", "notin": "\\notin"}
@@ -135,3 +138,68 @@ def _wrap(node: N.Node, tight: bool = False) -> str:
     if isinstance(node, (N.Add, N.Relation, N.Chain)) or (tight and isinstance(node, (N.Mul, N.Neg, N.Div, N.Pow))):
         return f"({text})"
     return text
+
+
+class Unprintable(Exception):
+    """A node this printer does not write back as LaTeX: its variant is left out."""
+
+
+def _latex_name(word: str) -> str:
+    return "".join(f"\\{w}" if w in GREEK else w for w in word.split(" "))
+
+
+def to_latex(node: N.Node) -> str:
+    """LaTeX the math reader reads back as `node` (for the nodes a reference answer commonly has), unlike
+    `to_text`, whose canonical text serves as a key and in messages; `grader try --variants` writes answers with it."""
+    t = to_latex
+    if isinstance(node, N.Num):
+        return node.text
+    if isinstance(node, N.Const):
+        return {"inf": "\\infty", "pi": "\\pi", "e": "e"}[node.name]
+    if isinstance(node, N.Sym):
+        out = _latex_name(node.name)
+        if node.accent:
+            out = f"\\{node.accent}{{{out}}}"
+        if node.bold:
+            out = f"\\mathbf{{{out}}}" if len(node.name) == 1 and node.name.isalpha() else f"\\boldsymbol{{{out}}}"
+        out += "'" * node.primes
+        if node.sub:
+            out += "_{" + ",".join(t(x) for x in node.sub) + "}"
+        if node.sup:
+            out += "^{" + ",".join(t(x) for x in node.sup) + "}"
+        return out
+    if isinstance(node, N.Label):
+        return f"\\text{{{node.text}}}" if len(node.text) > 1 else node.text
+    if isinstance(node, N.Add):
+        parts = [t(node.terms[0])]
+        for term in node.terms[1:]:
+            parts.append(f" - {_wrap_latex(term.x, N.Add)}" if isinstance(term, N.Neg) else f" + {t(term)}")
+        return "".join(parts)
+    if isinstance(node, N.Neg):
+        return f"-{_wrap_latex(node.x, (N.Add, N.Neg))}"
+    if isinstance(node, N.Mul):
+        return " ".join(_wrap_latex(f, (N.Add, N.Neg)) for f in node.factors)
+    if isinstance(node, N.Div):
+        return f"\\frac{{{t(node.num)}}}{{{t(node.den)}}}"
+    if isinstance(node, N.Pow):
+        return f"{_wrap_latex(node.base, (N.Add, N.Neg, N.Mul, N.Div, N.Pow))}^{{{t(node.exp)}}}"
+    if isinstance(node, N.Transpose):
+        return f"{_wrap_latex(node.x, (N.Add, N.Neg, N.Mul, N.Div))}^\\top"
+    if isinstance(node, N.Func) and not (node.sub or node.sup or node.jacobian or node.inverse or node.primes):
+        args = ", ".join(t(a) for a in node.args)
+        if node.name == "sqrt":
+            return f"\\sqrt{{{args}}}"
+        if node.name in ("floor", "ceil"):
+            return f"\\left\\l{node.name} {args} \\right\\r{node.name}"
+        return f"\\{node.name}({args})" if len(node.name) > 1 else f"{node.name}({args})"
+    if isinstance(node, N.Norm):
+        return f"\\|{t(node.x)}\\|" + (f"_{{{t(node.sub)}}}" if node.sub is not None else "")
+    if isinstance(node, N.Abs):
+        return f"|{t(node.x)}|"
+    if isinstance(node, N.Asym):
+        return ("O" if node.kind == "O" else f"\\{node.kind}") + f"({t(node.body)})"
+    raise Unprintable(type(node).__name__)
+
+
+def _wrap_latex(node: N.Node, kinds: Any) -> str:
+    return f"({to_latex(node)})" if isinstance(node, kinds) else to_latex(node)

@@ -135,3 +135,15 @@ def test_errors_have_reasons(text: str) -> None:
     with pytest.raises(MathError) as info:
         parse(text)
     assert str(info.value)
+
+
+@pytest.mark.parametrize("text", [
+    r"\frac{\mathbf{v}_t}{1-\beta^t}", r"-\alpha (x - y)", r"\sqrt{d_k} W^\top x", r"\|\mathbf{u}\|_{2}",
+    r"O(n^2 d)", r"\sigma(W h_{t-1} + b)", r"\left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1",
+])
+def test_to_latex_reads_back_as_the_same_tree(text: str) -> None:
+    from grader.math import parse
+    from grader.math.printer import to_latex
+
+    root = parse(text).root
+    assert parse(to_latex(root)).root == root
