@@ -180,6 +180,9 @@ def tokenize(src: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
                     i += 1
                 out.append(Token(name, d, cstart))
                 continue
+            if name in ("lfloor", "lceil", "rfloor", "rceil"):  # bare floor/ceiling brackets pair as \left..\right
+                out.append(Token("left" if name[0] == "l" else "right", name, cstart))
+                continue
             if name in ("{", "}"):
                 out.append(Token("cmd", "lbrace" if name == "{" else "rbrace", cstart))
                 continue

@@ -147,3 +147,13 @@ def test_to_latex_reads_back_as_the_same_tree(text: str) -> None:
 
     root = parse(text).root
     assert parse(to_latex(root)).root == root
+
+
+@pytest.mark.parametrize("bare,sized", [
+    (r"\lfloor \frac{n + 2p - k}{s} \rfloor + 1", r"\left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1"),
+    (r"\lceil n/2 \rceil", r"\left\lceil n/2 \right\rceil"),
+])
+def test_bare_floor_and_ceiling_brackets_read_as_the_sized_ones(bare: str, sized: str) -> None:
+    from grader.math import parse
+
+    assert parse(bare).root == parse(sized).root
