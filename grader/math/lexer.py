@@ -51,6 +51,14 @@ DELIM_CMDS = {"|": "Vert", "Vert": "Vert", "vert": "|", "{": "lbrace", "}": "rbr
               "rceil": "rceil"}
 
 
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SCRIPT_DIGITS = _SUPERSCRIPTS + "₀₁₂₃₄₅₆₇₈₉"  # str.isdigit() is true for these too: they are not numbers
+
+
+def _ascii_digit(c: str) -> bool:
+    return "0" <= c <= "9"
+
+
 def _read_group(src: str, i: int) -> tuple[str, int]:
     """The raw text of a balanced {...} group starting at src[i] (or one character), and the next index."""
     n = len(src)
@@ -98,13 +106,22 @@ def tokenize(src: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
             while i < n and src[i] != "\n":
                 i += 1
             continue
-        if c.isdigit() or (c == "." and i + 1 < n and src[i + 1].isdigit()):
+        if c in _SCRIPT_DIGITS:  # x², h₀: a Unicode script reads as ^{2}, _{0}
             j = i
-            while j < n and src[j].isdigit():
+            while j < n and src[j] in _SCRIPT_DIGITS and (src[j] in _SUPERSCRIPTS) == (c in _SUPERSCRIPTS):
                 j += 1
-            if j < n - 1 and src[j] == "." and src[j + 1].isdigit():
+            digits = "".join(str(_SCRIPT_DIGITS.index(ch) % 10) for ch in src[i:j])
+            out += [Token("op", "^" if c in _SUPERSCRIPTS else "_", i), Token("op", "{", i), Token("num", digits, i),
+                    Token("op", "}", i)]
+            i = j
+            continue
+        if _ascii_digit(c) or (c == "." and i + 1 < n and _ascii_digit(src[i + 1])):
+            j = i
+            while j < n and _ascii_digit(src[j]):
                 j += 1
-                while j < n and src[j].isdigit():
+            if j < n - 1 and src[j] == "." and _ascii_digit(src[j + 1]):
+                j += 1
+                while j < n and _ascii_digit(src[j]):
                     j += 1
             text = src[i:j]
             if len(text) > limits.max_number_digits:
