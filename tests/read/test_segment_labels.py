@@ -380,3 +380,12 @@ def test_rubric_titles_place_unlabelled_headings_where_no_prompt_is_given() -> N
     answers = segment(doc, ["1", "2", "3"], {}, titles)
     found = {q: a.text.strip().splitlines()[-1] for q, a in answers.items() if a is not None and a.found}
     assert found == {"1": "The update keeps a velocity.", "3": "The kernel trick makes it linear in n."}
+
+
+def test_an_exam_mark_keeps_the_answer_written_on_its_own_line() -> None:
+    """`\\part Answer.` and `\\question[4] Answer.`: the text after the mark (and its points) is the answer, braces
+    of its math included, as the text after `\\item` is."""
+    doc = _tex("\\begin{questions}\n\\question\n\\begin{parts}\n\\part Width $\\frac{a}{b} = 7$ here.\n"
+               "\\part Mean zero.\n\\end{parts}\n\\question[4] Sum of $\\{x_i\\}$.\n\\end{questions}\n", cls="exam")
+    assert _texts(segment(doc, ["1.a", "1.b", "2"])) == {
+        "1.a": "Width $\\frac{a}{b} = 7$ here.", "1.b": "Mean zero.", "2": "Sum of $\\{x_i\\}$."}
