@@ -9,6 +9,7 @@ from typing import Sequence
 Position = tuple[int, int]  # (line offset within the part, column)
 
 _MAX_PARAGRAPHS = 8  # question text repeated before an answer is a few paragraphs at most
+_ECHOED = 0.5  # share of a prompt's words that text must hold to be all prompt when no other text follows it
 _WINDOW = 12  # how far ahead in the prompt a token may be found (conversions drop and reorder words)
 
 _LEAD = re.compile(r"^[\s>*_#\-–—•]*(?:\(?[0-9a-z]{1,3}[.)]\s+)?", re.I)
@@ -140,6 +141,7 @@ def by_prompt(lines: Sequence[str], prompt: str) -> Position:
     if not words:
         return (0, 0)
     p, at = 0, (0, 0)
+    echoed: set[str] = set()  # the prompt's prose words the lines taken for the prompt hold
     for i, line in enumerate(lines):
         toks = _tokens(line)
         if not toks:
@@ -158,10 +160,21 @@ def by_prompt(lines: Sequence[str], prompt: str) -> Position:
         if hits < 0.7 * len(toks) or prose_hits < 0.7 * len(prose) or (opening and not prose):
             break
         at = (i + 1, 0)
+        echoed.update(toks[k][0] for k in prose)
         tail = [t for t in toks if t[1] >= last_end]
         if p >= len(words) - 1 and len(tail) >= 3:
             return (i, tail[0][1])  # the answer goes on after the question on the same line
+    if not any(_tokens(line) for line in lines[at[0]:]) and len(echoed) < _ECHOED * len(_prompt_prose(prompt)):
+        # all would go, yet it holds few of the prompt's words: an answer that uses them ("Unrolling the running
+        # average: $v_t = ...$"), not the prompt copied out with nothing after it
+        return (0, 0)
     return at
+
+
+def _prompt_prose(prompt: str) -> set[str]:
+    """The distinct words of a prompt outside its math."""
+    toks = _tokens(prompt)
+    return {toks[k][0] for k in _prose(prompt, toks)}
 
 
 # words too common in handouts to tell one question from another

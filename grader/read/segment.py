@@ -22,6 +22,9 @@ MARKUP = 7  # strength of a heading whose markup carries a label the student wro
 _KIND_RANK = ("problem", "question", "section", "part", "subsection", "subpart", "subsubsection", "paragraph", "item")
 _CONTINUES = ("solution", "proof")  # markup kinds that carry on the answer above them
 _ITEM = re.compile(r"\\item\b\s*(?:\[[^\]]*\])?\s*")
+# an exam class mark (`\question[3]`, `\part`): its answer may start on the same line, after the points
+_EXAM_MARK = re.compile(r"\\(?:question|part|subpart|subsubpart)(?![A-Za-z@])\s*(?:\[[^\]\n]*\])?\s*")
+_EXAM_KINDS = ("question", "part", "subpart", "subsubpart")
 _SOLUTION_ENV = re.compile(r"\\(begin|end)\{(?:solution|soln|sol|answer|proof)\*?\}", re.I)
 # headings that close a write-up and answer no question
 _BACK_MATTER = re.compile(r"\W*(?:references?|bibliography|works cited|sources|citations|further reading|appendi(?:x|ces)"
@@ -275,9 +278,13 @@ def _kind_depths(structure: Sequence[Heading], outline: Outline) -> dict[str, in
 
 
 def _markup_rest(line: str, kind: str) -> int:
-    """Where the answer text starts on a markup heading's line: after `\\item`, or after a section's braced title."""
+    """Where the answer text starts on a markup heading's line: after `\\item` or an exam mark (and its optional
+    argument), or after a section's braced title."""
     if kind == "item":
         m = _ITEM.search(line)
+        return m.end() if m else 0
+    if kind in _EXAM_KINDS:  # these take no braced title: a `{` on the line belongs to the answer's math
+        m = _EXAM_MARK.search(line)
         return m.end() if m else 0
     start = line.find("{")
     if start < 0:

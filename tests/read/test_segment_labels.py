@@ -380,3 +380,26 @@ def test_rubric_titles_place_unlabelled_headings_where_no_prompt_is_given() -> N
     answers = segment(doc, ["1", "2", "3"], {}, titles)
     found = {q: a.text.strip().splitlines()[-1] for q, a in answers.items() if a is not None and a.found}
     assert found == {"1": "The update keeps a velocity.", "3": "The kernel trick makes it linear in n."}
+
+
+def test_an_exam_mark_keeps_the_answer_written_on_its_own_line() -> None:
+    """`\\part Answer.` and `\\question[4] Answer.`: the text after the mark (and its points) is the answer, braces
+    of its math included, as the text after `\\item` is."""
+    doc = _tex("\\begin{questions}\n\\question\n\\begin{parts}\n\\part Width $\\frac{a}{b} = 7$ here.\n"
+               "\\part Mean zero.\n\\end{parts}\n\\question[4] Sum of $\\{x_i\\}$.\n\\end{questions}\n", cls="exam")
+    assert _texts(segment(doc, ["1.a", "1.b", "2"])) == {
+        "1.a": "Width $\\frac{a}{b} = 7$ here.", "1.b": "Mean zero.", "2": "Sum of $\\{x_i\\}$."}
+
+
+def test_a_one_line_answer_that_uses_the_prompts_words_is_not_taken_for_the_prompt() -> None:
+    """No labels, one paragraph per id: an answer opening with a few of its prompt's words keeps its text, while a
+    prompt copied out whole with nothing after it is still no answer."""
+    prompts = {"2": "The moving mean is m_t = α m_{t-1} + (1 - α) x_t with m_0 = 0. Expand it: write m_t as a "
+                    "weighted sum of the inputs x_i (1 ≤ i ≤ t)."}
+    text = ("The ratio is $3$.\n\nExpanding the moving mean: $m_t = (1-\\alpha)\\sum_{i=1}^{t}\\alpha^{t-i} x_i$.\n\nIt is $7$.\n")
+    doc = Document(path="w.md", lines=tuple(text.split("\n")), line_numbers=tuple(range(1, text.count("\n") + 2)))
+    assert _texts(segment(doc, ["1", "2", "3"], prompts)) == {
+        "1": "The ratio is $3$.", "2": "Expanding the moving mean: $m_t = (1-\\alpha)\\sum_{i=1}^{t}\\alpha^{t-i} x_i$.", "3": "It is $7$."}
+    copied = text.replace("Expanding the moving mean: $m_t = (1-\\alpha)\\sum_{i=1}^{t}\\alpha^{t-i} x_i$.", prompts["2"])
+    doc = Document(path="w.md", lines=tuple(copied.split("\n")), line_numbers=tuple(range(1, copied.count("\n") + 2)))
+    assert _texts(segment(doc, ["1", "2", "3"], prompts))["2"] is None
