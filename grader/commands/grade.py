@@ -27,6 +27,7 @@ EXAMPLES = """examples:
   grader grade alice.zip bob/ --assignment attention --out graded --jobs 2 --timeout 60
   grader grade class/* --assignment attention --out graded --dry-run    # after a rubric fix: show the changes
   grader grade class/* --assignment attention --out graded --executor dask --scheduler tcp://head:8786
+  grader grade class/*.md --assignment newton --out graded --force   # graded holds another assignment: replace it
 
 A rerun on the same --out grades only the write-ups whose bytes, rubric or grader version changed,
 and prints every score change per student and question before it writes anything.
@@ -51,6 +52,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true",
                    help="grade and print the score changes, but write no results, grade file or reports")
     p.add_argument("--fresh", action="store_true", help="grade every write-up again, reusing nothing from the store")
+    p.add_argument("--force", action="store_true",
+                   help="grade into an --out folder that holds another assignment's results, replacing them")
     add_course_option(p)
     p.set_defaults(func=run)
 
@@ -77,7 +80,7 @@ def _check_args(args: argparse.Namespace) -> str | None:
 def _request(args: argparse.Namespace) -> Request:
     return Request(args.assignment, tuple(args.submissions), Path(args.out), args.course, jobs=args.jobs,
                    timeout=args.timeout, roster=args.roster, executor=args.executor, scheduler=args.scheduler,
-                   dry_run=args.dry_run, fresh=args.fresh)
+                   dry_run=args.dry_run, fresh=args.fresh, force=args.force)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -85,6 +88,12 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         return _usage(problem)
     batch = Batch(_request(args))
+    try:
+        replaced = batch.check_folder()  # another assignment's results: refused unless --force
+    except BatchError as exc:
+        return _usage(str(exc))
+    if replaced is not None:
+        print(safe(f"grader grade: --force: {replaced}"), file=sys.stderr)
     if not (args.dry_run or args.fresh):
         start = time.perf_counter()
         stamp = batch.unchanged()
