@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
+from grader.commands.common import ExitCode, add_course_option, interrupts_deferred, load_rubric_or_exit
 from grader.grading.defaults import DEFAULT_TIMEOUT
 from grader.run.batch import Batch, BatchError, Plan, Request
 from grader.store.database import ScoreChange, StoreLocked
@@ -84,6 +84,19 @@ def _request(args: argparse.Namespace) -> Request:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except KeyboardInterrupt as exc:
+        if exc.args:  # said where it happened
+            raise
+        # before the files are written, or between two graded write-ups: each one graded is committed alone
+        where = "nothing was written (--dry-run)" if args.dry_run else \
+            f"the files in {args.out} are those of the last run that finished"
+        raise KeyboardInterrupt(f"nothing half-written: {where}; every write-up graded before Ctrl-C is kept in the store, so the same "
+                                "command goes on from there") from None
+
+
+def _run(args: argparse.Namespace) -> int:
     problem = _check_args(args)
     if problem:
         return _usage(problem)
@@ -146,8 +159,13 @@ def _grade(args: argparse.Namespace, batch: Batch, plan: Plan, warnings: list[st
         said.append(f"grader grade: {r.submission}: flagged for review: {r.flagged}")
         print(safe(said[-1]), file=sys.stderr)
     exit_code = ExitCode.GRADING_ERROR if reconciled.failed or reconciled.flagged else ExitCode.OK
-    exported = batch.export(reconciled)
-    batch.publish(exported, said=[*warnings, *said], exit_code=exit_code)
+    # a Ctrl-C from here waits until the files and the store's record of them are all this run's
+    with interrupts_deferred(after=f"nothing half-written: the run had written {args.out} and recorded it when "
+                                   "it stopped",
+                             cut=f"stopped again while writing {args.out}: each file there is whole, but some may "
+                                 "be the last run's; the same command writes them all again"):
+        exported = batch.export(reconciled)
+        batch.publish(exported, said=[*warnings, *said], exit_code=exit_code)
     _print_summary(args, graded=grading.graded, total=len(exported.results), reused=grading.reused,
                    failed=len(reconciled.failed), start=start, flagged=len(reconciled.flagged))
     return exit_code
