@@ -1,11 +1,12 @@
-"""Plain-text feedback for a student's self-check: what was found, what was and was not checked."""
+"""Plain-text feedback for a student's self-check (what was found, what was and was not checked), and the one line
+of a report that says what to fix."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from grader.export.safety import format_score
-from grader.grading.results import QuestionResult, Status, SubmissionResult
+from grader.grading.results import QuestionResult, Severity, Status, SubmissionResult
 from grader.course.rubric import Assignment
 
 NOT_CHECKED = "not_checked"  # a check's details key: why it could not decide (set by the self-check pack's kinds)
@@ -13,6 +14,7 @@ CHECKED_HERE = "checked_here"  # beside it: the little the pack did check of it 
 # a question the self-check leaves open shows this instead of a provisional score, which would read as a grade
 BY_A_TA = "not checked here (a TA grades it)"
 WHEN_GRADED = "not checked here (graded when you hand it in)"
+MAX_FIX_PLACES = 3  # places named on a report's "To fix" line
 
 SAYS = {
     Status.CORRECT: "every automatic check of this question holds",
@@ -77,6 +79,27 @@ def _question(q: QuestionResult, assignment: Assignment, pack: bool) -> list[str
     if text.strip():
         out.append(f"  feedback: {text.strip()}")
     return out + [""]
+
+
+def what_to_fix(q: QuestionResult) -> str:
+    """One line naming what a student should look at again, each where a finding names its line ("" where none
+    does, or where the question has full marks): the report's feedback text says why, this says where."""
+    from grader.report.breakdown import hit_label, unique  # the report's own reading of findings
+
+    if q.score >= q.max_score or q.status in (Status.NEEDS_REVIEW, Status.ERROR):
+        return ""
+    places: list[str] = []
+    for f in unique(q.findings):
+        if f.severity is Severity.INFO or f.line is None:
+            continue
+        place = (f"the step at line {f.line}" if f.kind == "false_step"
+                 else f"{hit_label(f)} (line {f.line})")
+        if place not in places:
+            places.append(place)
+    if len(places) > MAX_FIX_PLACES:  # one line: the findings below list them all
+        more = len(places) - MAX_FIX_PLACES
+        places = [*places[:MAX_FIX_PLACES], f"and {more} more (see the findings)"]
+    return f"To fix: {'; '.join(places)}." if places else ""
 
 
 def _state(q: QuestionResult, review: bool, unchecked: list[tuple[str, str]], unfound: bool) -> str:
