@@ -82,8 +82,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.server_close()
     # a decision being saved in a request thread (a signal reaches only this one) finishes before we leave
-    from grader.serve.app import _override_lock
+    from grader.serve.app import wait_for_decisions
 
-    with _override_lock:
-        pass
+    wait_for_decisions()
     raise KeyboardInterrupt(f"nothing half-written: every decision saved is in the store and in {folder}'s files")

@@ -61,6 +61,8 @@ def test_grading_code_answers_leaves_no_sandbox_folder(tmp_path: Path) -> None:
                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     doc = json.loads((tmp_path / "out" / "results.json").read_text())
-    # the code answers really ran in the sandbox (a missing server would not grade them correct)
-    assert [q["status"] for q in doc["submissions"][0]["questions"]] == ["correct", "correct"]
+    # the code answers really ran in the sandbox: their outputs were compared (a missing server is an error;
+    # correct or partial depends on the timing, which a loaded machine moves)
+    statuses = [q["status"] for q in doc["submissions"][0]["questions"]]
+    assert len(statuses) == 2 and set(statuses) <= {"correct", "partial"}, statuses
     assert before == [] and _gone_within(tmp, 10.0) == []
