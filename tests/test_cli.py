@@ -149,3 +149,19 @@ def test_roster_maps_lms_download_names_to_student_ids(course: Path) -> None:
     assert "stranger.md: not on the roster" in r.stderr
     r = grader("grade", "stranger.md", "--assignment", "demo", "--out", "out2", "--roster", "nope.csv", cwd=course)
     assert r.returncode == 2 and "nope.csv" in r.stderr
+
+
+def test_another_assignment_into_a_graded_out_is_refused_unless_forced(course: Path) -> None:
+    (course / "rubrics" / "other.yaml").write_text(RUBRIC.replace("assignment: demo", "assignment: other"))
+    assert grader("grade", "alice.md", "--assignment", "demo", "--out", "out", cwd=course).returncode == 0
+    before = (course / "out" / "results.json").read_bytes()
+    r = grader("grade", "alice.md", "--assignment", "other", "--out", "out", cwd=course)
+    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0
+    assert "out holds the results of assignment 'demo', not 'other'" in r.stderr and "--force" in r.stderr
+    assert (course / "out" / "results.json").read_bytes() == before
+    r = grader("grade", "alice.md", "--assignment", "demo", "--out", "out", cwd=course)  # the same one reruns
+    assert r.returncode == 0, r.stderr
+    r = grader("grade", "alice.md", "--assignment", "other", "--out", "out", "--force", cwd=course)
+    assert r.returncode == 0, r.stderr
+    assert "--force: replacing the results of assignment 'demo' in out" in r.stderr
+    assert json.loads((course / "out" / "results.json").read_text())["assignment"] == "other"

@@ -63,7 +63,10 @@ def test_markdown_report_renders_no_student_html_and_caps_findings() -> None:
     md = Renderer().report_md(r, ASSIGNMENT)
     assert "<img" not in md and "<b>" not in md and "&lt;img src=x onerror=alert(0)&gt; next" in md
     assert "report for &lt;b&gt;eve&lt;/b&gt;" in md and "`a'b.md`" in md
-    assert md.count("onerror") == 200 and "(50 more finding(s) not shown; results.json has them all)" in md
+    # 200 findings listed; the "To fix" line above them names three places and counts the rest
+    assert md.split("Findings:")[1].count("onerror") == 200
+    assert "(50 more finding(s) not shown; results.json has them all)" in md
+    assert "; and 247 more (see the findings)." in md.split("Findings:")[0]
 
 
 def test_display_environments_across_lines_are_drawn_as_mathml() -> None:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from grader.commands.common import interrupts_deferred
+
+if TYPE_CHECKING:
+    from grader.export.base import Exporter
 
 DESCRIPTION = """\
 Write grade files for an LMS from a folder graded by `grader grade` (its results.json).
@@ -103,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
             return _usage(f"--out {out}: the gradescope format writes a folder, and this is a file")
         if not cls.writes_folder and out.is_dir():
             return _usage(f"--out {out}: the {args.format} format writes a file, and this is a folder")
-        count = exporter.write(out)
+        count = _write(exporter, out, cls.writes_folder)
     except (ExportError, RosterError) as exc:
         return _usage(str(exc))
     for warning in [*error_notices(results, include_errors), *pending, *exporter.warnings]:
@@ -111,3 +117,22 @@ def run(args: argparse.Namespace) -> int:
     what = "student folders" if cls.writes_folder else "rows"
     print(f"wrote {args.format} export to {out} ({count} {what})")
     return 0
+
+
+def _write(exporter: Exporter, out: Path, folder: bool) -> int:
+    """Write the export whole: a file through a temporary one and a rename, so that even a second Ctrl-C leaves the
+    previous file; a Ctrl-C waits until the file, or every student folder, is written."""
+    if folder:
+        with interrupts_deferred(after=f"nothing half-written: {out} was written whole when it stopped",
+                                 cut=f"stopped again while writing {out}: its student folders may be partly the "
+                                     "last export's; export again"):
+            return exporter.write(out)
+    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
+    try:
+        with interrupts_deferred(after=f"nothing half-written: {out} was written whole when it stopped",
+                                 cut=f"nothing half-written: {out} is as it was"):
+            count = exporter.write(tmp)
+            os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return count

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
+from grader.commands.common import ExitCode, add_course_option, interrupts_deferred, load_rubric_or_exit
 from grader.grading.defaults import DEFAULT_TIMEOUT
 from grader.run.batch import Batch, BatchError, Plan, Request
 from grader.store.database import ScoreChange, StoreLocked
@@ -27,6 +27,7 @@ EXAMPLES = """examples:
   grader grade alice.zip bob/ --assignment attention --out graded --jobs 2 --timeout 60
   grader grade class/* --assignment attention --out graded --dry-run    # after a rubric fix: show the changes
   grader grade class/* --assignment attention --out graded --executor dask --scheduler tcp://head:8786
+  grader grade class/*.md --assignment newton --out graded --force   # graded holds another assignment: replace it
 
 A rerun on the same --out grades only the write-ups whose bytes, rubric or grader version changed,
 and prints every score change per student and question before it writes anything.
@@ -51,6 +52,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true",
                    help="grade and print the score changes, but write no results, grade file or reports")
     p.add_argument("--fresh", action="store_true", help="grade every write-up again, reusing nothing from the store")
+    p.add_argument("--force", action="store_true",
+                   help="grade into an --out folder that holds another assignment's results, replacing them")
     add_course_option(p)
     p.set_defaults(func=run)
 
@@ -77,14 +80,33 @@ def _check_args(args: argparse.Namespace) -> str | None:
 def _request(args: argparse.Namespace) -> Request:
     return Request(args.assignment, tuple(args.submissions), Path(args.out), args.course, jobs=args.jobs,
                    timeout=args.timeout, roster=args.roster, executor=args.executor, scheduler=args.scheduler,
-                   dry_run=args.dry_run, fresh=args.fresh)
+                   dry_run=args.dry_run, fresh=args.fresh, force=args.force)
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except KeyboardInterrupt as exc:
+        if exc.args:  # said where it happened
+            raise
+        # before the files are written, or between two graded write-ups: each one graded is committed alone
+        where = "nothing was written (--dry-run)" if args.dry_run else \
+            f"the files in {args.out} are those of the last run that finished"
+        raise KeyboardInterrupt(f"nothing half-written: {where}; every write-up graded before Ctrl-C is kept in the store, so the same "
+                                "command goes on from there") from None
+
+
+def _run(args: argparse.Namespace) -> int:
     problem = _check_args(args)
     if problem:
         return _usage(problem)
     batch = Batch(_request(args))
+    try:
+        replaced = batch.check_folder()  # another assignment's results: refused unless --force
+    except BatchError as exc:
+        return _usage(str(exc))
+    if replaced is not None:
+        print(safe(f"grader grade: --force: {replaced}"), file=sys.stderr)
     if not (args.dry_run or args.fresh):
         start = time.perf_counter()
         stamp = batch.unchanged()
@@ -137,8 +159,13 @@ def _grade(args: argparse.Namespace, batch: Batch, plan: Plan, warnings: list[st
         said.append(f"grader grade: {r.submission}: flagged for review: {r.flagged}")
         print(safe(said[-1]), file=sys.stderr)
     exit_code = ExitCode.GRADING_ERROR if reconciled.failed or reconciled.flagged else ExitCode.OK
-    exported = batch.export(reconciled)
-    batch.publish(exported, said=[*warnings, *said], exit_code=exit_code)
+    # a Ctrl-C from here waits until the files and the store's record of them are all this run's
+    with interrupts_deferred(after=f"nothing half-written: the run had written {args.out} and recorded it when "
+                                   "it stopped",
+                             cut=f"stopped again while writing {args.out}: each file there is whole, but some may "
+                                 "be the last run's; the same command writes them all again"):
+        exported = batch.export(reconciled)
+        batch.publish(exported, said=[*warnings, *said], exit_code=exit_code)
     _print_summary(args, graded=grading.graded, total=len(exported.results), reused=grading.reused,
                    failed=len(reconciled.failed), start=start, flagged=len(reconciled.flagged))
     return exit_code

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import __version__
-from grader.commands.common import ExitCode, add_course_option, load_rubric_or_exit
+from grader.commands.common import ExitCode, add_course_option, interrupts_deferred, load_rubric_or_exit
 from grader.store.database import RunLock, Store, StoreLocked, apply_overrides, code_version
 from grader.store.overrides import GradedFolderError, from_results_json, read_results, stored_results
 
@@ -58,6 +58,15 @@ def _target(doc: dict[str, Any], student: str, question: str) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except KeyboardInterrupt as exc:
+        if exc.args:  # said where it happened
+            raise
+        raise KeyboardInterrupt("nothing half-written: no decision was recorded") from None
+
+
+def _run(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     try:
         doc = read_results(folder)
@@ -77,10 +86,15 @@ def run(args: argparse.Namespace) -> int:
     rubric_hash = str(doc.get("rubric_hash", ""))
     try:
         with RunLock(folder), Store(folder) as store:
-            store.add_override(args.student, args.question, score, args.note.strip(), basis, rubric_hash)
-            print(f"override: {args.student} {args.question} = {score:g} (machine: {basis[0]:g}, {basis[1]})",
-                  file=sys.stderr)
-            return _rewrite(args, folder, doc, store)
+            # a Ctrl-C from here waits until the decision is recorded and the folder's files show it
+            with interrupts_deferred(after=f"nothing half-written: the decision was recorded and {folder} "
+                                           "rewritten when it stopped",
+                                     cut=f"stopped again while recording it: each file in {folder} is whole, but "
+                                         "may not show the decision yet; run the same override again"):
+                store.add_override(args.student, args.question, score, args.note.strip(), basis, rubric_hash)
+                print(f"override: {args.student} {args.question} = {score:g} (machine: {basis[0]:g}, {basis[1]})",
+                      file=sys.stderr)
+                return _rewrite(args, folder, doc, store)
     except StoreLocked as exc:
         return _fail(str(exc))
 

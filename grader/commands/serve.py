@@ -14,11 +14,11 @@ EXAMPLES = """examples:
   grader serve reports/decoding-2021 --port 8765 --course ~/course
 
 The first line on stdout is the URL to open; it holds the page's access token (any request without it
-is refused with 403). Ctrl-C stops the server. The page lists what `grader review DIR` lists (flagged
-submissions first, then needs_review, error and low-confidence questions), shows each answer with its math
-rendered and its false steps highlighted beside the findings, and saves a decision exactly as
-`grader override DIR STUDENT QUESTION SCORE --note TEXT` does (so --course must be the course DIR was
-graded with). Keys: j/k or the arrows move, n goes to the next undecided question, s jumps to the score.
+is refused with 403). Ctrl-C stops the server, once a decision being saved is saved (exit status 130).
+The page lists what `grader review DIR` lists (flagged submissions first, then needs_review, error and
+low-confidence questions), shows each answer with its math rendered and its false steps highlighted beside
+the findings, and saves a decision exactly as `grader override DIR STUDENT QUESTION SCORE --note TEXT` does
+(so --course must be the course DIR was graded with). Keys: j/k or the arrows move, n goes to the next undecided question, s jumps to the score.
 """
 
 
@@ -76,10 +76,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"http://{shown_host}:{server.server_port}/{app.config['REVIEW_TOKEN']}/", flush=True)
     print("grader serve: open the URL above; Ctrl-C stops the server", file=sys.stderr)
     try:
-        server.serve_forever()  # werkzeug's returns on Ctrl-C
+        server.serve_forever()  # werkzeug's returns on Ctrl-C, the only way it ends
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
-    print("grader serve: stopped", file=sys.stderr)
-    return ExitCode.OK
+    # a decision being saved in a request thread (a signal reaches only this one) finishes before we leave
+    from grader.serve.app import wait_for_decisions
+
+    wait_for_decisions()
+    raise KeyboardInterrupt(f"nothing half-written: every decision saved is in the store and in {folder}'s files")

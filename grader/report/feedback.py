@@ -1,14 +1,20 @@
-"""Plain-text feedback for a student's self-check: what was found, what was and was not checked."""
+"""Plain-text feedback for a student's self-check (what was found, what was and was not checked), and the one line
+of a report that says what to fix."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from grader.export.safety import format_score
-from grader.grading.results import QuestionResult, Status, SubmissionResult
+from grader.grading.results import QuestionResult, Severity, Status, SubmissionResult
 from grader.course.rubric import Assignment
 
 NOT_CHECKED = "not_checked"  # a check's details key: why it could not decide (set by the self-check pack's kinds)
+CHECKED_HERE = "checked_here"  # beside it: the little the pack did check of it (a code answer: defined and parses)
+# a question the self-check leaves open shows this instead of a provisional score, which would read as a grade
+BY_A_TA = "not checked here (a TA grades it)"
+WHEN_GRADED = "not checked here (graded when you hand it in)"
+MAX_FIX_PLACES = 3  # places named on a report's "To fix" line
 
 SAYS = {
     Status.CORRECT: "every automatic check of this question holds",
@@ -49,15 +55,19 @@ def _question(q: QuestionResult, assignment: Assignment, pack: bool) -> list[str
     unfound = any(f.kind == "flagged" for f in q.findings)  # needs_review only because the write-up is flagged
     if unfound:
         says = "no answer was found under this question's id (see how to label answers above)"
-    head = (f"Question {q.id}{': ' + rq.title if rq.title else ''} -- {q.status.value} "
-            f"({format_score(q.score)}/{format_score(q.max_score)} provisional)")
+    head = f"Question {q.id}{': ' + rq.title if rq.title else ''} -- {_state(q, rq.review, unchecked, unfound)}"
     out = [head, f"  {says}."]
     decided = sorted({_name(c) for c in ran if NOT_CHECKED not in (c.get("details") or {})})
     if decided:
         out.append(f"  checked: {', '.join(decided)}")
+    for c in ran:
+        little = (c.get("details") or {}).get(CHECKED_HERE)
+        if little:
+            out.append(f"  checked here: only that {little}; not whether it gives the right values, nor how fast")
     for label, why in sorted(set(unchecked)):
         out.append(f"  not checked{' by the pack' if pack else ''}: {label} ({why})")
-    if (rq.review or q.status is Status.NEEDS_REVIEW) and not unfound:
+    # a question left open only because the pack lacks the references is not thereby a TA's
+    if (rq.review or (q.status is Status.NEEDS_REVIEW and not unchecked)) and not unfound:
         out.append("  not checked automatically: the reasoning in words (a TA grades it)")
     for f in q.findings:
         if f.kind in ("pack", "flagged"):  # already said in the lines above
@@ -69,6 +79,47 @@ def _question(q: QuestionResult, assignment: Assignment, pack: bool) -> list[str
     if text.strip():
         out.append(f"  feedback: {text.strip()}")
     return out + [""]
+
+
+def what_to_fix(q: QuestionResult) -> str:
+    """One line naming what a student should look at again, each where a finding names its line ("" where none
+    does, or where the question has full marks): the report's feedback text says why, this says where."""
+    from grader.report.breakdown import hit_label, unique  # the report's own reading of findings
+
+    if q.score >= q.max_score or q.status in (Status.NEEDS_REVIEW, Status.ERROR):
+        return ""
+    places: list[str] = []
+    for f in unique(q.findings):
+        if f.severity is Severity.INFO or f.line is None:
+            continue
+        place = (f"the step at line {f.line}" if f.kind == "false_step"
+                 else f"{hit_label(f)} (line {f.line})")
+        if place not in places:
+            places.append(place)
+    if len(places) > MAX_FIX_PLACES:  # one line: the findings below list them all
+        more = len(places) - MAX_FIX_PLACES
+        places = [*places[:MAX_FIX_PLACES], f"and {more} more (see the findings)"]
+    return f"To fix: {'; '.join(places)}." if places else ""
+
+
+def _state(q: QuestionResult, review: bool, unchecked: list[tuple[str, str]], unfound: bool) -> str:
+    """The question's state on its heading line: a status with its provisional score only where the self-check
+    decided it; what it could not decide says so, with no score that would read as a grade."""
+    if unfound:
+        return "not found under its id (no score here)"
+    if q.status is Status.ERROR:
+        return "error (not checked here)"
+    if q.status is Status.NEEDS_REVIEW:
+        return BY_A_TA if review or not unchecked else WHEN_GRADED
+    return f"{q.status.value} ({format_score(q.score)}/{format_score(q.max_score)} provisional)"
+
+
+def checked_points(result: SubmissionResult) -> tuple[float, float, int]:
+    """(points earned, points possible) over the questions the self-check decided, and how many it left open."""
+    unfound = {q.id for q in result.questions if any(f.kind == "flagged" for f in q.findings)}
+    decided = [q for q in result.questions
+               if q.status not in (Status.NEEDS_REVIEW, Status.ERROR) and q.id not in unfound]
+    return (sum(q.score for q in decided), sum(q.max_score for q in decided), len(result.questions) - len(decided))
 
 
 def labelling_howto(assignment: Assignment) -> list[str]:
@@ -97,8 +148,18 @@ def render_feedback(result: SubmissionResult, assignment: Assignment, pack: bool
         out.append(f"  note: {f.message}")
     if result.flagged is not None:  # most answers were not found: the labels are the likely cause
         out += ["", *labelling_howto(assignment)]
+    if pack and any(c.get("kind") == "pack_code" for q in result.questions for c in q.details.get("checks", [])):
+        out += ["Code answers: this pack only checks that each function is defined, parses and takes the arguments "
+                "asked for. It does not run your code, so it cannot tell whether the results are right or how fast "
+                "it is: the grading does.", ""]
     for q in result.questions:
         out.extend(_question(q, assignment, pack))
+    earned, possible, left = checked_points(result)
+    if possible:
+        total = f"Total: {format_score(earned)} of {format_score(possible)} checked points"
+        out.append(total + (f"; {left} question(s) not checked here." if left else "."))
+    else:
+        out.append(f"Total: no points checked here; {left} question(s) not checked here.")
     out.append("This is a self-check, not your grade: a passing check means only what it says it checked.")
     if pack:
         out.append("Checked with a self-check pack: it compares fingerprints of the references, never the "

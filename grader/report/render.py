@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from grader.report.breakdown import breakdown, feedback_text, hit_label, message, unique
+from grader.report.feedback import what_to_fix
 from grader.report.mathml import open_env, page_budget, render_text
 from grader.export.safety import format_score
 from grader.grading.results import Finding, QuestionResult, Severity, SubmissionResult
@@ -149,7 +150,7 @@ def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
             "id": q.id, "title": rq.title, "score": q.score, "max_score": q.max_score,
             "status": q.status.value, "status_label": STATUS_LABEL[q.status.value],
             "findings": [{**f.to_dict(), "message": message(f)} for f in shown[:MAX_SHOWN_FINDINGS]],
-            "feedback": feedback_text(q, rq), "rubric_items": rows,
+            "feedback": feedback_text(q, rq), "fix": what_to_fix(q), "rubric_items": rows,
             "provisional": q.status.value == "needs_review",
             "evidence": _evidence(q, infos[:MAX_SHOWN_FINDINGS]), "evidence_count": len(infos),
             "hidden_findings": max(0, len(shown) - MAX_SHOWN_FINDINGS),

@@ -11,7 +11,9 @@ use it.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -67,6 +69,7 @@ class Request:
     scheduler: str | None = None  # the Dask scheduler's address
     dry_run: bool = False  # grade and compare, write no file and publish nothing
     fresh: bool = False  # reuse no stored result
+    force: bool = False  # grade into a folder that holds another assignment's results
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,29 @@ class Batch:
         self.jobs = request.jobs or default_jobs()
         self._held: ExitStack | None = None
         self._store: Store | None = None
+
+    # --- the output folder's assignment ------------------------------------------------------------------------
+
+    def check_folder(self) -> str | None:
+        """BatchError when the output folder holds another assignment's results and `force` is not set (a run
+        would replace them, and the TA's overrides there would meet this assignment's questions); with `force`,
+        what the TA is told about the folder's results being replaced (None: it held none, or the same)."""
+        request = self.request
+        held = held_assignment(request.out)
+        if held is None or held == request.assignment:
+            return None
+        if request.force:
+            said = f"replacing the results of assignment {held!r} in {request.out}"
+            overrides = 0
+            if (request.out / DB_NAME).is_file():  # a results.json alone keeps no override
+                with Store(request.out) as store:
+                    overrides = len(store.overrides())
+            if overrides:
+                said += (f"; its {overrides} override(s) stay in the store and apply to any question of "
+                         f"{request.assignment!r} with the same student and question id")
+            return said
+        raise BatchError(f"{request.out} holds the results of assignment {held!r}, not {request.assignment!r}: "
+                         f"grade into another --out, or pass --force to replace them")
 
     # --- the rerun with nothing changed ------------------------------------------------------------------------
 
@@ -343,6 +369,25 @@ class Batch:
         store.finish_run(grading.run_id, graded=grading.graded, failed=len(reconciled.failed),
                          grading_s=grading.grading_s, max_worker_rss_kb=grading.max_worker_rss_kb,
                          published=not self.request.dry_run)
+
+
+def held_assignment(out: Path) -> str | None:
+    """The assignment whose results `out` holds: its store's last publish, else its results.json's; None when it
+    holds neither (a new folder, or one whose first run ended before it published)."""
+    if (out / DB_NAME).is_file():
+        try:
+            with Store(out) as store:
+                held = store.last_published_assignment()
+        except sqlite3.Error:
+            held = None  # an unreadable store is said by the run itself, with its own message
+        if held is not None:
+            return held
+    try:
+        doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    assignment = doc.get("assignment") if isinstance(doc, dict) else None
+    return assignment if isinstance(assignment, str) else None
 
 
 def with_timing(g: Graded) -> SubmissionResult:

@@ -25,7 +25,8 @@ SERVER_START_TIMEOUT_S = 120.0  # importing torch on a cold disk can take a whil
 _BOOT = "import sys; sys.path.insert(0, {root!r}); from grader.sandbox.server import main; main()"
 _SERVER_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-_SERVER_PASS = ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "CUDA_HOME")
+# TMPDIR: the server's folder goes where the TA's temporary files go
+_SERVER_PASS = ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "CUDA_HOME", "TMPDIR")
 
 
 class SandboxError(Exception):
@@ -184,9 +185,14 @@ class Sandbox:
         root = str(Path(__file__).resolve().parents[2])
         env = dict(_SERVER_ENV, **{k: os.environ[k] for k in _SERVER_PASS if k in os.environ})
         self._log = tempfile.TemporaryFile()
-        self._proc = subprocess.Popen([self.python, "-I", "-c", _BOOT.format(root=root), str(theirs.fileno())],
+        self._proc = subprocess.Popen([self.python, "-I", "-c", _BOOT.format(root=root), str(theirs.fileno()),
+                                       str(os.getpid())],
                                       pass_fds=[theirs.fileno()], env=env, cwd="/", stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.DEVNULL, stderr=self._log)
+                                      stdout=subprocess.DEVNULL, stderr=self._log,
+                                      # its own session: a timed-out grading worker's group is SIGKILLed, and
+                                      # the server, told by the kernel (SIGTERM), must outlive it long enough
+                                      # to remove its folder; nor is a Ctrl-C at the terminal its to act on
+                                      start_new_session=True)
         theirs.close()
         self._booting = ours
         atexit.register(self.close)
@@ -259,6 +265,10 @@ class Sandbox:
             return
         for sock in (self._sock, self._booting):  # the server ends when its socket closes
             if sock is not None:
+                try:  # at once: close() alone waits for the event thread's recv, so the server saw no end
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
                 sock.close()
         try:
             self._proc.wait(timeout=5)

@@ -208,6 +208,6 @@ def _drop_capabilities() -> None:
     _check(_libc.capset(ctypes.byref(_CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)), data), "capset")
 
 
-def die_with_parent() -> None:
-    """Ask the kernel to SIGKILL this process when its parent exits (no orphaned runs)."""
-    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+def die_with_parent(signum: int = signal.SIGKILL) -> None:
+    """Ask the kernel to send `signum` (SIGKILL unless told) to this process when its parent exits (no orphans)."""
+    _libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)

@@ -62,6 +62,7 @@ def _run_child(msg: dict[str, Any], fds: list[int], workdir: str, keep: list[str
         os.setsid()  # its own process group: the parent kills the group at the time limit
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's clean-up handler is not the run's
         ctrl, io, out = fds
         _close_other_fds({ctrl, io, out})  # above all the server's socket: a run must not reach the server
         isolate.die_with_parent()
@@ -116,10 +117,29 @@ def _reap(sock: socket.socket) -> None:
                          "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss})
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)  # unwinds to main's `finally`, which removes the server's folder
+
+
 def main() -> None:
     sock = socket.socket(fileno=int(sys.argv[1]))
-    isolate.die_with_parent()
+    owner = int(sys.argv[2]) if len(sys.argv) > 2 else os.getppid()  # the grader's pid, read before torch loaded
+    # The grader process that started us may end without closing us (a forked grading worker leaves by
+    # os._exit, and is killed with its process group): the kernel's SIGTERM then lets us remove our folder,
+    # which a SIGKILL would leave in the temporary directory (one per graded write-up with code).
+    signal.signal(signal.SIGTERM, _stop)
+    isolate.die_with_parent(signal.SIGTERM)
+    if os.getppid() != owner:  # it ended before the request above could take effect
+        return
     base = tempfile.mkdtemp(prefix="grader-sandbox-")
+    try:
+        _serve(sock, base)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _serve(sock: socket.socket, base: str) -> None:
+    """Fork a run per spawn request until the grader closes its end of `sock`."""
     workdir = os.path.join(base, "work")  # every run mounts its own tmpfs here, in its own mount namespace
     os.mkdir(workdir, 0o755)
     os.chmod(base, 0o755)
@@ -129,37 +149,37 @@ def main() -> None:
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    wire.send(sock, {"ready": True, "pid": os.getpid(), "torch": harness.torch.__version__,
-                     "python": platform.python_version(), "workdir": workdir})
-    watched: list[Any] = [sock, wake_r]  # a socket and a raw descriptor: select takes both
     try:
-        while True:
-            readable, _, _ = select.select(watched, [], [])
-            if wake_r in readable:
-                while True:
-                    try:
-                        if not os.read(wake_r, 512):
-                            break
-                    except BlockingIOError:
-                        break
-                _reap(sock)
-            if sock in readable:
+        wire.send(sock, {"ready": True, "pid": os.getpid(), "torch": harness.torch.__version__,
+                         "python": platform.python_version(), "workdir": workdir})
+    except OSError:
+        return  # the grader is gone already
+    watched: list[Any] = [sock, wake_r]  # a socket and a raw descriptor: select takes both
+    while True:
+        readable, _, _ = select.select(watched, [], [])
+        if wake_r in readable:
+            while True:
                 try:
-                    msg, fds = wire.recv_with_fds(sock, 4)
-                except (wire.WireError, OSError):
-                    return
-                if msg.get("op") != "spawn" or len(fds) != 3:
-                    for fd in fds:
-                        os.close(fd)
-                    return
-                pid = os.fork()
-                if pid == 0:
-                    _run_child(msg, fds, workdir, keep)
+                    if not os.read(wake_r, 512):
+                        break
+                except BlockingIOError:
+                    break
+            _reap(sock)
+        if sock in readable:
+            try:
+                msg, fds = wire.recv_with_fds(sock, 4)
+            except (wire.WireError, OSError):
+                return
+            if msg.get("op") != "spawn" or len(fds) != 3:
                 for fd in fds:
                     os.close(fd)
-                wire.send(sock, {"spawned": msg["id"], "pid": pid})
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+                return
+            pid = os.fork()
+            if pid == 0:
+                _run_child(msg, fds, workdir, keep)
+            for fd in fds:
+                os.close(fd)
+            wire.send(sock, {"spawned": msg["id"], "pid": pid})
 
 
 if __name__ == "__main__":

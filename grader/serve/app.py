@@ -41,6 +41,12 @@ class Outcome:
 _override_lock = threading.Lock()  # one decision at a time: override's stderr is captured per call
 
 
+def wait_for_decisions() -> None:
+    """Return once no decision is being saved: `grader serve` stops on Ctrl-C only then."""
+    with _override_lock:
+        pass
+
+
 def decide(folder: Path, course: str, student: str, question: str, score: str, note: str) -> Outcome:
     """Record a TA decision exactly as `grader override` does: the one place the page calls it."""
     args = argparse.Namespace(folder=str(folder), student=student, question=question, score=score, note=note,

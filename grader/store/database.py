@@ -369,6 +369,11 @@ class Store:
         return {(s, q): (score, status) for s, q, score, status in rows}
 
     # publishing
+    def last_published_assignment(self) -> str | None:
+        """The assignment of the last run that published here (the one results.json holds); None before any."""
+        row = self.db.execute("SELECT assignment FROM published ORDER BY run_id DESC LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
+
     def published(self, assignment: str) -> dict[tuple[str, str], tuple[str, float, str, str]]:
         """(submission, question) -> (student, score, status, rubric_hash) as last exported."""
         rows = self.db.execute("SELECT submission, question_id, student, score, status, rubric_hash FROM published"

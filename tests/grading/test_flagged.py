@@ -145,7 +145,7 @@ def test_check_tells_a_student_how_to_label_answers(course: Path, capsys: pytest
     text = capsys.readouterr().out
     assert "How to label your answers so the grader finds them:" in text
     assert "## Question 1" in text and "This assignment's question ids: 1, 2, 3, 4" in text
-    assert "Question 2 -- needs_review (0/2 provisional)" in text
+    assert "Question 2 -- not found under its id (no score here)" in text  # no provisional 0 that reads as a grade
     assert "no answer was found under this question's id" in text
     assert cli.main(["check", str(course / "alice.md"), "--assignment", "demo", "--course", str(course)]) == 0
     assert "How to label" not in capsys.readouterr().out

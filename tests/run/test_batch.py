@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from grader.course.directory import Course
-from grader.run.batch import Batch, BatchError, Exported, Request
-from grader.store.database import RunLock, StoreLocked, without_run_details
+from grader.run.batch import Batch, BatchError, Exported, Request, held_assignment
+from grader.store.database import RunLock, Store, StoreLocked, without_run_details
 
 RUBRIC = """\
 assignment: hw
@@ -242,3 +242,44 @@ def test_publish_leaves_no_stamp_when_the_next_run_must_work(tmp_path: Path, cou
     with sqlite3.connect(tmp_path / "out" / "grader.sqlite") as db:
         published = db.execute("SELECT COUNT(*) FROM published").fetchone()[0]
     assert published == {"dry_run": 0, "unreadable": 8, "worker_timed_out": 6}[how]
+
+
+# --- the output folder's assignment ----------------------------------------------------------------------------
+
+def test_another_assignment_into_a_graded_folder_is_refused_unless_forced(tmp_path: Path, course: Path,
+                                                                          paths: tuple[str, ...]) -> None:
+    (course / "rubrics" / "other.yaml").write_text(RUBRIC.format(words="vanishing").replace("assignment: hw", "assignment: other"), "utf-8")
+    assert Batch(request(course, paths)).check_folder() is None  # a new folder
+    whole_run(request(course, paths))
+    assert held_assignment(tmp_path / "out") == "hw"
+    assert Batch(request(course, paths)).check_folder() is None  # the same assignment reruns as before
+    other = dataclasses.replace(request(course, paths), assignment="other")
+    with pytest.raises(BatchError, match=r"^out holds the results of assignment 'hw', not 'other': .*--force"):
+        Batch(other).check_folder()
+    forced = dataclasses.replace(other, force=True)
+    assert Batch(forced).check_folder() == "replacing the results of assignment 'hw' in out"
+    whole_run(forced)
+    assert held_assignment(tmp_path / "out") == "other"
+    with pytest.raises(BatchError, match="holds the results of assignment 'other', not 'hw'"):
+        Batch(request(course, paths)).check_folder()
+
+
+def test_a_forced_run_says_which_overrides_stay(tmp_path: Path, course: Path, paths: tuple[str, ...]) -> None:
+    (course / "rubrics" / "other.yaml").write_text(RUBRIC.format(words="vanishing").replace("assignment: hw", "assignment: other"), "utf-8")
+    whole_run(request(course, paths))
+    with Store(tmp_path / "out") as store:
+        store.add_override("s01", "1", 2.0, "fine", (0.0, "incorrect"), "h")
+    forced = dataclasses.replace(request(course, paths), assignment="other", force=True)
+    said = Batch(forced).check_folder()
+    assert said is not None and "its 1 override(s) stay in the store" in said
+
+
+def test_the_held_assignment_comes_from_results_json_without_a_store(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert held_assignment(out) is None
+    out.mkdir()
+    (out / "results.json").write_text('{"assignment": "hw", "submissions": []}', "utf-8")
+    assert held_assignment(out) == "hw"
+    (out / "results.json").write_text("{not json", "utf-8")
+    assert held_assignment(out) is None  # nothing to refuse on: the run rewrites it
+    assert not (out / "grader.sqlite").exists()  # looking made no store

@@ -47,8 +47,10 @@ class PackCodeCheck(Check):
                                 (Finding("code_signature", f"{label}: `{p.function}` takes {given} argument(s), the "
                                          f"question passes {len(p.args)} ({', '.join(p.args)}).",
                                          code.line(defs[-1].lineno), code.line(defs[-1].lineno), Severity.ERROR),))
+        takes = f" and takes ({', '.join(p.args)})" if p.args else ""
         return not_checked(ctx, "code", f"`{p.function}` is defined and parses; its correctness and speed need "
-                                        "the reference, which the pack does not hold")
+                                        "the reference, which the pack does not hold",
+                           checked_here=f"`{p.function}` is defined, parses{takes}")
 
 
 CHECK = PackCodeCheck
