@@ -405,12 +405,30 @@ def _group_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[
         if len(distinct[c.keyword]) >= need and g not in found and not (c.marker and len(c.label) > 1):
             found[g] = (float(c.index), c if not c.marker else None)
     if found:
+        for c in cands:  # a question no keyword names may still be placed by its parts' headings ("### 4(b)")
+            full = _full_short(c, outline)
+            if full is not None and full[:1] not in found:
+                found[full[:1]] = (float(c.index), None)
         return found
     lines: dict[tuple[str, ...], list[int]] = {}
     for c in cands:
-        if c.absolute and len(c.label) >= 2 and c.label in outline.index:
-            lines.setdefault(c.label[:1], []).append(c.index)
+        full = c.label if c.absolute and len(c.label) >= 2 and c.label in outline.index else _full_short(c, outline)
+        if full is not None:
+            lines.setdefault(full[:1], []).append(c.index)
     return {g: (float(statistics.median(v)), None) for g, v in lines.items()}
+
+
+def _full_short(c: Candidate, outline: Outline) -> Label | None:
+    """The id a heading's short label names in full ("### 4(b)" is 4.b), when no other id ends the same way.
+
+    Such a label is read relative to its context, but set as a heading with a question number and a part it
+    names the path from the top as a dotted one does; one that a deeper id also ends with ("1(a)" beside 3.1.a)
+    is left to the order.
+    """
+    if c.absolute or c.marker or not c.heading or len(c.label) < 2 or c.label not in outline.index:
+        return None
+    j = outline.index[c.label]
+    return outline.nodes[j] if outline.by_suffix.get(c.label) == [j] else None
 
 
 def _skipped(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]], zones: Sequence[_Zone],
@@ -421,8 +439,8 @@ def _skipped(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]
     """
     placed = {c.index for c, _ in anchors} | {z.head.start for z in zones} | {s.start for z in zones for s in z.subs}
     return [Segment(c.index, c.rest, -1, "cut") for c in cands
-            if c.heading and c.absolute and not c.marker and c.label in outline.index and c.index not in placed
-            and not _inside(zones, c.index)]
+            if c.heading and not c.marker and c.index not in placed and not _inside(zones, c.index)
+            and ((c.absolute and c.label in outline.index) or _full_short(c, outline) is not None)]
 
 
 def _part_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[str, ...], float]:
@@ -436,6 +454,8 @@ def _part_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[s
         j = outline.index.get(c.label) if c.absolute and not c.marker and len(c.label) >= 2 else None
         if j is not None and (c.keyword or c.heading):
             first.setdefault(outline.nodes[j], float(c.index))
+        elif (full := _full_short(c, outline)) is not None:
+            first.setdefault(full, float(c.index))
     return first
 
 
