@@ -71,6 +71,7 @@ class _Free:
     title: str
     counter: Label = ()  # the number LaTeX's counter gives it, when known
     cuts: bool = False  # a question-level markup heading ends the answer above it even when no id is left for it
+    by_text: bool = False  # its place says nothing (its kind's counter contradicts the rubric): only its words place it
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def _markup(document: Document, cands: list[Candidate], outline: Outline) -> tup
                  for h in document.structure]
     depth = _kind_depths(structure, outline)
     top = min(depth.values(), default=1)
+    misnumbered = _misnumbered_kinds(structure, cands, outline)
     frees: list[_Free] = []
     for h in structure:
         if not 0 <= h.index < len(document.lines):
@@ -223,8 +225,33 @@ def _markup(document: Document, cands: list[Candidate], outline: Outline) -> tup
         d = len(h.label) if h.label else depth.get(h.kind)
         if d is not None:
             cand = Candidate(h.index, (), False, False, 0, rest, h.kind)
-            frees.append(_Free(cand, d, h.title, h.label if h.inferred else (), cuts=d == top))
+            distrusted = h.inferred and h.kind in misnumbered
+            frees.append(_Free(cand, d, h.title, h.label if h.inferred and not distrusted else (), cuts=d == top,
+                               by_text=distrusted))
     return sorted(by_line.values(), key=lambda c: c.index), frees
+
+
+def _misnumbered_kinds(structure: Sequence[Heading], cands: Sequence[Candidate], outline: Outline) -> set[str]:
+    """Kinds of counted heading whose numbers contradict the rubric's shape, so neither number nor place may say
+    which id one answers.
+
+    An exam's `\\question` counted 1 with nothing below it, where the rubric's question 1 has parts, numbers
+    the write-up's answers flat: its second `\\question` may answer part 1.b, not question 2.
+    """
+    out: set[str] = set()
+    for k, h in enumerate(structure):
+        if not h.inferred or not h.label or h.kind in out or h.label in outline.rubric:
+            continue
+        j = outline.index.get(h.label)
+        if j is None or len(outline.subtree(j)) == 1:
+            continue  # the rubric has no such question with parts
+        end = next((g.index for g in structure[k + 1:] if len(g.label) <= len(h.label) and g.kind not in _CONTINUES),
+                   None)
+        inside = [g for g in structure[k + 1:] if end is None or g.index < end]
+        if not any(len(g.label) > len(h.label) or not g.label for g in inside if g.kind not in _CONTINUES) and \
+                not any(h.index < c.index and (end is None or c.index < end) and not c.marker for c in cands):
+            out.add(h.kind)
+    return out
 
 
 def _extends(found: Candidate, fit: Label, outline: Outline) -> bool:
@@ -348,7 +375,8 @@ def _free_weights(frees: Sequence[_Free], outline: Outline, prompts: Mapping[str
         between = _only_slot(f, nodes, anchors, outline)
         weights[f.cand.index] = {j: ORDER + round(TEXT * m) + (COUNTER if j == counted else 0)
                                  for j, m in zip(nodes, match)
-                                 if m > 0 or j == counted or j == between or not texts[j].strip() or not worded}
+                                 if m > 0 or (not f.by_text and (j == counted or j == between or not texts[j].strip()
+                                                                 or not worded))}
     return weights, sims
 
 

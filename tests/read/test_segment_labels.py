@@ -437,3 +437,18 @@ def test_a_short_label_a_deeper_id_also_ends_with_is_left_to_the_order() -> None
     text = "## Question 1\n### 1(a)\nOne.\n## Question 3\n### 1(a)\nThree-one-a.\n"
     answers = _texts(segment(_doc(text), ["1.a", "3.1.a"]))
     assert answers == {"1.a": "One.", "3.1.a": "Three-one-a."}
+
+
+def test_a_flat_exam_counter_against_a_rubric_with_parts_places_nothing_by_its_number() -> None:
+    """`\\question` 1..4 with no parts against a rubric whose question 1 has parts: the second `\\question` may
+    answer 1.b as well as 2, so neither its number nor its place gives it an id; its words still may."""
+    doc = _tex("\\begin{questions}\n\\question[3] The width is $9$.\n\\question[2] After the max layer: $4$.\n"
+               "\\question The dropout rate is $0.5$.\n\\question Attention heads: $8$.\n\\end{questions}\n", cls="exam")
+    ids = ["1.a", "1.b", "2", "3", "4"]
+    prompts = {"3": "What dropout rate does the network use?"}
+    answers = _texts(segment(doc, ids, prompts))
+    assert answers == {"1.a": None, "1.b": None, "2": None, "3": "The dropout rate is $0.5$.", "4": None}
+    nested = _tex("\\begin{questions}\n\\question\n\\begin{parts}\n\\part The width is $9$.\n\\part Four.\n"
+                  "\\end{parts}\n\\question[2] Two.\n\\question Three.\n\\question Eight.\n\\end{questions}\n", cls="exam")
+    assert _texts(segment(nested, ids)) == {"1.a": "The width is $9$.", "1.b": "Four.", "2": "Two.", "3": "Three.",
+                                            "4": "Eight."}  # a counter that fits the rubric still places
