@@ -71,6 +71,7 @@ class _Free:
     title: str
     counter: Label = ()  # the number LaTeX's counter gives it, when known
     cuts: bool = False  # a question-level markup heading ends the answer above it even when no id is left for it
+    by_text: bool = False  # its place says nothing (its kind's counter contradicts the rubric): only its words place it
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def _markup(document: Document, cands: list[Candidate], outline: Outline) -> tup
                  for h in document.structure]
     depth = _kind_depths(structure, outline)
     top = min(depth.values(), default=1)
+    misnumbered = _misnumbered_kinds(structure, cands, outline)
     frees: list[_Free] = []
     for h in structure:
         if not 0 <= h.index < len(document.lines):
@@ -223,8 +225,33 @@ def _markup(document: Document, cands: list[Candidate], outline: Outline) -> tup
         d = len(h.label) if h.label else depth.get(h.kind)
         if d is not None:
             cand = Candidate(h.index, (), False, False, 0, rest, h.kind)
-            frees.append(_Free(cand, d, h.title, h.label if h.inferred else (), cuts=d == top))
+            distrusted = h.inferred and h.kind in misnumbered
+            frees.append(_Free(cand, d, h.title, h.label if h.inferred and not distrusted else (), cuts=d == top,
+                               by_text=distrusted))
     return sorted(by_line.values(), key=lambda c: c.index), frees
+
+
+def _misnumbered_kinds(structure: Sequence[Heading], cands: Sequence[Candidate], outline: Outline) -> set[str]:
+    """Kinds of counted heading whose numbers contradict the rubric's shape, so neither number nor place may say
+    which id one answers.
+
+    An exam's `\\question` counted 1 with nothing below it, where the rubric's question 1 has parts, numbers
+    the write-up's answers flat: its second `\\question` may answer part 1.b, not question 2.
+    """
+    out: set[str] = set()
+    for k, h in enumerate(structure):
+        if not h.inferred or not h.label or h.kind in out or h.label in outline.rubric:
+            continue
+        j = outline.index.get(h.label)
+        if j is None or len(outline.subtree(j)) == 1:
+            continue  # the rubric has no such question with parts
+        end = next((g.index for g in structure[k + 1:] if len(g.label) <= len(h.label) and g.kind not in _CONTINUES),
+                   None)
+        inside = [g for g in structure[k + 1:] if end is None or g.index < end]
+        if not any(len(g.label) > len(h.label) or not g.label for g in inside if g.kind not in _CONTINUES) and \
+                not any(h.index < c.index and (end is None or c.index < end) and not c.marker for c in cands):
+            out.add(h.kind)
+    return out
 
 
 def _extends(found: Candidate, fit: Label, outline: Outline) -> bool:
@@ -348,7 +375,8 @@ def _free_weights(frees: Sequence[_Free], outline: Outline, prompts: Mapping[str
         between = _only_slot(f, nodes, anchors, outline)
         weights[f.cand.index] = {j: ORDER + round(TEXT * m) + (COUNTER if j == counted else 0)
                                  for j, m in zip(nodes, match)
-                                 if m > 0 or j == counted or j == between or not texts[j].strip() or not worded}
+                                 if m > 0 or (not f.by_text and (j == counted or j == between or not texts[j].strip()
+                                                                 or not worded))}
     return weights, sims
 
 
@@ -405,12 +433,30 @@ def _group_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[
         if len(distinct[c.keyword]) >= need and g not in found and not (c.marker and len(c.label) > 1):
             found[g] = (float(c.index), c if not c.marker else None)
     if found:
+        for c in cands:  # a question no keyword names may still be placed by its parts' headings ("### 4(b)")
+            full = _full_short(c, outline)
+            if full is not None and full[:1] not in found:
+                found[full[:1]] = (float(c.index), None)
         return found
     lines: dict[tuple[str, ...], list[int]] = {}
     for c in cands:
-        if c.absolute and len(c.label) >= 2 and c.label in outline.index:
-            lines.setdefault(c.label[:1], []).append(c.index)
+        full = c.label if c.absolute and len(c.label) >= 2 and c.label in outline.index else _full_short(c, outline)
+        if full is not None:
+            lines.setdefault(full[:1], []).append(c.index)
     return {g: (float(statistics.median(v)), None) for g, v in lines.items()}
+
+
+def _full_short(c: Candidate, outline: Outline) -> Label | None:
+    """The id a heading's short label names in full ("### 4(b)" is 4.b), when no other id ends the same way.
+
+    Such a label is read relative to its context, but set as a heading with a question number and a part it
+    names the path from the top as a dotted one does; one that a deeper id also ends with ("1(a)" beside 3.1.a)
+    is left to the order.
+    """
+    if c.absolute or c.marker or not c.heading or len(c.label) < 2 or c.label not in outline.index:
+        return None
+    j = outline.index[c.label]
+    return outline.nodes[j] if outline.by_suffix.get(c.label) == [j] else None
 
 
 def _skipped(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]], zones: Sequence[_Zone],
@@ -421,8 +467,8 @@ def _skipped(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]
     """
     placed = {c.index for c, _ in anchors} | {z.head.start for z in zones} | {s.start for z in zones for s in z.subs}
     return [Segment(c.index, c.rest, -1, "cut") for c in cands
-            if c.heading and c.absolute and not c.marker and c.label in outline.index and c.index not in placed
-            and not _inside(zones, c.index)]
+            if c.heading and not c.marker and c.index not in placed and not _inside(zones, c.index)
+            and ((c.absolute and c.label in outline.index) or _full_short(c, outline) is not None)]
 
 
 def _part_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[str, ...], float]:
@@ -436,6 +482,8 @@ def _part_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[s
         j = outline.index.get(c.label) if c.absolute and not c.marker and len(c.label) >= 2 else None
         if j is not None and (c.keyword or c.heading):
             first.setdefault(outline.nodes[j], float(c.index))
+        elif (full := _full_short(c, outline)) is not None:
+            first.setdefault(full, float(c.index))
     return first
 
 

@@ -403,3 +403,52 @@ def test_a_one_line_answer_that_uses_the_prompts_words_is_not_taken_for_the_prom
     copied = text.replace("Expanding the moving mean: $m_t = (1-\\alpha)\\sum_{i=1}^{t}\\alpha^{t-i} x_i$.", prompts["2"])
     doc = Document(path="w.md", lines=tuple(copied.split("\n")), line_numbers=tuple(range(1, copied.count("\n") + 2)))
     assert _texts(segment(doc, ["1", "2", "3"], prompts))["2"] is None
+
+
+# --- short labels in headings ("### 4(b)"): they name an id in full, so they place and order as dotted ones do ---
+
+
+def test_short_heading_labels_in_reverse_order_are_all_placed() -> None:
+    """`### 3(b)` before `### 1(a)`: the write-up's order wins, as it does for `## Question 3.b`."""
+    text = "### 3(b)\nMomentum.\n\n### 3(a)\nGeometric sum.\n\n### 1(a)\nStride.\n"
+    answers = _texts(segment(_doc(text), ["1.a", "1.b", "2", "3.a", "3.b"]))
+    assert answers == {"1.a": "Stride.", "1.b": None, "2": None, "3.a": "Geometric sum.", "3.b": "Momentum."}
+
+
+def test_short_heading_labels_order_the_questions_no_keyword_names() -> None:
+    """`**Q3.**` and `**Q1.**` name two questions; the parts' headings place question 2 between them, parts reversed."""
+    text = ("**Q3.** Beam search.\n\n### 2(b)\nSecond part.\n\n### 2(a)\nFirst part.\n\n"
+            "**Q1.** Softmax.\n")
+    answers = _texts(segment(_doc(text), ["1", "2.a", "2.b", "3"]))
+    assert answers == {"1": "Softmax.", "2.a": "First part.", "2.b": "Second part.", "3": "Beam search."}
+
+
+def test_a_short_heading_label_the_order_cannot_place_ends_the_answer_above() -> None:
+    """Whatever the order makes of them, a `### 1(b)` heading is never text of another id's answer."""
+    text = "### 1(a)\nAlpha.\n### 2(a)\nBeta.\n### 1(b)\nGamma.\n### 1(c)\nDelta.\n"  # no order places both 1(a), 2(a)
+    answers = segment(_doc(text), ["1.a", "1.b", "1.c", "2.a", "2.b"])
+    for a in answers.values():
+        assert a is None or len(a.text.strip().splitlines()) == 1
+    assert _texts(answers)["1.b"] == "Gamma." and _texts(answers)["1.c"] == "Delta."
+
+
+def test_a_short_label_a_deeper_id_also_ends_with_is_left_to_the_order() -> None:
+    """`### 1(a)` inside question 3 of a rubric with 3.1.a and 1.a is 3.1.a there, not evidence that 1 comes last."""
+    text = "## Question 1\n### 1(a)\nOne.\n## Question 3\n### 1(a)\nThree-one-a.\n"
+    answers = _texts(segment(_doc(text), ["1.a", "3.1.a"]))
+    assert answers == {"1.a": "One.", "3.1.a": "Three-one-a."}
+
+
+def test_a_flat_exam_counter_against_a_rubric_with_parts_places_nothing_by_its_number() -> None:
+    """`\\question` 1..4 with no parts against a rubric whose question 1 has parts: the second `\\question` may
+    answer 1.b as well as 2, so neither its number nor its place gives it an id; its words still may."""
+    doc = _tex("\\begin{questions}\n\\question[3] The width is $9$.\n\\question[2] After the max layer: $4$.\n"
+               "\\question The dropout rate is $0.5$.\n\\question Attention heads: $8$.\n\\end{questions}\n", cls="exam")
+    ids = ["1.a", "1.b", "2", "3", "4"]
+    prompts = {"3": "What dropout rate does the network use?"}
+    answers = _texts(segment(doc, ids, prompts))
+    assert answers == {"1.a": None, "1.b": None, "2": None, "3": "The dropout rate is $0.5$.", "4": None}
+    nested = _tex("\\begin{questions}\n\\question\n\\begin{parts}\n\\part The width is $9$.\n\\part Four.\n"
+                  "\\end{parts}\n\\question[2] Two.\n\\question Three.\n\\question Eight.\n\\end{questions}\n", cls="exam")
+    assert _texts(segment(nested, ids)) == {"1.a": "The width is $9$.", "1.b": "Four.", "2": "Two.", "3": "Three.",
+                                            "4": "Eight."}  # a counter that fits the rubric still places
