@@ -165,3 +165,14 @@ def test_another_assignment_into_a_graded_out_is_refused_unless_forced(course: P
     assert r.returncode == 0, r.stderr
     assert "--force: replacing the results of assignment 'demo' in out" in r.stderr
     assert json.loads((course / "out" / "results.json").read_text())["assignment"] == "other"
+
+
+def test_outside_a_course_folder_the_error_names_course(tmp_path: Path) -> None:
+    import os
+
+    writeup = tmp_path / "w.md"
+    writeup.write_text("## Question 1\n\nx\n")
+    for args in (["check", str(writeup), "--assignment", "attention"], ["validate"]):
+        done = subprocess.run([sys.executable, "-m", "grader", *args], cwd=tmp_path, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+        assert done.returncode != 0 and "--course DIR" in done.stderr, done.stderr

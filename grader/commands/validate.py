@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     course = Course(args.course)
     ids = [args.assignment] if args.assignment else course.assignment_ids()
     if not ids:
-        print(f"grader validate: no rubrics in {course.rubrics_dir}", file=sys.stderr)
+        print(f"grader validate: no rubrics in {course.rubrics_dir} (pass the course folder with --course DIR, "
+              "or run the command from it)", file=sys.stderr)
         return ExitCode.USAGE
     problems: list[str] = []
     for aid in ids:

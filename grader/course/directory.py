@@ -52,8 +52,10 @@ class Course:
         if assignment_id not in self._rubrics:
             path = self.rubric_path(assignment_id)
             if not path.is_file():
-                known = ", ".join(self.assignment_ids()) or "none"
-                raise CourseError(f"unknown assignment {assignment_id!r}: no {path} (known: {known})")
+                known = ", ".join(self.assignment_ids())
+                hint = f"known: {known}" if known else (f"{self.root} holds no rubrics/: pass the course folder with "
+                                                        "--course DIR, or run the command from it")
+                raise CourseError(f"unknown assignment {assignment_id!r}: no {path} ({hint})")
             self._rubrics[assignment_id] = load_rubric(path, self.reference_dir / "bank")
         return self._rubrics[assignment_id]
 
