@@ -136,3 +136,20 @@ def test_review_no_longer_lists_a_decided_question(course: Path, out: Path, caps
     assert cli.main(["review", str(out), "--json"]) == 0
     keys = {(i["student"], i["question"]) for i in json.loads(capsys.readouterr().out)}
     assert ("flawed", "1.3") not in keys and ("correct", "1.3") in keys  # only the decided one leaves the list
+
+
+def test_notes_on_a_whole_submission_reach_the_terminal_and_review(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    (folder / "part1.md").write_text((repo / "submissions" / "attention" / "correct.md").read_text())
+    (folder / "part2.md").write_text("## Question 4.4\n\nmore\n")
+    done = subprocess.run([sys.executable, "-m", "grader", "grade", str(folder), "--assignment", "attention",
+                           "--out", str(tmp_path / "out"), "--course", str(repo)], capture_output=True, text=True)
+    assert "read 2 write-ups in this order: part1.md, part2.md" in done.stderr
+    listed = subprocess.run([sys.executable, "-m", "grader", "review", str(tmp_path / "out")],
+                            capture_output=True, text=True).stdout
+    assert "NOTES on the whole submission" in listed and "part1.md, part2.md" in listed

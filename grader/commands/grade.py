@@ -33,6 +33,8 @@ A rerun on the same --out grades only the write-ups whose bytes, rubric or grade
 and prints every score change per student and question before it writes anything.
 """
 
+NOTES_SHOWN = 3  # submission-level notes printed per submission; the report holds them all
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("grade", help="grade submissions and write results, grade file and reports",
@@ -158,6 +160,16 @@ def _grade(args: argparse.Namespace, batch: Batch, plan: Plan, warnings: list[st
     for r in reconciled.flagged:
         said.append(f"grader grade: {r.submission}: flagged for review: {r.flagged}")
         print(safe(said[-1]), file=sys.stderr)
+    # what reading noticed about a whole submission (the order of several write-ups, a file left aside, a macro
+    # that would not expand) is said here too, not only inside its report: a few lines each, the rest counted
+    for r in reconciled.results:
+        notes = [f.message for f in r.findings if f.kind == "ingest"]
+        for note in notes[:NOTES_SHOWN]:
+            said.append(f"grader grade: {note}")
+            print(safe(said[-1]), file=sys.stderr)
+        if len(notes) > NOTES_SHOWN:
+            said.append(f"grader grade: {r.submission}: {len(notes) - NOTES_SHOWN} more note(s) in its report")
+            print(safe(said[-1]), file=sys.stderr)
     exit_code = ExitCode.GRADING_ERROR if reconciled.failed or reconciled.flagged else ExitCode.OK
     # a Ctrl-C from here waits until the files and the store's record of them are all this run's
     with interrupts_deferred(after=f"nothing half-written: the run had written {args.out} and recorded it when "

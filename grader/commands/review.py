@@ -84,9 +84,13 @@ def collect(folder: Path) -> list[Item]:
     items = []
     for sub in doc["submissions"]:
         flag = sub.get("flagged")
+        notes = [f["message"] for f in sub.get("findings", []) if f.get("kind") == "ingest"]
         if flag is not None:  # the whole write-up first: its unfound answers may be under other headings
             items.append(Item(sub["student"], sub["submission"], "", "flagged", sub["score"], sub["max_score"],
-                              [f"submission flagged: {flag}"], None, None, [], [], None, flag))
+                              [f"submission flagged: {flag}", *notes], None, None, [], [], None, flag))
+        elif notes:  # what reading noticed about the whole submission (several write-ups, a file left aside)
+            items.append(Item(sub["student"], sub["submission"], "", "notes", sub["score"], sub["max_score"],
+                              notes, None, None, [], [], None, None))
         for k, q in enumerate(sub["questions"]):
             order.setdefault(q["id"], k)
             override = (q.get("details") or {}).get("override")
@@ -116,6 +120,11 @@ def collect(folder: Path) -> list[Item]:
 def _text(items: list[Item]) -> str:
     out: list[str] = []
     for i in items:
+        if not i.question and i.flagged is None:
+            out.append(f"== {i.student}  NOTES on the whole submission  ({i.submission})")
+            out.extend(f"   note: {w}" for w in i.why)
+            out.append("")
+            continue
         if not i.question:
             out.append(f"== {i.student}  FLAGGED: the whole write-up needs a look  [{i.score:g}/{i.max_score:g}]  "
                        f"({i.submission})")
@@ -138,9 +147,11 @@ def _text(items: list[Item]) -> str:
             where = f"line {f['line']}: " if f.get("line") else ""
             out.append(f"   - [{f['severity']}] {where}{f['message']}")
         out.append("")
-    flagged = sum(1 for i in items if not i.question)
+    flagged = sum(1 for i in items if not i.question and i.flagged is not None)
+    noted = sum(1 for i in items if not i.question and i.flagged is None)
     out.append((f"{flagged} flagged submission(s) and " if flagged else "")
-               + f"{len(items) - flagged} question(s) to review" + ("; decide with `grader override DIR STUDENT QUESTION SCORE "
+               + (f"{noted} submission(s) with notes and " if noted else "")
+               + f"{len(items) - flagged - noted} question(s) to review" + ("; decide with `grader override DIR STUDENT QUESTION SCORE "
                                                          "--note TEXT`" if items else ""))
     return "\n".join(out) + "\n"
 

@@ -39,8 +39,8 @@ def key(item: Item) -> Key:
 
 
 def kind(item: Item) -> str:
-    if not item.question:
-        return "flagged"
+    if not item.question:  # a submission-level entry: flagged, or notes on the whole submission
+        return "flagged" if item.flagged is not None else "notes"
     status = item.override["machine_status"] if item.override else item.status
     return status if status in ("needs_review", "error") else "low confidence"
 
