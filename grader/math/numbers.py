@@ -185,3 +185,20 @@ def _compare_number(student: str, reference: str | float) -> Verdict:
     if diff <= slack:
         return equivalent_(f"{shown}: within {_fmt(tol)} (the precision printed)")
     return different(f"{shown}: differ by {_fmt(diff)}, more than {_fmt(tol)} (the precision printed)")
+
+
+# a size stated as a product of one number per dimension: `13 \times 13`, `13x13`, `13 × 13 × 13`
+_TIMES = r"(?:\\times(?![a-zA-Z])|\u00d7|(?<=[\d\s])[xX](?=[\s\d]))"
+_FACTORS = re.compile(rf"^\s*(\d+)(?:\s*{_TIMES}\s*(\d+)){{1,2}}\s*\.?\s*$")
+
+
+def equal_factors(text: str) -> str | None:
+    """The one factor of a product of equal whole numbers (`13 \\times 13` gives `13`), else None: the usual
+    way of writing a spatial size, read per side when a single number is asked for."""
+    s = text.strip().strip("$").strip()
+    if len(s) > 60 or not _FACTORS.match(s):
+        return None
+    factors = re.findall(r"\d+", s)
+    if len(set(factors)) != 1 or int(factors[0]) == 0:
+        return None
+    return factors[0]

@@ -241,6 +241,45 @@ def items(latex: str) -> list[str]:
     return parts or [latex]
 
 
+# a number stated in prose ("The output size is 13."): after the label's words, "is", "equals", "=" or "of",
+# then at most two words (a unit) before the sentence ends; not in brackets, not a dotted label, not a list number
+_PROSE_TIMES = r"(?:\s*(?:\\times(?![a-zA-Z])|\u00d7|[xX])\s*|\s+by\s+)"  # 13 x 13, 13 × 13, 13 by 13
+_PROSE_VALUE = (rf"(?<![\w.(\[$\\])(-?\d+(?:\.\d+)?(?![\d.]*\d)(?:{_PROSE_TIMES}\d+(?![\d.]*\d)){{0,2}}(?:\s*%)?)"
+                r"(?:[ \t]+[A-Za-z]+){0,2}[ \t]*(?:[.!?;](?=\s|$)|$)")
+_PROSE_AFTER = r"\s*(?:[:=]|\bis\b|\bequals\b|\bequal\s+to\b|\bof\b)?\s*"
+_PROSE_WORDS = re.compile(rf"(?i:\b(is|equals|equal\s+to|of)\b|(=))\s*{_PROSE_VALUE}")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def prose_numbers(lines: Sequence[str], line_numbers: Sequence[int], label: str = "") -> list[tuple[str, int]]:
+    """Numbers stated in prose outside math, for a write-up without math delimiters ("The output size is 13."):
+    after the words of `label` when the answer uses them, else after "is", "equals", "=" or "of", near the end
+    of a sentence. Products (`13 x 13`) are given with `\\times`; years after "of" are left out."""
+    words = [w for w in re.findall(r"[A-Za-z]+", label)]
+    while words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    labelled = (re.compile(r"(?i:\b" + r"\s+".join(map(re.escape, words)) + r"\b)" + _PROSE_AFTER + _PROSE_VALUE)
+                if words else None)
+    by_label: list[tuple[str, int]] = []
+    by_word: list[tuple[str, int]] = []
+    for text, number in zip(lines, line_numbers):
+        masked = re.sub(r"\$[^$]*\$", lambda m: " " * len(m.group(0)), text)  # math is read elsewhere
+        if labelled is not None:
+            by_label.extend((_product(m.group(1)), number) for m in labelled.finditer(masked))
+        for m in _PROSE_WORDS.finditer(masked):
+            value = m.group(3)
+            if (m.group(1) or "").lower() == "of" and _YEAR.match(value):
+                continue
+            by_word.append((_product(value), number))
+    # the label's own words pick out the quantity; bare "is"/"of" only when the answer never names it
+    return by_label or by_word
+
+
+def _product(text: str) -> str:
+    """`13 x 13`, `13 × 13` and `13 by 13` written as LaTeX (`13 \\times 13`), a plain number as it is."""
+    return re.sub(_PROSE_TIMES, r" \\times ", text.strip())
+
+
 def same_quantity(a: str, b: str) -> bool:
     """Whether two pieces of LaTeX name the same quantity as written (not merely the same value)."""
     from grader.math import MathError, parse, to_text

@@ -62,3 +62,24 @@ def test_an_unreadable_number_stays_unreadable_when_asked_again() -> None:
         with pytest.raises(MathError):
             read_number("x + y")
         assert read_number("2.50") == read_number("2.50")
+
+
+@pytest.mark.parametrize("text,factor", [
+    (r"13 \times 13", "13"),
+    (r"$13\times13$", "13"),
+    ("13 x 13", "13"),
+    ("13x13", "13"),
+    ("13 \u00d7 13 \u00d7 13", "13"),
+    (r"13 \times 2", None),  # not a size of one number per side
+    (r"13 \times 13 \times 2", None),
+    (r"0 \times 0", None),
+    (r"1.5 \times 1.5", None),  # sizes are whole numbers
+    (r"13 \cdot 13", None),
+    (r"13 \times 13 \times 13 \times 13", None),
+    ("13", None),
+    (r"\times 13", None),
+])
+def test_equal_factors(text: str, factor: str | None) -> None:
+    from grader.math.numbers import equal_factors
+
+    assert equal_factors(text) == factor
