@@ -15,6 +15,7 @@ from grader.read.ingest import IngestError, read_submission
 from grader.read.document import Document
 from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
 from grader.course.rubric import CheckSpec, LoadedRubric, Question
+from grader.course.settings import SettingsError
 from grader.grading.scoring import score_question
 from grader.read.reading import Reading
 from grader.read.segment import Answer, segment
@@ -194,7 +195,11 @@ def grade_submission(path: str, rubric: LoadedRubric, course: Course, *, student
 def _grade_submission(path: str, rubric: LoadedRubric, course: Course, *, student: str | None,
                       timeout: float) -> SubmissionResult:
     student = student or student_id_from_path(path)
-    read = run_step(lambda: read_submission(path))
+    try:  # the course's PDF converter reads scanned pages
+        converter = course.settings().converter()
+    except SettingsError as exc:
+        return error_result(path, student, rubric, "; ".join(exc.problems))
+    read = run_step(lambda: read_submission(path, converter))
     if not read.ok:
         message = read.error or "unreadable"
         if message.startswith("IngestError: "):
