@@ -1,4 +1,4 @@
-"""`grader validate`: check rubrics and references, reporting every problem with file, question and field."""
+"""`grader validate`: check course.yaml, rubrics and references, reporting every problem with file, question and field."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from grader.commands.common import ExitCode, add_course_option
 from grader.course.directory import Course, CourseError
 from grader.course.rubric import RubricError
+from grader.course.settings import SettingsError
 
 EXAMPLES = """examples:
   grader validate                      # every rubric of the course in the current directory
@@ -31,6 +32,10 @@ def run(args: argparse.Namespace) -> int:
               "or run the command from it)", file=sys.stderr)
         return ExitCode.USAGE
     problems: list[str] = []
+    try:
+        course.settings()
+    except SettingsError as exc:
+        problems.extend(exc.problems)
     for aid in ids:
         try:
             loaded = course.rubric(aid)

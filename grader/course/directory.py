@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the rubric layer (pydantic) loads only when a rubric is read: a no-op rerun never does
     from grader.course.rubric import LoadedRubric
+    from grader.course.settings import CourseSettings
 
 
 class CourseError(Exception):
@@ -26,6 +27,7 @@ class Course:
         self.root = Path(root).resolve()
         self._rubrics: dict[str, LoadedRubric] = {}
         self._modules: dict[str, ModuleType] = {}
+        self._settings: CourseSettings | None = None
 
     @property
     def rubrics_dir(self) -> Path:
@@ -38,6 +40,18 @@ class Course:
     @property
     def templates_dir(self) -> Path:
         return self.rubrics_dir / "templates"
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / "course.yaml"
+
+    def settings(self) -> CourseSettings:
+        """The validated course.yaml (defaults without one); SettingsError if it is broken."""
+        from grader.course.settings import load_settings
+
+        if self._settings is None:
+            self._settings = load_settings(self.settings_path)
+        return self._settings
 
     def assignment_ids(self) -> list[str]:
         return sorted(p.stem for p in self.rubrics_dir.glob("*.yaml"))

@@ -15,6 +15,7 @@ from grader.read.ingest import IngestError, read_submission
 from grader.read.document import Document
 from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
 from grader.course.rubric import CheckSpec, LoadedRubric, Question
+from grader.course.settings import SettingsError
 from grader.grading.scoring import score_question
 from grader.read.reading import Reading
 from grader.read.segment import Answer, segment
@@ -133,6 +134,35 @@ def _in_files(findings: tuple[Finding, ...], answer: Answer, doc: Document) -> t
     return tuple(out)
 
 
+def _answer_pages(answer: Answer, doc: Document) -> dict[int, int]:
+    """A PDF answer's line numbers (counted on each page) -> their page, found by walking the document in order.
+
+    Segmentation keeps each line's number but not its index; numbers repeat on every page, so each answer line is
+    matched to the next document line with its number (and its text, where segmentation left the text whole)."""
+    pages: dict[int, int] = {}
+    cursor = 0
+    for number, text in zip(answer.line_numbers, answer.lines):
+        if not text.strip():
+            continue  # a blank line's number is the one before it: it says nothing about where it stands
+        hits = [i for i in range(cursor, len(doc.lines)) if doc.line_numbers[i] == number and doc.pages[i]]
+        exact = [i for i in hits if text.strip() in doc.lines[i]]
+        if not (exact or hits):
+            continue
+        cursor = (exact or hits)[0]
+        pages.setdefault(number, doc.pages[cursor])  # an answer over two pages may repeat a number: the first wins
+    return pages
+
+
+def _with_pages(q: QuestionResult, answer: Answer | None, doc: Document) -> QuestionResult:
+    """Give each finding of a PDF answer the page of its line."""
+    if answer is None or not any(f.line is not None and f.file is None for f in q.findings):
+        return q
+    pages = _answer_pages(answer, doc)
+    findings = tuple(dataclasses.replace(f, page=pages[f.line]) if f.line in pages and f.file is None else f
+                     for f in q.findings)
+    return dataclasses.replace(q, findings=findings)
+
+
 def flag_reason(doc: Document, found: int, total: int) -> str | None:
     """Why a submission's answers mostly could not be found or read, or None when they could."""
     reasons = []
@@ -165,6 +195,8 @@ def grade_document(path: str, doc: Document, rubric: LoadedRubric, course: Cours
     # every answer is read once, before any check runs; each view of a reading is built on first use
     readings = {qid: Reading(a) for qid, a in answers.items() if a is not None and a.found}
     results = tuple(grade_question(q, answers.get(q.id), doc, course, timeout, readings) for q in questions)
+    if doc.pages:  # a PDF: findings say on which page their line stands
+        results = tuple(_with_pages(r, answers.get(r.id), doc) for r in results)
     notes = tuple(Finding("ingest", n, None, None, Severity.WARNING) for n in doc.notes)
     found = {q.id for q in questions if (a := answers.get(q.id)) is not None and a.found}
     flagged = flag_reason(doc, len(found), len(questions))
@@ -194,7 +226,11 @@ def grade_submission(path: str, rubric: LoadedRubric, course: Course, *, student
 def _grade_submission(path: str, rubric: LoadedRubric, course: Course, *, student: str | None,
                       timeout: float) -> SubmissionResult:
     student = student or student_id_from_path(path)
-    read = run_step(lambda: read_submission(path))
+    try:  # the course's PDF converter reads scanned pages
+        converter = course.settings().converter()
+    except SettingsError as exc:
+        return error_result(path, student, rubric, "; ".join(exc.problems))
+    read = run_step(lambda: read_submission(path, converter))
     if not read.ok:
         message = read.error or "unreadable"
         if message.startswith("IngestError: "):

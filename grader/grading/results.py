@@ -36,6 +36,7 @@ class Finding:
     end_line: int | None = None
     severity: Severity = Severity.INFO
     file: str | None = None  # set only when the finding is about another file of the submission
+    page: int | None = None  # a PDF write-up's page of `line` (which then counts lines on that page)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -47,6 +48,8 @@ class Finding:
         }
         if self.file is not None:
             out["file"] = self.file
+        if self.page is not None:
+            out["page"] = self.page
         return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import posixpath
@@ -10,9 +11,12 @@ import stat
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from grader.read.document import Document, shown
+
+if TYPE_CHECKING:  # the PDF reader (pypdfium2) loads only when a PDF is read
+    from grader.read.pdf.convert import PdfConverter
 
 WRITEUP_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".ipynb")
 CODE_SUFFIXES = (".py",)
@@ -112,12 +116,21 @@ def _document_from_text(text: str, path: str) -> Document:
     return _plain(text, path, "markdown")
 
 
-def _pdf_document(source: str | bytes, where: str) -> Document:
-    """A typeset PDF rebuilt into lines with math spans (grader.read.pdf); line numbers count on each page."""
-    from grader.read.pdf import PdfError, read_pdf
+def _pdf_document(source: str | bytes, where: str, converter: PdfConverter | None = None) -> Document:
+    """A typeset PDF rebuilt into lines with math spans (grader.read.pdf); line numbers count on each page.
+
+    A scanned PDF is read by the course's converter when it has one (its Markdown or LaTeX, lines as it wrote
+    them), and refused otherwise."""
+    from grader.read.pdf import PdfError, ScannedPdf, read_pdf
 
     try:
         pdf = read_pdf(source, where)
+    except ScannedPdf as exc:
+        if converter is None:
+            # the instructor reading this in a report learns that such PDFs can be read after all
+            raise IngestError(f"{str(exc).rstrip('.')}; a course can set `pdf_converter` in course.yaml "
+                              "(docs/pdf.md) to read scanned pages") from None
+        return _converted(source, where, converter)
     except PdfError as exc:
         raise IngestError(str(exc)) from None
     numbers: list[int] = []
@@ -127,13 +140,35 @@ def _pdf_document(source: str | bytes, where: str) -> Document:
                     pages=pdf.pages)
 
 
-def _only_pdf(names: list[str], source: Callable[[str], str | bytes], where: str, notes: list[str]) -> Document:
+def _converted(source: str | bytes, where: str, converter: PdfConverter) -> Document:
+    """A scanned PDF as the course's converter reads it: LaTeX when it writes a LaTeX document, else Markdown."""
+    from grader.read.pdf import PdfError
+    from grader.read.pdf.convert import convert, convert_bytes
+
+    try:
+        text = convert_bytes(converter, source, where) if isinstance(source, bytes) else convert(converter, source, where)
+    except PdfError as exc:
+        raise IngestError(str(exc)) from None
+    latex = bool(re.search(r"\\(?:documentclass|begin\{document\}|section\*?\{|begin\{enumerate\})", text))
+    if latex:
+        from grader.read.latex import read_latex  # it imports this module's Document and Heading
+
+        doc = read_latex(text, where)
+    else:
+        doc = _plain(text, where, "markdown")
+    note = (f"{where}: scanned pages read by the course's pdf_converter `{' '.join(converter.command)}` as "
+            f"{'LaTeX' if latex else 'Markdown'}; line numbers count lines of its output")
+    return dataclasses.replace(doc, notes=(note,) + doc.notes)
+
+
+def _only_pdf(names: list[str], source: Callable[[str], str | bytes], where: str, notes: list[str],
+              converter: PdfConverter | None = None) -> Document:
     """A folder or zip whose only write-up is a PDF: the first PDF by name is rebuilt, the others noted."""
     chosen = names[0]
-    doc = _pdf_document(source(chosen), f"{where}/{chosen}")
+    doc = _pdf_document(source(chosen), f"{where}/{chosen}", converter)
     more = [f"{where}: several PDFs; graded {chosen}, ignored {n}" for n in names[1:]]
     return Document(path=doc.path, lines=doc.lines, line_numbers=doc.line_numbers, kind=doc.kind,
-                    notes=tuple(notes + more) + doc.notes, pages=doc.pages)
+                    notes=tuple(notes + more) + doc.notes, pages=doc.pages, structure=doc.structure)
 
 
 def natural_key(name: str) -> tuple[tuple[int, int, str], ...]:
@@ -257,7 +292,7 @@ def _together(names: list[str], texts: dict[str, str], where: str, notes: list[s
                     notes=doc.notes, structure=doc.structure, line_files=tuple(label(r[1]) for r in origin))
 
 
-def _read_folder(root: Path, where: str) -> Document:
+def _read_folder(root: Path, where: str, converter: PdfConverter | None = None) -> Document:
     texts: dict[str, bytes] = {}
     notes: list[str] = []
     unreadable: list[str] = []  # files of a kind the grader reads that it could not read: the submission is flagged
@@ -302,11 +337,11 @@ def _read_folder(root: Path, where: str) -> Document:
                 raise IngestError(f"{where}/{rel}: takes the folder over its size limit")
             texts[rel] = data
     if pdfs and not any(_is_writeup(n) for n in texts):
-        return _only_pdf(sorted(pdfs), lambda n: str(pdfs[n]), where, notes)
+        return _only_pdf(sorted(pdfs), lambda n: str(pdfs[n]), where, notes, converter)
     return _assemble(texts, where, notes, unreadable, sorted(pdfs))
 
 
-def _read_zip(path: Path, where: str) -> Document:
+def _read_zip(path: Path, where: str, converter: PdfConverter | None = None) -> Document:
     texts: dict[str, bytes] = {}
     notes: list[str] = []
     unreadable: list[str] = []
@@ -360,7 +395,7 @@ def _read_zip(path: Path, where: str) -> Document:
                     if len(data) > MAX_ARCHIVE_BYTES:
                         raise IngestError(f"{where}: zip member {n!r} is over the size limit")
                     return data
-                return _only_pdf(sorted(pdfs), member, where, notes)
+                return _only_pdf(sorted(pdfs), member, where, notes, converter)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error):
         # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method
         raise IngestError(f"{where}: not a readable zip archive") from None
@@ -410,8 +445,10 @@ def _assemble(texts: dict[str, bytes], where: str, notes: list[str], unreadable:
                     unreadable=tuple(unreadable))
 
 
-def read_submission(path: str | os.PathLike[str]) -> Document:
-    """Read a submission path as given on the command line; raise IngestError with a one-line reason."""
+def read_submission(path: str | os.PathLike[str], pdf_converter: PdfConverter | None = None) -> Document:
+    """Read a submission path as given on the command line; raise IngestError with a one-line reason.
+
+    `pdf_converter` (the course's, from course.yaml) reads a PDF of scanned pages; without it they are refused."""
     where = str(path)
     p = Path(path)
     try:
@@ -424,14 +461,14 @@ def read_submission(path: str | os.PathLike[str]) -> Document:
         p = p.resolve()
         st = p.stat()
     if stat.S_ISDIR(st.st_mode):
-        return _read_folder(p, where)
+        return _read_folder(p, where, pdf_converter)
     if not stat.S_ISREG(st.st_mode):
         raise IngestError(f"{where}: not a regular file or folder")
     suffix = p.suffix.lower()
     if suffix == ".zip":
-        return _read_zip(p, where)
+        return _read_zip(p, where, pdf_converter)
     if suffix == ".pdf":
-        return _pdf_document(str(p), where)
+        return _pdf_document(str(p), where, pdf_converter)
     if suffix and suffix not in WRITEUP_SUFFIXES:
         raise IngestError(f"{where}: unsupported file type {suffix!r} (expected {', '.join(WRITEUP_SUFFIXES)}, .zip or a folder)")
     if st.st_size > MAX_FILE_BYTES:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.export.safety import format_score
-from grader.grading.results import QuestionResult, Severity, Status, SubmissionResult
+from grader.grading.results import Finding, QuestionResult, Severity, Status, SubmissionResult
 from grader.course.rubric import Assignment
 
 NOT_CHECKED = "not_checked"  # a check's details key: why it could not decide (set by the self-check pack's kinds)
@@ -72,13 +72,18 @@ def _question(q: QuestionResult, assignment: Assignment, pack: bool) -> list[str
     for f in q.findings:
         if f.kind in ("pack", "flagged"):  # already said in the lines above
             continue
-        where = f"line {f.line}: " if f.line else ""
+        where = f"{_place(f)}: " if f.line else ""
         out.append(f"  - [{f.severity.value}] {where}{f.message}")
     status = Status.MISSING if unfound else q.status
     text = getattr(rq.feedback, status.value, "") if status is not Status.ERROR else ""
     if text.strip():
         out.append(f"  feedback: {text.strip()}")
     return out + [""]
+
+
+def _place(f: Finding) -> str:
+    """Where a finding's line stands: "line 12", or "page 3, line 12" in a PDF write-up."""
+    return f"page {f.page}, line {f.line}" if f.page is not None else f"line {f.line}"
 
 
 def what_to_fix(q: QuestionResult) -> str:
@@ -92,8 +97,8 @@ def what_to_fix(q: QuestionResult) -> str:
     for f in unique(q.findings):
         if f.severity is Severity.INFO or f.line is None:
             continue
-        place = (f"the step at line {f.line}" if f.kind == "false_step"
-                 else f"{hit_label(f)} (line {f.line})")
+        place = (f"the step at {_place(f)}" if f.kind == "false_step"
+                 else f"{hit_label(f)} ({_place(f)})")
         if place not in places:
             places.append(place)
     if len(places) > MAX_FIX_PLACES:  # one line: the findings below list them all

@@ -33,3 +33,53 @@ def test_a_freeze_made_by_the_caller_is_left_alone(tmp_path: Path) -> None:
         assert gc.get_freeze_count() > 0  # still frozen (less what was freed): grading did not undo it
     finally:
         gc.unfreeze()
+
+
+PDF_RUBRIC = """\
+assignment: demo
+questions:
+  - id: "1"
+    points: 1
+    checks:
+      - kind: keywords
+        any: [differentiability]
+  - id: "5"
+    points: 1
+    checks:
+      - kind: keywords
+        any: [zyxnotwritten]
+"""
+
+
+def test_findings_of_a_pdf_write_up_carry_their_page(tmp_path: Path) -> None:
+    from grader.read.ingest import read_submission
+    from grader.report.feedback import render_feedback
+    from grader.report.render import Renderer
+
+    pdf = Path(__file__).parents[1] / "read" / "pdf" / "fixtures" / "cm_section_star_written.pdf"
+    (tmp_path / "rubrics").mkdir()
+    (tmp_path / "rubrics" / "demo.yaml").write_text(PDF_RUBRIC)
+    course = Course(tmp_path)
+    rubric = course.rubric("demo")
+    result = grade_submission(str(pdf), rubric, course)
+    doc = read_submission(pdf)
+    hit = result.questions[0].findings[0]
+    index = next(i for i, line in enumerate(doc.lines) if "differentiability" in line.lower())
+    assert (hit.page, hit.line) == (doc.pages[index], doc.line_numbers[index]) == (1, hit.line)
+    assert result.questions[0].to_dict()["findings"][0]["page"] == 1
+    miss = result.questions[1].findings[0]  # the failed check names the answer's first line, on page 2
+    assert miss.severity.value == "warning" and miss.page == 2
+    shown = f"page 2, line {miss.line}"
+    assert shown in Renderer().report_md(result, rubric.assignment)
+    assert shown in Renderer().report_html(result, rubric.assignment)
+    assert shown in render_feedback(result, rubric.assignment)
+
+
+def test_findings_of_a_text_write_up_have_no_page(tmp_path: Path) -> None:
+    (tmp_path / "rubrics").mkdir()
+    (tmp_path / "rubrics" / "demo.yaml").write_text(PDF_RUBRIC)
+    (tmp_path / "a.md").write_text("# Question 1\n\nBy differentiability it holds.\n")
+    course = Course(tmp_path)
+    result = grade_submission(str(tmp_path / "a.md"), course.rubric("demo"), course)
+    assert result.questions[0].findings[0].page is None
+    assert "page" not in result.questions[0].to_dict()["findings"][0]

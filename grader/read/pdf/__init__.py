@@ -12,6 +12,10 @@ SCAN_COVER = 0.6  # a page whose images cover most of it ...
 SCAN_GLYPHS = 20  # ... and which holds almost no text is a scan or a photo
 
 
+class ScannedPdf(PdfError):
+    """A PDF with pages that are scanned images: only a course's external converter can read it."""
+
+
 @dataclass(frozen=True)
 class PdfText:
     """The rebuilt write-up: one entry per kept line, with its page and its line on that page."""
@@ -33,7 +37,7 @@ def read_pdf(path: str | bytes, where: str) -> PdfText:
     pages = read_layer(path, where)
     scanned = [p.number for p in pages if p.image_cover >= SCAN_COVER and len(p.glyphs) < SCAN_GLYPHS]
     if scanned:
-        raise PdfError(f"{where}: {_pages_text(scanned)} of {len(pages)} {'is a scanned image' if len(scanned) == 1 else 'are scanned images'} "
+        raise ScannedPdf(f"{where}: {_pages_text(scanned)} of {len(pages)} {'is a scanned image' if len(scanned) == 1 else 'are scanned images'} "
                        "with no text layer, which cannot be graded; hand in the PDF made by LaTeX or your editor "
                        "(or its .tex / .md source) instead of a scan or photo. A TA will review this submission.")
     if not any(p.glyphs for p in pages):
@@ -85,4 +89,4 @@ def _pitch(lines: list[Line]) -> float:
     return gaps[len(gaps) // 2] if gaps else 3.0
 
 
-__all__ = ["PdfError", "PdfText", "read_pdf"]
+__all__ = ["PdfError", "PdfText", "ScannedPdf", "read_pdf"]
