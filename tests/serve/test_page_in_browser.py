@@ -74,7 +74,7 @@ def press(driver: object, key: str) -> None:
 
 def test_keys_a_decision_and_no_student_script(browser: object, url: str, graded: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
@@ -83,7 +83,8 @@ def test_keys_a_decision_and_no_student_script(browser: object, url: str, graded
     d.get(url + "?question=1.3")  # type: ignore[attr-defined]
     hrefs = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#queue a")]  # type: ignore
     assert len(hrefs) == 3
-    wait = WebDriverWait(d, 20)
+    # a save reloads the page: an element read while it is replaced is stale, which the wait must ride out
+    wait = WebDriverWait(d, 20, ignored_exceptions=(StaleElementReferenceException,))
     press(d, "j")  # the page's own script, allowed by its CSP, moves on
     wait.until(lambda drv: drv.current_url == hrefs[1])
     press(d, Keys.ARROW_UP)
