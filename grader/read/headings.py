@@ -242,6 +242,9 @@ def _display_lines(lines: Sequence[str]) -> frozenset[int]:
     return frozenset(inside)
 
 
+_SETEXT = re.compile(r"\s{0,3}={3,}\s*$")
+
+
 def _noise_lines(lines: Sequence[str], display: frozenset[int]) -> frozenset[int]:
     """Watermarks, page numbers, due dates, and headers repeated on every page."""
     keys = [_noise_key(line) for line in lines]
@@ -256,6 +259,8 @@ def _noise_lines(lines: Sequence[str], display: frozenset[int]) -> frozenset[int
         numbered = heading and _BARE_NUMBER.match(line, pos)  # "### 2" is a heading, not a page number
         if (_NOISE.match(line, pos) and not numbered) or (k and (counts[k] >= 3 or (counts[k] >= 2 and k in firsts))):
             noise.add(i)
+        elif _SETEXT.match(line) and i > 0 and lines[i - 1].strip():
+            noise.add(i)  # the `=====` under a Markdown (pandoc) heading is markup, not part of the answer
     return frozenset(noise)
 
 

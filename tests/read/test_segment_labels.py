@@ -452,3 +452,11 @@ def test_a_flat_exam_counter_against_a_rubric_with_parts_places_nothing_by_its_n
                   "\\end{parts}\n\\question[2] Two.\n\\question Three.\n\\question Eight.\n\\end{questions}\n", cls="exam")
     assert _texts(segment(nested, ids)) == {"1.a": "The width is $9$.", "1.b": "Four.", "2": "Two.", "3": "Three.",
                                             "4": "Eight."}  # a counter that fits the rubric still places
+
+
+def test_a_setext_underline_is_not_part_of_the_answer() -> None:
+    text = "Question 1\n==========\n\nThe gradient vanishes.\n\nQuestion 2\n==========\n\nIt explodes.\n"
+    doc = Document(path="w.md", lines=tuple(text.split("\n")), line_numbers=tuple(range(1, text.count("\n") + 2)))
+    answers = segment(doc, ["1", "2"])
+    assert [a.text.strip() for a in (answers["1"], answers["2"]) if a is not None] == [
+        "The gradient vanishes.", "It explodes."]
