@@ -48,7 +48,7 @@ DELIMS = {"(", ")", "[", "]", "|", ".", "/"}
 DELIM_CMDS = {"|": "Vert", "Vert": "Vert", "vert": "|", "{": "lbrace", "}": "rbrace", "lbrace": "lbrace",
               "rbrace": "rbrace", "langle": "langle", "rangle": "rangle", "lvert": "|", "rvert": "|",
               "lVert": "Vert", "rVert": "Vert", "lfloor": "lfloor", "rfloor": "rfloor", "lceil": "lceil",
-              "rceil": "rceil"}
+              "rceil": "rceil", "lbrack": "[", "rbrack": "]"}
 
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -196,6 +196,9 @@ def tokenize(src: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
                         raise MathError(f"\\{name} followed by unknown delimiter {d!r}")
                     i += 1
                 out.append(Token(name, d, cstart))
+                continue
+            if name in ("lbrack", "rbrack"):  # pandoc writes [ and ] so
+                out.append(Token("op", "[" if name == "lbrack" else "]", cstart))
                 continue
             if name in ("lfloor", "lceil", "rfloor", "rceil"):  # bare floor/ceiling brackets pair as \left..\right
                 out.append(Token("left" if name[0] == "l" else "right", name, cstart))

@@ -172,3 +172,10 @@ def test_digits_that_are_not_ascii_are_a_math_error_not_a_crash(text: str) -> No
 
     with pytest.raises(MathError):
         parse(text)
+
+
+def test_pandoc_brackets_read_as_brackets() -> None:
+    from grader.math import parse
+
+    assert parse(r"E\lbrack x^2 \rbrack").root == parse("E[x^2]").root
+    assert parse(r"\left\lbrack a + b \right\rbrack c").root == parse(r"\left[ a + b \right] c").root
