@@ -66,3 +66,11 @@ def test_split_labels(text, pieces):
     from grader.read.pdf import _split_labels
 
     assert _split_labels(text) == pieces
+
+
+def test_hyphen_ending_a_line_is_read_and_the_word_made_whole():
+    # pdfium marks a line-ending hyphen as 0x02 in newer builds; it must read as "-", never as a control character
+    lines = read_submission(FIXTURES / "cm_exam_class.pdf").lines
+    assert not any("\x02" in line for line in lines)
+    assert any(line.endswith("time, $O ( T N )$ memory") for line in lines)
+    assert any(line.endswith("With the eigenvalue assumption") for line in lines)
