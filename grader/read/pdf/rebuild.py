@@ -412,8 +412,11 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
                 union(i, j)  # an accent raised onto its own baseline above its letter
         if nearest is not None:  # sub- or superscripts on their own baseline join the nearest larger row only
             union(i, nearest[1])
+    surds = [g for g in page.glyphs if latex_of(g.text, g.font)[0] == "\\sqrt"]
     for rule in page.rules:
         y = rule.y
+        if any(abs(g.x1 - rule.x0) < 1.5 and abs(g.top - y) < 1.5 for g in surds):
+            continue  # a radical's bar, not a fraction's: what lies above it is the line before, not a numerator
         near = [i for i in range(n) if info[i][2] < rule.x1 + 1 and info[i][3] > rule.x0 - 1
                 and abs(info[i][0] - y) < 1.6 * info[i][1]]
         above = [i for i in near if any(rule.x0 - 2 <= (g.x0 + g.x1) / 2 <= rule.x1 + 2 and g.bottom >= y - 0.6
