@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from grader.read.pdf.furniture import furniture
@@ -60,9 +62,10 @@ def read_pdf(path: str | bytes, where: str) -> PdfText:
                 lines.append("")  # a paragraph break, a display or a new page: segmentation reads blank lines
                 numbers.append(0)
                 on_page.append(0)
-            lines.append(line.text)
-            numbers.append(page.number)
-            on_page.append(i + 1)
+            for piece in _split_labels(line.text):
+                lines.append(piece)
+                numbers.append(page.number)
+                on_page.append(i + 1)
             if line.unreadable:
                 unreadable.append((page.number, i + 1))
                 notes.append(f"{where}: page {page.number}, line {i + 1}: a formula could not be rebuilt from the "
@@ -71,6 +74,19 @@ def read_pdf(path: str | bytes, where: str) -> PdfText:
     _dehyphenate(lines)
     return PdfText(lines=tuple(lines), pages=tuple(numbers), page_lines=tuple(on_page), notes=tuple(notes),
                    unreadable=tuple(unreadable), page_count=len(pages))
+
+
+# a list label as typeset at a line's start: "2.2", "1.", "3)", "(ii)", "(b)", "b)"
+_LEAD = r"(?:\d+(?:\.\d+)*[.)]?|\((?:\d+|[a-z]|[ivx]+)\)|[a-z]\))"
+# a nested list's first label right after its parent's, on the same typeset line: "(i) (a) Using ...", "2.2 (i) Solution"
+_STACKED = re.compile(rf"({_LEAD})[ \t]+(\((?:\d+|[a-z]|[ivx]+)\)[ \t]+\S.*)")
+
+
+def _split_labels(text: str) -> list[str]:
+    """A line opening with two stacked list labels, as a nested list's first item is typeset, split into the parent's
+    label alone and the item's line, so that each label opens a line as it does in the source."""
+    m = _STACKED.fullmatch(text)
+    return [m.group(1), m.group(2)] if m else [text]
 
 
 def _dehyphenate(lines: list[str]) -> None:

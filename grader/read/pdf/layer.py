@@ -97,8 +97,8 @@ def _page(pdf: object, number: int, where: str) -> Page:
             code = raw.FPDFText_GetUnicode(raw_tp, i)
             if code in (0x20, 0x0D, 0x0A, 0xFFFF):
                 continue
-            if code == 0xFFFE:  # pdfium's mark for a hyphen that ends a line
-                code = 0x2D
+            if code == 0xFFFE or raw.FPDFText_IsHyphen(raw_tp, i) == 1:
+                code = 0x2D  # a hyphen that ends a line: pdfium hands it as 0xFFFE or (newer builds) 0x02
             if 0xD800 <= code < 0xDC00:  # pdfium hands astral characters (math italic 𝑎) as UTF-16 pairs
                 low = raw.FPDFText_GetUnicode(raw_tp, i + 1) if i + 1 < count else 0
                 if 0xDC00 <= low < 0xE000:

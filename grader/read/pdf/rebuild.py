@@ -219,7 +219,7 @@ def _words(main: list[Atom]) -> list[Atom]:
             while j + 1 < len(main) and main[j + 1].kind == "T" and main[j + 1].x0 - main[j].x1 < 0.12 * a.size:
                 j += 1
             word = "".join(m.text for m in main[i:j + 1])
-            if word in OPERATOR_NAMES and (j + 1 - i) > 1:
+            if word in OPERATOR_NAMES and (j + 1 - i) > 1 and not _prose(main, i, j):
                 last = main[j]
                 limits = word in LIMIT_NAMES
                 tex = f"\\{word}" if word not in ("softmax", "diag", "sign", "sgn", "Var", "Cov", "rank", "argmax",
@@ -240,6 +240,15 @@ def _words(main: list[Atom]) -> list[Atom]:
         out.append(a)
         i += 1
     return out
+
+
+def _prose(main: list[Atom], i: int, j: int) -> bool:
+    """The upright word main[i..j] is a word of the sentence (the ReLU keeps, the sigmoid to), not an operator: no
+    scripts on it and text letters on both sides; an operator sits beside math, brackets or a relation."""
+    if any(m.sup or m.sub or m.over or m.under for m in main[i:j + 1]):
+        return False
+    sides = [main[k] for k in (i - 1, j + 1) if 0 <= k < len(main)]
+    return bool(sides) and all(m.kind == "T" and m.text.isalpha() for m in sides)
 
 
 def _lone_letters(main: list[Atom]) -> list[Atom]:
@@ -403,8 +412,11 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
                 union(i, j)  # an accent raised onto its own baseline above its letter
         if nearest is not None:  # sub- or superscripts on their own baseline join the nearest larger row only
             union(i, nearest[1])
+    surds = [g for g in page.glyphs if latex_of(g.text, g.font)[0] == "\\sqrt"]
     for rule in page.rules:
         y = rule.y
+        if any(abs(g.x1 - rule.x0) < 1.5 and abs(g.top - y) < 1.5 for g in surds):
+            continue  # a radical's bar, not a fraction's: what lies above it is the line before, not a numerator
         near = [i for i in range(n) if info[i][2] < rule.x1 + 1 and info[i][3] > rule.x0 - 1
                 and abs(info[i][0] - y) < 1.6 * info[i][1]]
         above = [i for i in near if any(rule.x0 - 2 <= (g.x0 + g.x1) / 2 <= rule.x1 + 2 and g.bottom >= y - 0.6

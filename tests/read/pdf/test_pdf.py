@@ -42,3 +42,35 @@ def test_folder_with_only_a_pdf_reads_it(tmp_path):
     (tmp_path / "hw.pdf").write_bytes((FIXTURES / "cm_section_star_written.pdf").read_bytes())
     doc = read_submission(tmp_path)
     assert doc.pages and any("Question 2" in line for line in doc.lines)
+
+
+def test_nested_list_labels_typeset_on_one_line_open_lines_of_their_own():
+    # enumitem sets a nested list's first "(a)" on its parent's "(i)" line; the exam class sets "(i)" after "2.2"
+    lines = read_submission(FIXTURES / "cm_enumerate_enumitem.pdf").lines
+    at = lines.index("(i)")
+    assert lines[at + 1].startswith("(a) Using independence twice")
+    assert lines[lines.index("(ii)") + 1].startswith("(a) The")
+    exam = read_submission(FIXTURES / "cm_exam_class.pdf").lines
+    assert exam[exam.index("2.2") + 1].startswith("(i) Solution:")
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("(i) (a) Using x", ["(i)", "(a) Using x"]),
+    ("2.2 (iv) Solution: y", ["2.2", "(iv) Solution: y"]),
+    ("1. (b) text", ["1.", "(b) text"]),
+    ("(a) (see above) it holds", ["(a) (see above) it holds"]),  # a bracketed aside is no label
+    ("We have (a) (b) here", ["We have (a) (b) here"]),
+    ("(i) (a)", ["(i) (a)"]),  # nothing after the labels: left for segmentation as written
+])
+def test_split_labels(text, pieces):
+    from grader.read.pdf import _split_labels
+
+    assert _split_labels(text) == pieces
+
+
+def test_hyphen_ending_a_line_is_read_and_the_word_made_whole():
+    # pdfium marks a line-ending hyphen as 0x02 in newer builds; it must read as "-", never as a control character
+    lines = read_submission(FIXTURES / "cm_exam_class.pdf").lines
+    assert not any("\x02" in line for line in lines)
+    assert any(line.endswith("time, $O ( T N )$ memory") for line in lines)
+    assert any(line.endswith("With the eigenvalue assumption") for line in lines)

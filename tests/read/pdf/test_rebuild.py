@@ -27,3 +27,24 @@ def test_text_stays_text_and_inline_math_is_spanned():
     assert "Only the $i$-th output sees $b_{i}$ and $w_{i}$" in text
     assert "\\frac{\\partial \\mathcal{L}}{\\partial b_{i}} = \\frac{g_{i}}{\\| w_{i} \\|}" in text
     assert "$\\mathbb{E} [ a \\tilde{g}_{i} + b ] = g_{i}$" in text
+
+
+def test_operator_name_written_in_a_sentence_stays_a_word():
+    # "the ReLU keeps", "the sigmoid to": an upright word between text letters is prose; beside math it is an operator
+    from grader.read.ingest import read_submission
+
+    enum = " ".join(read_submission(FIXTURES / "cm_enumerate_enumitem.pdf").lines)
+    assert "compensating for the half that ReLU zeroes" in enum
+    assert "\\operatorname{Var} ( X Y )" in enum
+    exam = " ".join(read_submission(FIXTURES / "cm_exam_class.pdf").lines)
+    assert "one application of the sigmoid to both sides" in exam
+    assert "\\max_{j} \\delta_{T} ( j )" in exam
+
+
+def test_radical_bar_does_not_join_the_line_above_as_a_numerator():
+    # "A symmetric uniform law ..." wraps to "β = √(3/d) or ..."; the radicals' bars once glued the two lines together
+    text = _text("cm_enumerate_enumitem.pdf")
+    assert "A symmetric uniform law on" in text
+    assert "\\sqrt{3 / d}" in text and "\\sqrt{6 / d" in text
+    item = _text("cm_item_explicit_labels.pdf")
+    assert "The small-gradient weight ends up regularized more" in item
