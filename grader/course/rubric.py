@@ -19,12 +19,23 @@ Role = Literal["answer", "claim", "steps", "item", "evidence"]
 CHECK_KEYS = ("kind", "role", "points", "label")
 
 
-class RubricError(Exception):
-    """Every problem found in one rubric file, each as `file: question Q: field F: message`."""
+class FileProblems(Exception):
+    """Every problem found in one course file, one line each; the message is all of them."""
 
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+class RubricError(FileProblems):
+    """Every problem found in one rubric file, each as `file: question Q: field F: message`."""
+
+
+def yaml_problem(path: Path, exc: yaml.YAMLError) -> str:
+    """One line for a file that is not valid YAML: the file, the line, and what the parser said."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}" if mark is not None else "?"
+    return f"{path}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})"
 
 
 class CheckSpec(BaseModel):
@@ -192,9 +203,7 @@ def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedR
     try:
         data = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "?"
-        raise RubricError([f"{path}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+        raise RubricError([yaml_problem(path, exc)]) from None
     if not isinstance(data, dict):
         raise RubricError([f"{path}: a rubric is a mapping with 'assignment' and 'questions'"])
     bank_problems: list[str] = []

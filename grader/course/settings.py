@@ -8,18 +8,14 @@ from typing import TYPE_CHECKING
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from grader.course.rubric import SafeLoader
+from grader.course.rubric import FileProblems, SafeLoader, yaml_problem
 
 if TYPE_CHECKING:  # the PDF reader loads only when a PDF is read
     from grader.read.pdf.convert import PdfConverter
 
 
-class SettingsError(Exception):
+class SettingsError(FileProblems):
     """Every problem found in course.yaml, each as `file: field F: message`."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 class ConverterSpec(BaseModel):
@@ -64,9 +60,7 @@ def load_settings(path: Path) -> CourseSettings:
     try:
         data = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "?"
-        raise SettingsError([f"{path}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+        raise SettingsError([yaml_problem(path, exc)]) from None
     if data is None:
         return CourseSettings()
     if not isinstance(data, dict):
