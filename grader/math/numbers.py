@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from grader.math import nodes as N
 from grader.math.errors import MathError
@@ -19,22 +20,30 @@ _PLAIN = re.compile(r"^\s*([-+−]?)\s*(\d+(?:\.\d*)?|\.\d+)(?:\s*(?:[eE]([+-]?\
 
 
 _READ: dict[str, tuple[Fraction, Fraction | None] | MathError] = {}  # a pure function of the text, asked often
+T = TypeVar("T")
+
+
+def _remembered(cache: dict[Any, Any], key: Hashable, limit: int, compute: Callable[[], T]) -> T:
+    """compute(), or what it gave (a value or its MathError) when `key` was asked before; the cache is emptied
+    past `limit` entries, so a long class cannot grow it without bound."""
+    known = cache.get(key)
+    if known is None:
+        try:
+            known = compute()
+        except MathError as exc:
+            known = exc
+        if len(cache) > limit:
+            cache.clear()
+        cache[key] = known
+    if isinstance(known, MathError):
+        raise known.with_traceback(None)  # a fresh traceback, not one growing with each reuse
+    result: T = known
+    return result
 
 
 def read_number(text: str) -> tuple[Fraction, Fraction | None]:
     """(value, half of the last printed unit) of a number as written; None when exact (an integer, a fraction)."""
-    known = _READ.get(text)
-    if known is None:
-        try:
-            known = _read_number(text)
-        except MathError as exc:
-            known = exc
-        if len(_READ) > 8192:
-            _READ.clear()
-        _READ[text] = known
-    if isinstance(known, MathError):
-        raise known.with_traceback(None)  # a fresh traceback, not one growing with each reuse
-    return known
+    return _remembered(_READ, text, 8192, lambda: _read_number(text))
 
 
 def _read_number(text: str) -> tuple[Fraction, Fraction | None]:
@@ -139,20 +148,12 @@ _REFERENCES: dict[tuple[type, Any], tuple[Fraction, Fraction | None, str, str, F
 
 def _reference_facts(reference: str | float | int | Fraction) -> tuple[Fraction, Fraction | None, str, str, Fraction]:
     """_reference(reference), its value as shown and the hair of slack: one reference meets many candidates."""
-    key = (type(reference), reference)  # by type too: 1, 1.0 and True are equal keys
-    known = _REFERENCES.get(key)
-    if known is None:
-        try:
-            value, half, text = _reference(reference)
-            known = (value, half, text, _fmt(value), Fraction(1, 10**12) * max(Fraction(1), abs(value)))
-        except MathError as exc:
-            known = exc
-        if len(_REFERENCES) > 1024:
-            _REFERENCES.clear()
-        _REFERENCES[key] = known
-    if isinstance(known, MathError):
-        raise known.with_traceback(None)
-    return known
+    def facts() -> tuple[Fraction, Fraction | None, str, str, Fraction]:
+        value, half, text = _reference(reference)
+        return value, half, text, _fmt(value), Fraction(1, 10**12) * max(Fraction(1), abs(value))
+
+    # keyed by type too: 1, 1.0 and True are equal keys
+    return _remembered(_REFERENCES, (type(reference), reference), 1024, facts)
 
 
 def compare_number(student: str, reference: str | float) -> Verdict:
