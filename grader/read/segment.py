@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import KW_ONLY, dataclass, replace
 from typing import Mapping, Sequence
 
 from grader.read.document import Document, Heading
@@ -41,6 +41,7 @@ class Answer:
     line_numbers: tuple[int, ...]
     heading_line: int | None = None  # original line of the heading / number that opened the answer
     notes: tuple[str, ...] = ()  # what a TA should know: text shared by several ids, an id answered twice
+    _: KW_ONLY  # the fields added since are named where they are given: two of the same type cannot be swapped
     inferred: str = ""  # "text" or "order" when no label located the answer: its heading's title or its place did
     line_files: tuple[str, ...] = ()  # per line, its file, where the submission has several write-ups
 
