@@ -23,8 +23,9 @@ class FinalAnswerParams(Params):
     assume: tuple[str, ...] = ()  # plain-text assumptions: "delta >= 0", "gamma > 0"
 
 
-def _candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[rd.Side]:
-    """What the student offers as the answer: sides of relations about `target`, or whole relations."""
+def read_candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[rd.Side]:
+    """What the student offers as the answer: sides of relations about `target`, or whole relations (the check
+    and a self-check pack read it so alike)."""
     all_sides = ctx.reading.sides
     if p.target is None:
         seen, out = set(), []
@@ -50,11 +51,6 @@ def _candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[rd.Side]:
             if any(is_target[i] and all(op in allowed for op in ops[min(i, j):max(i, j)]) for i in range(len(group))):
                 out.append(side)
     return out
-
-
-def read_candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[rd.Side]:
-    """What the student offers as the answer, read as the check reads it (a self-check pack reads it so too)."""
-    return _candidates(ctx, p)
 
 
 def _never(reason: str) -> bool:
@@ -115,7 +111,7 @@ class FinalAnswerCheck(Check):
         from grader.math import equivalent
 
         p: FinalAnswerParams = ctx.params  # type: ignore[assignment]
-        candidates = _candidates(ctx, p)
+        candidates = read_candidates(ctx, p)
         return decide(ctx, candidates, (p.expected, *p.alternatives),
                       lambda latex, ref: equivalent(latex, ref, p.assume))
 

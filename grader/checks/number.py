@@ -32,7 +32,8 @@ class NumberCheck(Check):
     name = "number"
     Params = NumberParams
 
-    def _candidates(self, ctx: CheckContext, p: NumberParams) -> list[Candidate]:
+    def candidates(self, ctx: CheckContext, p: NumberParams) -> list[Candidate]:
+        """The numbers the student offers as the result (a self-check pack reads them so too)."""
         reading = ctx.reading
         if p.target is None:
             out = [Candidate(item, s.line, s.index == s.of - 1) for s in reading.sides for item in reading.items[s.latex]]
@@ -62,7 +63,7 @@ class NumberCheck(Check):
         from grader.math import compare_number
 
         p: NumberParams = ctx.params  # type: ignore[assignment]
-        return self.decide(ctx, self._candidates(ctx, p), lambda c: compare_number(c, p.expected))
+        return self.decide(ctx, self.candidates(ctx, p), lambda c: compare_number(c, p.expected))
 
     def decide(self, ctx: CheckContext, candidates: list[Candidate],
                compare: Callable[[str], Any]) -> CheckOutcome:

@@ -23,7 +23,7 @@ class PackNumberCheck(Check):
     def run(self, ctx: CheckContext) -> CheckOutcome:
         p: PackNumberParams = ctx.params  # type: ignore[assignment]
         full = NumberCheck()  # the full check's reading and verdicts, with hashes in place of the reference
-        return full.decide(ctx, full._candidates(ctx, p),  # type: ignore[arg-type]
+        return full.decide(ctx, full.candidates(ctx, p),  # type: ignore[arg-type]
                            lambda c: numbers.compare(c, p.fingerprint, p.salt))
 
 
