@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,10 +80,15 @@ def readings(text: str) -> tuple[str, ...]:
 
 def find(answer: Answer, pattern: str) -> Match | None:
     """First line of the answer where `pattern` occurs (in any of its readings), or None."""
+    return search(((readings(text), number) for text, number in zip(answer.lines, answer.line_numbers)), pattern)
+
+
+def search(rows: Iterable[tuple[Iterable[str], int]], pattern: str) -> Match | None:
+    """The first match of `pattern` in rows of (a line's readings, its line number), or None."""
     rx = compile_pattern(pattern)
-    for text, number in zip(answer.lines, answer.line_numbers):
-        for reading in readings(text):
-            m = rx.search(reading)
+    for texts, number in rows:
+        for text in texts:
+            m = rx.search(text)
             if m:
                 return Match(pattern=pattern, line=number, text=m.group(0))
     return None

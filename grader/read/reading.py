@@ -554,15 +554,9 @@ class Reading:
 
     def find(self, pattern: str) -> Match | None:
         """First line where a rubric phrase or pattern occurs, as `evidence.find` says, without re-reading lines."""
-        from grader.read.evidence import Match, compile_pattern
+        from grader.read.evidence import search
 
-        rx = compile_pattern(pattern)
-        for texts, number in self.phrases:
-            for text in texts:
-                m = rx.search(text)
-                if m:
-                    return Match(pattern=pattern, line=number, text=m.group(0))
-        return None
+        return search(self.phrases, pattern)
 
     def same_quantity(self, a: str, b: str) -> bool:
         """`same_quantity`, remembered: several checks ask it of the same sides."""
