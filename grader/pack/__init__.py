@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# The check kinds a pack's questions use, by name -> module; grader/checks BUILTIN must list them too.
+# The check kinds a pack's questions use, by name -> module; grader/course/kinds.py registers them with the others.
 PACK_KINDS: dict[str, str] = {
     "pack_final_answer": "grader.pack.kinds.final_answer",
     "pack_number": "grader.pack.kinds.number",
