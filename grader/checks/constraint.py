@@ -71,9 +71,9 @@ class ConstraintParams(Params):
                 number(var.default, f"variables.{name}.default")
         return v
 
-    @field_validator("given", mode="before")
+    @field_validator("given", "example", mode="before")
     @classmethod
-    def _given_as_text(cls, v: Any) -> Any:
+    def _values_as_text(cls, v: Any) -> Any:
         # YAML reads `n: 32` as an int: values are LaTeX text
         return {k: str(x) for k, x in v.items()} if isinstance(v, dict) else v
 
@@ -102,11 +102,6 @@ class ConstraintParams(Params):
             for name in sorted(_symbols_of(links) - known):
                 raise ValueError(f"relations[{i}]: {name!r} is neither a variable nor a given value")
         return v
-
-    @field_validator("example", mode="before")
-    @classmethod
-    def _example_as_text(cls, v: Any) -> Any:
-        return {k: str(x) for k, x in v.items()} if isinstance(v, dict) else v
 
     @field_validator("example")
     @classmethod
