@@ -102,8 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     reading = load_reading()
     jobs = [(a, str(CORPUS / entry["file"])) for a, entry in reading.items()]
-    with mp.get_context("spawn").Pool(max(1, args.jobs)) as pool:
-        results = dict(pool.map(_grade, jobs))
+    if args.jobs > 1:
+        with mp.get_context("spawn").Pool(args.jobs) as pool:
+            results = dict(pool.map(_grade, jobs))
+    else:
+        results = dict(map(_grade, jobs))
     total = Tally()
     for assignment, entry in reading.items():
         tally = compare(entry, results[assignment])
