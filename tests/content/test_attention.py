@@ -41,29 +41,9 @@ EXPECTED: dict[str, dict[str, tuple[str, float]]] = {
 }
 PENDING: dict[tuple[str, str], str] = {}
 
-# What a careful TA gives the corpus write-up (001_…), question by question (statuses only).
-CORPUS_EXPECTED = {
-    "1.1": P,  # "Substituting h_{t-2} = g_{t-2}" is false as written (σ missing)
-    "1.2": P,  # ||∂h_T/∂h_0|| ≤ ||W|| ||Wσ'(h_{t-1})|| ... has extra factors of W; the limit line is garbled
-    "1.3": R,
-    # line 126: "As given Δθ_t = -v_t" restated under the running-average rule, whose step is -δ v_t (the next
-    # line divides by δ): false as written, so a right answer with a false step
-    "2.1": P,
-    "2.2": C,
-    "2.3": P,  # E[v_t] = (1 - β^t)E[g] + ζ with an unexplained ζ; the correction is right
-    "3.1": P,  # multi-head space Θ(n² + d² + hnd² + ...) is not the class
-    "3.2": P,  # rows sum to 1 asserted; separable cost Θ(n) is wrong; not as expressive: right
-    "3.3": I,  # no decomposition, no verification, wrong complexities
-    "3.4": P,  # identity proved; f never given (sin/cos features of the Gaussian kernel instead)
-    "3.5": R,
-    "4.1": P,  # a sign slip in the L2 update (+ 2γηθ) before the right λ = 2γη
-    "4.2": P,  # + λθ in place of the penalty's gradient 2γθ
-    # lines 347/349: ŝ divided by (1 - ρ2)^t instead of 1 - ρ1^t, and r̂ built from s and g instead of r and
-    # g⊙g over (1 - ρ2)^t: both bias corrections are false as written; the conclusion is right
-    "4.3.a": P,
-    "4.3.b": C, "4.4": R,
-}
-CORPUS_PENDING: dict[str, str] = {}
+# What a careful TA gives the corpus write-up, question by question, with reasons: tests/content/ta_reading.yaml
+CORPUS_EXPECTED = harness.corpus_expected(ASSIGNMENT)
+CORPUS_PENDING = harness.corpus_pending(ASSIGNMENT)
 
 
 @pytest.fixture(scope="module")

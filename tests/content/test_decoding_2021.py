@@ -48,23 +48,9 @@ EXPECTED: dict[str, dict[str, tuple[str, float]]] = {
 }
 PENDING: dict[tuple[str, str], str] = {}
 
-# What a careful TA gives the corpus write-up (000_…), question by question (statuses only).
-CORPUS_EXPECTED = {
-    "1.1": C, "1.2": C, "1.3": R,
-    "2.1": C,  # N^T, written in prose
-    "2.2.a": P,  # "max f g = max f · max g" is false in general (shared w_{t-1}); recurrence right
-    "2.2.b": C, "2.2.c": C, "2.2.d": C,
-    "2.2.e": C,  # O(TN^2); O(N^2) space counts P and assumes N >= T, with O(NT) for the tables shown
-    "2.2.f": R, "2.3": R,
-    "2.4.a": C, "2.4.b": C,
-    "2.4.c": C,  # under reading A of the lost figure (reference/decoding.py)
-    "2.4.d": R,
-    "3.1": C,  # λ = -2ηγ: right for this handout's + λθ
-    "3.2": P,  # γθ instead of 2γθ
-    "3.3.a": C, "3.3.b": C, "3.4": R,
-    "4.1": C, "4.2": C, "4.3": C,
-}
-CORPUS_PENDING: dict[str, str] = {}
+# What a careful TA gives the corpus write-up, question by question, with reasons: tests/content/ta_reading.yaml
+CORPUS_EXPECTED = harness.corpus_expected(ASSIGNMENT)
+CORPUS_PENDING = harness.corpus_pending(ASSIGNMENT)
 
 
 @pytest.fixture(scope="module")
