@@ -43,6 +43,9 @@ def _seed(doc: Document, qid: str) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
+UNREAD_FLAG = "the write-up could not be read (the error below says why); a TA grades it, and its grade stays empty until then"
+
+
 def error_result(path: str, student: str, rubric: LoadedRubric, message: str) -> SubmissionResult:
     """A submission that could not be graded: still every question, each `error` with the reason."""
     finding = Finding("unreadable", message, None, None, Severity.ERROR)
@@ -235,7 +238,8 @@ def _grade_submission(path: str, rubric: LoadedRubric, course: Course, *, studen
         message = read.error or "unreadable"
         if message.startswith("IngestError: "):
             message = message[len("IngestError: "):]
-        return error_result(path, student, rubric, message)
+        # an unreadable write-up (a scan, a broken file) is a TA's to grade: flagged, its grade left empty, never a 0
+        return dataclasses.replace(error_result(path, student, rubric, message), flagged=UNREAD_FLAG)
     assert read.value is not None
     return grade_document(path, read.value, rubric, course, student=student, timeout=timeout)
 

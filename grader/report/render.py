@@ -165,6 +165,7 @@ def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
         # the flag has its own banner
         "findings": [f.to_dict() for f in result.findings if f.kind != "flagged"], "questions": questions,
         "flagged": result.flagged,  # None unless the answers mostly could not be found or read
+        "ungraded": result.has_error,  # a TA grades it: no score is shown, as grades.csv and the exports leave it empty
     }
 
 
