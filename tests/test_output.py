@@ -34,6 +34,18 @@ def test_grades_csv_neutralises_formulas_in_text_cells() -> None:
     assert neutralise("+1") == "'+1" and neutralise("plain") == "plain"
 
 
+def test_grades_csv_leaves_a_submission_in_error_empty_never_a_zero() -> None:
+    a = Assignment(assignment="d", questions=(Question(id="1", points=2), Question(id="2", points=3)))
+    broken = SubmissionResult("scan.pdf", "scan", (QuestionResult("1", 0.0, 2, Status.ERROR),
+                                                   QuestionResult("2", 0.0, 3, Status.ERROR)))
+    crashed = SubmissionResult("c.md", "c", (QuestionResult("1", 2.0, 2, Status.CORRECT),
+                                             QuestionResult("2", 0.0, 3, Status.ERROR)))
+    graded = SubmissionResult("g.md", "g", (QuestionResult("1", 0.0, 2, Status.INCORRECT),
+                                            QuestionResult("2", 3.0, 3, Status.CORRECT)))
+    rows = grades_csv(a, [broken, crashed, graded]).splitlines()
+    assert rows[1:] == ["scan,scan.pdf,,5,,", "c,c.md,,5,,", "g,g.md,3,5,0,3"]
+
+
 def test_a_full_disk_leaves_the_previous_file_whole(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import builtins
     import errno

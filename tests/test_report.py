@@ -79,3 +79,38 @@ def test_display_environments_across_lines_are_drawn_as_mathml() -> None:
     assert re.search(r'<li value="12" id="q-1-l12" class="within">', page)  # its lines keep their anchors
     md = Renderer().report_md(result("a & b"), ASSIGNMENT)
     assert "&amp;" not in md
+
+
+def pdf_result() -> SubmissionResult:
+    """A PDF answer over two pages whose line numbers repeat (they count on each page); a false step on page 2."""
+    q1 = QuestionResult("1", 1.0, 2.0, Status.PARTIAL,
+                        (Finding("false_step", "this step does not hold", 3, 3, Severity.ERROR, page=2),
+                         Finding("keywords", "found", 2, 2, Severity.INFO, page=1)),
+                        answer_text="We have\n$a = b$\nso\n$c = d$", line=2, end_line=3,
+                        answer_line_numbers=(2, 3, 2, 3), answer_line_pages=(1, 1, 2, 2))
+    return SubmissionResult("alice.pdf", "alice", (q1,))
+
+
+def test_a_pdf_report_shows_the_rebuilt_text_by_page_beside_its_findings() -> None:
+    md = Renderer().report_md(pdf_result(), ASSIGNMENT)
+    assert "(page 1, line 2 – page 2, line 3)" in md
+    assert "- page 2, line 3: [error] this step does not hold" in md
+    assert "What the grader read from your PDF" in md and "Your answer:" not in md
+    answer = md.split("What the grader read from your PDF", 1)[1]
+    assert answer.index("    page 1\n") < answer.index("       3 |  $a = b$") < answer.index("    page 2\n") \
+        < answer.index("       3 >> $c = d$")  # only page 2's line 3 holds the false step
+    assert "(1 note on what was found, for: found (page 1, line 2).)" in md
+    assert "To fix: the step at page 2, line 3." in md
+
+
+def test_a_pdf_report_page_anchors_are_unique_per_page() -> None:
+    page = Renderer().report_html(pdf_result(), ASSIGNMENT)
+    assert re.search(r'<li value="3" id="q-1-p2-l3" class="flagged"', page)
+    assert re.search(r'<li value="3" id="q-1-p1-l3">', page)
+    assert 'href="#q-1-p2-l3"' in page and 'href="#q-1-p1-l2"' in page
+    assert '<li class="page" value="2">page 2</li>' in page
+
+
+def test_a_text_report_names_no_page() -> None:
+    md = Renderer().report_md(result("We have\n$h_t = W g_{t-1}$\ndone"), ASSIGNMENT)
+    assert "page" not in md and "Your answer:" in md

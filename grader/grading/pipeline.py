@@ -43,6 +43,9 @@ def _seed(doc: Document, qid: str) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
+UNREAD_FLAG = "the write-up could not be read (the error below says why); a TA grades it, and its grade stays empty until then"
+
+
 def error_result(path: str, student: str, rubric: LoadedRubric, message: str) -> SubmissionResult:
     """A submission that could not be graded: still every question, each `error` with the reason."""
     finding = Finding("unreadable", message, None, None, Severity.ERROR)
@@ -134,33 +137,39 @@ def _in_files(findings: tuple[Finding, ...], answer: Answer, doc: Document) -> t
     return tuple(out)
 
 
-def _answer_pages(answer: Answer, doc: Document) -> dict[int, int]:
-    """A PDF answer's line numbers (counted on each page) -> their page, found by walking the document in order.
+def _line_pages(answer: Answer, doc: Document) -> tuple[int, ...]:
+    """The page of each line of a PDF answer (0 where it cannot be told), found by walking the document in order.
 
     Segmentation keeps each line's number but not its index; numbers repeat on every page, so each answer line is
-    matched to the next document line with its number (and its text, where segmentation left the text whole)."""
-    pages: dict[int, int] = {}
+    matched to the next document line with its number (and its text, where segmentation left the text whole). A
+    blank line takes the page of the line before it."""
+    pages: list[int] = []
     cursor = 0
     for number, text in zip(answer.line_numbers, answer.lines):
-        if not text.strip():
-            continue  # a blank line's number is the one before it: it says nothing about where it stands
-        hits = [i for i in range(cursor, len(doc.lines)) if doc.line_numbers[i] == number and doc.pages[i]]
-        exact = [i for i in hits if text.strip() in doc.lines[i]]
-        if not (exact or hits):
-            continue
-        cursor = (exact or hits)[0]
-        pages.setdefault(number, doc.pages[cursor])  # an answer over two pages may repeat a number: the first wins
-    return pages
+        page = pages[-1] if pages else 0
+        if text.strip():
+            hits = [i for i in range(cursor, len(doc.lines)) if doc.line_numbers[i] == number and doc.pages[i]]
+            exact = [i for i in hits if text.strip() in doc.lines[i]]
+            if exact or hits:
+                cursor = (exact or hits)[0]
+                page = doc.pages[cursor]
+        pages.append(page)
+    return tuple(pages)
 
 
 def _with_pages(q: QuestionResult, answer: Answer | None, doc: Document) -> QuestionResult:
-    """Give each finding of a PDF answer the page of its line."""
-    if answer is None or not any(f.line is not None and f.file is None for f in q.findings):
+    """Give each line of a PDF answer, and each finding on one, the page where it stands."""
+    if answer is None or not answer.found:
         return q
-    pages = _answer_pages(answer, doc)
+    line_pages = _line_pages(answer, doc)
+    pages: dict[int, int] = {}
+    for number, page, text in zip(answer.line_numbers, line_pages, answer.lines):
+        if page and text.strip():
+            pages.setdefault(number, page)  # an answer over two pages may repeat a number: the first wins
     findings = tuple(dataclasses.replace(f, page=pages[f.line]) if f.line in pages and f.file is None else f
                      for f in q.findings)
-    return dataclasses.replace(q, findings=findings)
+    shown = line_pages if q.answer_line_numbers == answer.line_numbers else ()  # the lines the report shows
+    return dataclasses.replace(q, findings=findings, answer_line_pages=shown)
 
 
 def flag_reason(doc: Document, found: int, total: int) -> str | None:
@@ -235,7 +244,8 @@ def _grade_submission(path: str, rubric: LoadedRubric, course: Course, *, studen
         message = read.error or "unreadable"
         if message.startswith("IngestError: "):
             message = message[len("IngestError: "):]
-        return error_result(path, student, rubric, message)
+        # an unreadable write-up (a scan, a broken file) is a TA's to grade: flagged, its grade left empty, never a 0
+        return dataclasses.replace(error_result(path, student, rubric, message), flagged=UNREAD_FLAG)
     assert read.value is not None
     return grade_document(path, read.value, rubric, course, student=student, timeout=timeout)
 

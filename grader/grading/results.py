@@ -67,6 +67,7 @@ class QuestionResult:
     end_line: int | None = None
     details: dict[str, Any] = field(default_factory=dict)  # run details: timings, trials, evidence
     answer_line_numbers: tuple[int, ...] = ()  # original line of each line of answer_text (reports)
+    answer_line_pages: tuple[int, ...] = ()  # a PDF write-up's page of each line of answer_text (0: not known)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
+from itertools import takewhile
 from dataclasses import KW_ONLY, dataclass, replace
 from typing import Mapping, Sequence
 
@@ -161,16 +162,21 @@ _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii"
 def _roman_one(cands: list[Candidate], outline: Outline) -> list[Candidate]:
     """Roman part labels read as the numbers of numbered ids ("(ii)" answers 1.2) where no id is spelled in them.
 
-    A lone "i" is the letter i, unless the next part label is "ii" (and "v" after "iv", "x" after "ix").
+    A lone "i" is the letter i, unless its sibling is "ii" (and "v" after "iv", "x" after "ix"): the nearest part
+    label that is either sibling, the roman or the letter one ("j" after "i", "u" before "v", "w" before "x"), decides;
+    labels of a list nested in between ("(i)" then "(a) (b) (c)" then "(ii)") are passed over, and the search stops
+    at the next question heading or numbered item.
     """
     out = list(cands)
-    for k, c in enumerate(out):
+    for k, c in enumerate(cands):  # siblings are read as written, not as already turned into numbers
         if c.absolute or len(c.label) != 1 or c.label[0] not in _ROMAN or _denotes_any(c, outline):
             continue
         if len(c.label[0]) == 1:  # i, v, x are letters too: roman only beside ii, iv, ix
-            near = {"i": (out[k + 1:], "ii"), "v": (out[k - 1::-1] if k else [], "iv"),
-                    "x": (out[k - 1::-1] if k else [], "ix")}[c.label[0]]
-            beside = next((d for d in near[0] if not d.absolute and len(d.label) == 1), None)
+            near = {"i": (cands[k + 1:], "ii", "j"), "v": (cands[k - 1::-1] if k else [], "iv", "u"),
+                    "x": (cands[k - 1::-1] if k else [], "ix", "w")}[c.label[0]]
+            # within the same list: up to the next question heading or numbered item
+            scope = takewhile(lambda d: not d.absolute and not (len(d.label) == 1 and d.label[0].isdigit()), near[0])
+            beside = next((d for d in scope if len(d.label) == 1 and d.label[0] in near[1:]), None)
             if beside is None or beside.label != (near[1],):
                 continue
         number = replace(c, label=(_ROMAN[c.label[0]],))

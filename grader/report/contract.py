@@ -75,7 +75,10 @@ def grades_csv(assignment: Assignment, results: list[SubmissionResult]) -> str:
     w.writerow([cell_text(c) for c in ("student", "submission", "score", "max_score", *ids)])
     for r in results:
         by_id = {q.id: q for q in r.questions}
-        row: list[Cell] = [r.student, r.submission, r.score, r.max_score,
-                           *(by_id[i].score if i in by_id else None for i in ids)]
+        # a submission in error (a refused scan, a broken file, a crashed check) has no grade yet, not a 0: its
+        # score cells stay empty until a TA decides, as in the LMS exports (results.json keeps the contract's 0)
+        graded = not r.has_error
+        row: list[Cell] = [r.student, r.submission, r.score if graded else None, r.max_score,
+                           *(by_id[i].score if i in by_id and graded else None for i in ids)]
         w.writerow([cell_text(c) for c in row])
     return buf.getvalue()

@@ -38,6 +38,9 @@ class AnswerLine:
     messages: tuple[str, ...]
     block: str = ""  # where a display environment starts here and ends lines below: all of its lines
     within: bool = False  # a line inside the block above: drawn by it, kept for its number and anchor
+    page: int = 0  # a PDF write-up's page of the line (its number counts lines on that page); 0 otherwise
+    page_start: bool = False  # the answer's first line on this page: the report names the page there
+    anchor: str = ""  # the line's id in the HTML report: "l12", or "p2-l12" in a PDF write-up
 
 
 def _environment(course_templates: Path | None, autoescape: bool) -> jinja2.Environment:
@@ -77,22 +80,33 @@ def markdown_cell(value: object) -> str:
     return markdown_text(value).replace("|", "\\|")
 
 
+def anchor(number: int, page: int | None = None) -> str:
+    """The HTML id suffix of an answer line: its number, with its page in a PDF write-up (numbers repeat per page)."""
+    return f"p{page}-l{number}" if page else f"l{number}"
+
+
 def answer_lines(q: QuestionResult) -> list[AnswerLine]:
     lines = q.answer_text.split("\n") if q.answer_text else []
     numbers = list(q.answer_line_numbers) or list(range(q.line or 1, (q.line or 1) + len(lines)))
-    flagged: dict[int, list[str]] = {}
+    pages = list(q.answer_line_pages) if len(q.answer_line_pages) == len(numbers) else [0] * len(numbers)
+    # keyed by (page, line): in a PDF write-up line numbers count on each page; None where the page is not known
+    flagged: dict[tuple[int | None, int], list[str]] = {}
     for f in q.findings:
         if f.severity is Severity.ERROR and f.line is not None and f.file is None:
             for n in range(f.line, (f.end_line or f.line) + 1):
-                flagged.setdefault(n, []).append(f.message)
+                flagged.setdefault((f.page, n), []).append(f.message)
     shown: list[AnswerLine] = []
     room = MAX_SHOWN_CHARS
-    for n, t in zip(numbers, lines[:MAX_SHOWN_LINES]):
+    previous = 0
+    for n, page, t in zip(numbers, pages, lines[:MAX_SHOWN_LINES]):
         if room <= 0:
             break
         text = t if len(t) <= room else t[:room] + " …"
         room -= len(t)
-        shown.append(AnswerLine(n, text, n in flagged, tuple(flagged.get(n, ()))))
+        messages = tuple(flagged.get((page or None, n), ())) + (tuple(flagged.get((None, n), ())) if page else ())
+        shown.append(AnswerLine(n, text, bool(messages), messages, page=page,
+                                page_start=bool(page) and page != previous, anchor=anchor(n, page)))
+        previous = page or previous
     return _blocks(shown)
 
 
@@ -117,22 +131,50 @@ def _blocks(lines: list[AnswerLine]) -> list[AnswerLine]:
     return out
 
 
-def _line_texts(q: QuestionResult) -> dict[int, str]:
+def _line_texts(q: QuestionResult) -> dict[tuple[int, int], str]:
+    """Each answer line's text by (page, number); page 0 outside a PDF write-up."""
     lines = q.answer_text.split("\n") if q.answer_text else []
     numbers = list(q.answer_line_numbers) or list(range(q.line or 1, (q.line or 1) + len(lines)))
-    return dict(zip(numbers, lines))
+    pages = list(q.answer_line_pages) if len(q.answer_line_pages) == len(numbers) else [0] * len(numbers)
+    out: dict[tuple[int, int], str] = {}
+    for page, n, text in zip(pages, numbers, lines):
+        out.setdefault((page, n), text)
+    return out
+
+
+def _where(lines: list[tuple[int, int]]) -> str:
+    """`line 3`, `lines 3, 5`, or in a PDF write-up `page 2, lines 3, 5; page 3, line 1`."""
+    parts = []
+    for page in dict.fromkeys(p for p, _ in lines):
+        numbers = [str(n) for p, n in lines if p == page]
+        said = ("line " if len(numbers) == 1 else "lines ") + ", ".join(numbers)
+        parts.append(f"page {page}, {said}" if page else said)
+    return "; ".join(parts)
 
 
 def _evidence(q: QuestionResult, infos: list[Finding]) -> list[dict[str, Any]]:
     """Info-level hits grouped by the rubric item they are evidence for, each with the student's lines."""
     texts = _line_texts(q)
-    groups: dict[str, list[int]] = {}
+    groups: dict[str, list[tuple[int, int]]] = {}
     for f in infos:
         lines = groups.setdefault(hit_label(f), [])
-        if f.line is not None and f.line not in lines:
-            lines.append(f.line)
-    return [{"label": label, "lines": [{"number": n, "text": texts.get(n, "")} for n in sorted(lines)]}
+        at = (f.page or 0, f.line) if f.line is not None else None
+        if at is not None and at not in lines:
+            lines.append(at)
+    return [{"label": label, "where": _where(sorted(lines)),
+             "lines": [{"number": n, "page": p, "anchor": anchor(n, p), "where": f"page {p}, line {n}" if p
+                        else f"line {n}", "text": texts.get((p, n), "")} for p, n in sorted(lines)]}
             for label, lines in groups.items()]
+
+
+def _span(q: QuestionResult) -> str:
+    """Where the answer stands: `lines 3–40`, or in a PDF write-up `page 1, line 3 – page 2, line 10`."""
+    pages = [p for p in q.answer_line_pages if p]
+    if not pages or q.line is None:
+        return f"lines {q.line}–{q.end_line}"
+    if pages[0] == pages[-1]:
+        return f"page {pages[0]}, lines {q.line}–{q.end_line}"
+    return f"page {pages[0]}, line {q.line} – page {pages[-1]}, line {q.end_line}"
 
 
 def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
@@ -149,12 +191,15 @@ def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
         questions.append({
             "id": q.id, "title": rq.title, "score": q.score, "max_score": q.max_score,
             "status": q.status.value, "status_label": STATUS_LABEL[q.status.value],
-            "findings": [{**f.to_dict(), "message": message(f)} for f in shown[:MAX_SHOWN_FINDINGS]],
+            "findings": [{**f.to_dict(), "message": message(f), "anchor": anchor(f.line or 0, f.page)}
+                         for f in shown[:MAX_SHOWN_FINDINGS]],
             "feedback": feedback_text(q, rq), "fix": what_to_fix(q), "rubric_items": rows,
             "provisional": q.status.value == "needs_review",
             "evidence": _evidence(q, infos[:MAX_SHOWN_FINDINGS]), "evidence_count": len(infos),
             "hidden_findings": max(0, len(shown) - MAX_SHOWN_FINDINGS),
-            "lines": lines, "line": q.line, "end_line": q.end_line,
+            "lines": lines, "line": q.line, "end_line": q.end_line, "span": _span(q),
+            # a PDF write-up: the lines shown are the text the grader rebuilt from the PDF, math as LaTeX
+            "from_pdf": any(q.answer_line_pages),
             "hidden_lines": q.answer_text.count("\n") + 1 - len(lines) if q.answer_text else 0,
             "override": q.details.get("override"),  # a TA's decision: score, note, the machine's score
         })
@@ -165,6 +210,7 @@ def view(result: SubmissionResult, assignment: Assignment) -> dict[str, Any]:
         # the flag has its own banner
         "findings": [f.to_dict() for f in result.findings if f.kind != "flagged"], "questions": questions,
         "flagged": result.flagged,  # None unless the answers mostly could not be found or read
+        "ungraded": result.has_error,  # a TA grades it: no score is shown, as grades.csv and the exports leave it empty
     }
 
 

@@ -75,7 +75,7 @@ def attention(results: list[SubmissionResult]) -> list[dict[str, Any]]:
         if r.has_error:
             why = next((f.message for q in r.questions for f in q.findings if f.severity is Severity.ERROR), "")
             add("error", why or "the grader could not grade it")
-        if r.flagged is not None:
+        if r.flagged is not None and not r.has_error:  # an unreadable write-up is flagged too: its error says why
             add("flagged", r.flagged)
         for f in r.findings:
             if f.kind in ("unreadable", "ingest") and not r.has_error:

@@ -172,11 +172,12 @@ def hash_folder(h: Hasher, folder: Path) -> None:
 
 def _finding_json(f: Finding) -> dict[str, Any]:
     return {"kind": f.kind, "message": f.message, "line": f.line, "end_line": f.end_line,
-            "severity": f.severity.value, "file": f.file}
+            "severity": f.severity.value, "file": f.file, **({"page": f.page} if f.page is not None else {})}
 
 
 def _finding(d: dict[str, Any]) -> Finding:
-    return Finding(d["kind"], d["message"], d["line"], d["end_line"], Severity(d["severity"]), d.get("file"))
+    return Finding(d["kind"], d["message"], d["line"], d["end_line"], Severity(d["severity"]), d.get("file"),
+                   d.get("page"))
 
 
 def _dumps(value: Any) -> str:
@@ -188,14 +189,15 @@ def encode_question(q: QuestionResult) -> str:
     return _dumps({"id": q.id, "score": q.score, "max_score": q.max_score, "status": q.status.value,
                    "findings": [_finding_json(f) for f in q.findings], "answer_text": q.answer_text,
                    "line": q.line, "end_line": q.end_line, "details": q.details,
-                   "answer_line_numbers": list(q.answer_line_numbers)})
+                   "answer_line_numbers": list(q.answer_line_numbers),
+                   **({"answer_line_pages": list(q.answer_line_pages)} if q.answer_line_pages else {})})
 
 
 def decode_question(text: str) -> QuestionResult:
     d = json.loads(text)
     return QuestionResult(d["id"], d["score"], d["max_score"], Status(d["status"]),
                           tuple(_finding(f) for f in d["findings"]), d["answer_text"], d["line"], d["end_line"],
-                          d["details"], tuple(d["answer_line_numbers"]))
+                          d["details"], tuple(d["answer_line_numbers"]), tuple(d.get("answer_line_pages", ())))
 
 
 def encode_submission(r: SubmissionResult) -> str:

@@ -83,3 +83,20 @@ def test_findings_of_a_text_write_up_have_no_page(tmp_path: Path) -> None:
     result = grade_submission(str(tmp_path / "a.md"), course.rubric("demo"), course)
     assert result.questions[0].findings[0].page is None
     assert "page" not in result.questions[0].to_dict()["findings"][0]
+
+
+def test_each_line_of_a_pdf_answer_carries_its_page_through_the_store(tmp_path: Path) -> None:
+    from grader.store.database import roundtrip
+
+    pdf = Path(__file__).parents[1] / "read" / "pdf" / "fixtures" / "cm_section_star_written.pdf"
+    (tmp_path / "rubrics").mkdir()
+    (tmp_path / "rubrics" / "demo.yaml").write_text(PDF_RUBRIC)
+    course = Course(tmp_path)
+    result = grade_submission(str(pdf), course.rubric("demo"), course)
+    first, fifth = result.questions
+    assert set(first.answer_line_pages) == {1} and set(fifth.answer_line_pages) == {2}
+    assert len(fifth.answer_line_pages) == len(fifth.answer_line_numbers) == fifth.answer_text.count("\n") + 1
+    stored = roundtrip(result)  # what `grader grade` writes comes back from the store: the pages must survive it
+    assert stored.questions[1].answer_line_pages == fifth.answer_line_pages
+    assert stored.questions[1].findings[0].page == 2
+    assert stored.to_dict() == result.to_dict()

@@ -76,6 +76,17 @@ def test_lone_i_after_h_is_a_letter_and_roman_after_a_part() -> None:
     assert _texts(numbered) == {"1.1": "First.", "1.2": "Second.", "1.3": "Third."}  # roman parts of numbered ids
 
 
+
+def test_a_lone_roman_numeral_is_told_by_its_sibling_past_a_nested_list() -> None:
+    """(i) whose first item is a nested (a) list is roman when (ii) follows that list; (v) after (iv) is roman even
+    though (iv) was already read as 4; (i) of a letter list (then (j)) stays a letter."""
+    nested = segment(_doc("Question 3\n(i)\n(a) First.\n(b) Second.\n(ii)\n(a) Third."), ["3.1.a", "3.1.b", "3.2.a"])
+    assert _texts(nested) == {"3.1.a": "First.", "3.1.b": "Second.", "3.2.a": "Third."}
+    five = segment(_doc("Question 2\n(iii) Three.\n(iv) Four.\n(v) Five.\n(vi) Six."), ["2.c", "2.d", "2.e", "2.f"])
+    assert _texts(five) == {"2.c": "Three.", "2.d": "Four.", "2.e": "Five.", "2.f": "Six."}
+    letters = segment(_doc("Question 1\n(h) Eight.\n(i)\n(a) Nested.\n(j) Ten."), ["1.h", "1.i", "1.j"])
+    assert letters["1.i"] is not None and "Nested." in letters["1.i"].text and _texts(letters)["1.j"] == "Ten."
+
 # --- markup headings (Document.structure) ------------------------------------------------------------------
 
 def _sections(titles: list[str], bodies: list[str], labels: list[tuple[str, ...]], inferred: list[bool],

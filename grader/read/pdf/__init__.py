@@ -71,6 +71,7 @@ def read_pdf(path: str | bytes, where: str) -> PdfText:
                 notes.append(f"{where}: page {page.number}, line {i + 1}: a formula could not be rebuilt from the "
                              "PDF (a glyph without a known meaning); its question needs review")
             previous = line
+    _join_wrapped_math(lines, numbers, on_page)
     _dehyphenate(lines)
     return PdfText(lines=tuple(lines), pages=tuple(numbers), page_lines=tuple(on_page), notes=tuple(notes),
                    unreadable=tuple(unreadable), page_count=len(pages))
@@ -87,6 +88,42 @@ def _split_labels(text: str) -> list[str]:
     label alone and the item's line, so that each label opens a line as it does in the source."""
     m = _STACKED.fullmatch(text)
     return [m.group(1), m.group(2)] if m else [text]
+
+
+# an inline formula cut at a line break: the first part ends in an operator or a relation, or the second starts with a
+# relation ("... $\sigma^{2} =$" then "$2 / d$ with ...")
+_OPEN_END = re.compile(r"(?:[=+\-<>,]|\\(?:cdot|times|le|leq|ge|geq|approx|ne|neq|to|sim|propto|pm|mp))\s*$")
+_RELATION_START = re.compile(r"^\s*(?:[=<>]|\\(?:le|leq|ge|geq|approx|ne|neq|to|sim|propto)(?![A-Za-z]))")
+
+
+def _inline_only(line: str) -> bool:
+    return "$$" not in line and line.count("$") % 2 == 0 and "$" in line
+
+
+def _join_wrapped_math(lines: list[str], numbers: list[int], on_page: list[int]) -> None:
+    """An inline formula the typesetting broke over two lines is made one span on the first line, as written in the
+    source: the math reader reads `$...$` within one line. The words after it stay on the second line, which is
+    dropped when nothing is left of it."""
+    i = 0
+    while i < len(lines) - 1:
+        line, nxt = lines[i].rstrip(), lines[i + 1]
+        if not (line.endswith("$") and nxt.startswith("$") and _inline_only(line) and _inline_only(nxt)):
+            i += 1
+            continue
+        head = line[:-1]
+        tail_open = head.rfind("$")
+        first_end = nxt.find("$", 1)
+        second = nxt[1:first_end]
+        if not (_OPEN_END.search(head[tail_open + 1:]) or _RELATION_START.match(second)):
+            i += 1
+            continue
+        lines[i] = f"{head.rstrip()} {second.strip()}$"
+        rest = nxt[first_end + 1:].lstrip()
+        if rest:
+            lines[i + 1] = rest
+            i += 1
+        else:
+            del lines[i + 1], numbers[i + 1], on_page[i + 1]
 
 
 def _dehyphenate(lines: list[str]) -> None:

@@ -244,11 +244,15 @@ def _words(main: list[Atom]) -> list[Atom]:
 
 def _prose(main: list[Atom], i: int, j: int) -> bool:
     """The upright word main[i..j] is a word of the sentence (the ReLU keeps, the sigmoid to), not an operator: no
-    scripts on it and text letters on both sides; an operator sits beside math, brackets or a relation."""
+    scripts on it and text letters on both sides (a sentence's full stop or comma after it, as in "its argmax." at a
+    line's start, counts as text); an operator sits beside math, brackets or a relation."""
     if any(m.sup or m.sub or m.over or m.under for m in main[i:j + 1]):
         return False
-    sides = [main[k] for k in (i - 1, j + 1) if 0 <= k < len(main)]
-    return bool(sides) and all(m.kind == "T" and m.text.isalpha() for m in sides)
+    before, after = (main[i - 1] if i > 0 else None), (main[j + 1] if j + 1 < len(main) else None)
+    if before is None and after is None:
+        return False
+    return ((before is None or (before.kind == "T" and before.text.isalpha()))
+            and (after is None or (after.kind == "T" and after.text.isalpha()) or after.text in (".", ",", ";", ":")))
 
 
 def _lone_letters(main: list[Atom]) -> list[Atom]:

@@ -74,3 +74,24 @@ def test_hyphen_ending_a_line_is_read_and_the_word_made_whole():
     assert not any("\x02" in line for line in lines)
     assert any(line.endswith("time, $O ( T N )$ memory") for line in lines)
     assert any(line.endswith("With the eigenvalue assumption") for line in lines)
+
+
+def test_an_inline_formula_broken_over_two_lines_is_one_span_again():
+    from grader.read.pdf import _join_wrapped_math
+
+    lines = ["so we double it: $\\sigma^{2} =$", "$2 / d$ with $\\mu = 0$.", "the sum is $a +$", "$b$",
+             "then $x$", "$y$ stays apart", "$$z =$$", "$w$"]
+    numbers, pages = list(range(1, 9)), [1] * 8
+    _join_wrapped_math(lines, numbers, pages)
+    assert lines == ["so we double it: $\\sigma^{2} = 2 / d$", "with $\\mu = 0$.", "the sum is $a + b$",
+                     "then $x$", "$y$ stays apart", "$$z =$$", "$w$"]
+    assert numbers == [1, 2, 3, 5, 6, 7, 8] and len(pages) == 7  # the emptied line went with its number
+    starts = ["$\\frac{a}{b}$", "$= c$ as said"]
+    _join_wrapped_math(starts, [1, 2], [1, 1])
+    assert starts == ["$\\frac{a}{b} = c$", "as said"]
+
+
+def test_a_wrapped_formula_of_a_fixture_is_read_whole():
+    lines = read_submission(FIXTURES / "cm_enumerate_enumitem.pdf").lines
+    assert any(line.endswith("$\\sigma^{2} = 2 / d$") for line in lines)
+    assert any("( \\mathbb{E} Y )^{2} + \\operatorname{Var} Y ( \\mathbb{E} X )^{2}$" in line for line in lines)

@@ -48,3 +48,12 @@ def test_radical_bar_does_not_join_the_line_above_as_a_numerator():
     assert "\\sqrt{3 / d}" in text and "\\sqrt{6 / d" in text
     item = _text("cm_item_explicit_labels.pdf")
     assert "The small-gradient weight ends up regularized more" in item
+
+
+def test_operator_name_ending_a_sentence_at_a_line_start_stays_a_word():
+    # "... so the final word is its / argmax." wrapped: the word opens the line and a full stop follows it
+    from grader.read.ingest import read_submission
+
+    lines = read_submission(FIXTURES / "cm_exam_class.pdf").lines
+    assert "argmax." in lines and "$\\arg\\max$." not in lines
+    assert any("$= \\arg\\max$" in line for line in lines)  # beside a relation it is still the operator
