@@ -8,13 +8,11 @@ from typing import Any, Callable, Mapping, TypeGuard
 import numpy as np
 
 from grader.math import nodes as N
+from grader.math import shapes
 from grader.math.errors import MathError, Unbound, Unsupported
 from grader.math.limits import DEFAULT_LIMITS
+from grader.math.shapes import ShapeError, Undefined
 from grader.math.printer import sym_name, to_text
-
-
-class ShapeError(MathError):
-    """Operands whose shapes do not fit (a vector times a vector)."""
 
 
 RANGE_KEY = "__range__"  # env entry: (lo, hi) of an index that a \sum_j or \max_i gives no bounds for
@@ -27,71 +25,19 @@ _BUILTINS: dict[str, Callable[[Any], Any]] = {
     "ReLU": lambda x: np.maximum(x, 0), "sgn": np.sign, "sign": np.sign,
 }
 
-
-def _scalar(v: Any) -> Any:
-    if isinstance(v, np.ndarray) and v.size == 1:
-        return v.reshape(()).item()
-    return v
-
-
-def is_array(v: Any) -> TypeGuard[np.ndarray]:
-    return isinstance(v, np.ndarray) and v.ndim >= 1 and v.size > 1
-
-
-def mul(a: Any, b: Any) -> Any:
-    """Product with matrix meaning: arrays multiply as matrices, scalars scale."""
-    a, b = _scalar(a), _scalar(b)
-    if is_array(a) and is_array(b):
-        if a.ndim == 2 and b.ndim == 2:
-            if a.shape[1] == b.shape[0]:
-                return _scalar(a @ b)
-            raise ShapeError(f"shapes {a.shape} and {b.shape} do not multiply")
-        if a.shape == b.shape:
-            return a * b
-        raise ShapeError(f"shapes {a.shape} and {b.shape} do not multiply")
-    return a * b
-
-
-def add(a: Any, b: Any) -> Any:
-    a, b = _scalar(a), _scalar(b)
-    if is_array(a) and is_array(b) and a.shape != b.shape:
-        raise ShapeError(f"shapes {a.shape} and {b.shape} do not add")
-    return a + b
+_scalar = shapes.scalar
+is_array = shapes.is_array
+mul = shapes.mul
+add = shapes.add
+norm = shapes.norm
 
 
 def power(base: Any, exp: Any) -> Any:
-    base, exp = _scalar(base), _scalar(exp)
-    if is_array(exp):
-        raise ShapeError("an exponent is a vector")
-    if is_array(base):
-        if base.ndim == 2 and base.shape[0] == base.shape[1] and float(exp).is_integer():
-            e = int(exp)
-            if abs(e) > 64:
-                raise Unsupported("matrix power too large")
-            return np.linalg.matrix_power(base, e)
-        return np.power(base, exp)
-    if isinstance(base, (int, float)) and isinstance(exp, (int, float)) and base < 0 and not float(exp).is_integer():
-        return float("nan")
-    if isinstance(exp, (int, float)) and abs(exp) > DEFAULT_LIMITS.max_exponent:
-        raise Unsupported("exponent too large")
-    if isinstance(exp, (int, float)) and exp < 0 and isinstance(base, (int, float)) and base == 0:
-        return float("nan")  # 0 ** -1: undefined, the point is dropped
+    """shapes.power, where an undefined value (0^{-1}) is NaN: a random point where it occurs is dropped."""
     try:
-        return np.power(float(base), exp) if isinstance(base, int) and isinstance(exp, int) and exp < 0 else base ** exp
-    except (ZeroDivisionError, OverflowError):
+        return shapes.power(base, exp)
+    except Undefined:
         return float("nan")
-
-
-def norm(v: Any, sub: Any = None) -> Any:
-    v = _scalar(v)
-    if not is_array(v):
-        return abs(v)
-    if v.ndim == 1 or min(v.shape) == 1:
-        order = 2 if sub in (None, 2) else sub
-        return float(np.linalg.norm(v.ravel(), ord=order if order != "F" else None))
-    if sub == "F":
-        return float(np.linalg.norm(v, "fro"))
-    return float(np.linalg.norm(v, ord=2 if sub in (None, 2) else sub))  # L2 operator norm
 
 
 class Evaluator:
@@ -187,23 +133,16 @@ class Evaluator:
         return -_scalar(self.ev(node.x))
 
     def ev_Mul(self, node: N.Mul) -> Any:
-        out = self.ev(node.factors[0])
-        for f in node.factors[1:]:
-            out = mul(out, self.ev(f))
-        return out
+        return shapes.product([self.ev(f) for f in node.factors], [is_derivative(f) for f in node.factors])
 
     def ev_Hadamard(self, node: N.Hadamard) -> Any:
-        return _scalar(self.ev(node.a)) * _scalar(self.ev(node.b))
+        return shapes.hadamard(self.ev(node.a), self.ev(node.b))
 
     def ev_Div(self, node: N.Div) -> Any:
-        num, den = _scalar(self.ev(node.num)), _scalar(self.ev(node.den))
-        if is_array(den):
-            if is_array(num) and num.shape != den.shape:
-                raise ShapeError("division by a matrix")
-            return num / den
-        if isinstance(den, (int, np.integer)) and isinstance(num, (int, np.integer)):
-            return num / den if den != 0 else float("nan")
-        return num / den if not (isinstance(den, (int, float)) and den == 0) else float("nan")
+        try:
+            return shapes.divide(self.ev(node.num), self.ev(node.den))
+        except Undefined:
+            return float("nan")  # x/0: undefined, the point is dropped
 
     def ev_Pow(self, node: N.Pow) -> Any:
         if isinstance(node.base, N.Sym):
@@ -219,13 +158,12 @@ class Evaluator:
         return power(self.ev(node.base), self.ev(node.exp))
 
     def ev_Transpose(self, node: N.Transpose) -> Any:
-        v = _scalar(self.ev(node.x))
-        return v.T if is_array(v) else v
+        return shapes.transpose(self.ev(node.x))
 
     def ev_PowT(self, node: N.PowT) -> Any:
         v = _scalar(self.ev(node.x))
         if is_array(v):
-            return v.T
+            return shapes.transpose(v)
         return power(v, self.lookup("T"))
 
     def ev_Func(self, node: N.Func) -> Any:
@@ -507,6 +445,11 @@ class Evaluator:
 
 
 _MISSING = object()
+
+
+def is_derivative(node: N.Node) -> bool:
+    """sigma'(h): an element-wise derivative, which a product may read as the differential diag(sigma'(h))."""
+    return isinstance(node, N.Func) and node.primes > 0 and not node.jacobian and len(node.args) == 1
 
 
 def _mentions(node: N.Node, var: N.Node) -> bool:
