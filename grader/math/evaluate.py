@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Mapping, TypeGuard
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -133,10 +133,13 @@ class Evaluator:
         return -_scalar(self.ev(node.x))
 
     def ev_Mul(self, node: N.Mul) -> Any:
-        return shapes.product([self.ev(f) for f in node.factors], [is_derivative(f) for f in node.factors])
+        out = self.ev(node.factors[0])
+        for f in node.factors[1:]:
+            out = mul(out, self.ev(f))
+        return out
 
     def ev_Hadamard(self, node: N.Hadamard) -> Any:
-        return shapes.hadamard(self.ev(node.a), self.ev(node.b))
+        return shapes.hadamard_of(node.a, self.ev(node.a), node.b, self.ev(node.b))
 
     def ev_Div(self, node: N.Div) -> Any:
         try:
@@ -186,11 +189,14 @@ class Evaluator:
         if fn is None:
             raise Unbound(key, f"unbound function {key!r}")
         try:
-            return fn(*args)
+            value = fn(*args)
         except MathError:
             raise
         except (TypeError, ValueError) as exc:
             raise MathError(f"cannot apply {key}: {exc}") from exc
+        if shapes.is_derivative(node) and shapes.is_vector(_scalar(args[0])):
+            return shapes.differential(value)  # sigma'(h) of a vector: the Jacobian diag(sigma'(h))
+        return value
 
     def _function(self, node: N.Func, key: str, name: str) -> Callable[..., Any] | None:
         base_key = key[:len(key) - node.primes] if node.primes else key
@@ -445,11 +451,6 @@ class Evaluator:
 
 
 _MISSING = object()
-
-
-def is_derivative(node: N.Node) -> bool:
-    """sigma'(h): an element-wise derivative, which a product may read as the differential diag(sigma'(h))."""
-    return isinstance(node, N.Func) and node.primes > 0 and not node.jacobian and len(node.args) == 1
 
 
 def _mentions(node: N.Node, var: N.Node) -> bool:

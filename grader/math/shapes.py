@@ -293,25 +293,31 @@ def norm(v: Any, sub: int | float | str | None = None) -> Any:
 
 
 def differential(v: Any) -> Any:
-    """sigma'(h) of a vector h read as the differential D sigma(h) = diag(sigma'(h)), a matrix."""
+    """sigma'(h) of a vector h is the differential D sigma(h) = diag(sigma'(h)), a matrix (as in the worlds)."""
     v = scalar(v)
     if is_vector(v):
         return np.diag(np.asarray(v, dtype=float).ravel())
     return v
 
 
-def product(values: list[Any], derivs: list[bool]) -> Any:
-    """A product of factors, where a factor that is an element-wise derivative of a vector (sigma'(h)) is the
-    differential diag(sigma'(h)) when another array stands next to it: in `\\sigma'(h) W` or `W \\sigma'(h) v`
-    it is a Jacobian, alone or in `\\sigma'(h) \\odot \\delta` the vector of derivatives."""
-    vals = list(values)
-    for k, is_deriv in enumerate(derivs):
-        if not is_deriv or not is_vector(scalar(vals[k])):
-            continue
-        neighbours = [vals[j] for j in (k - 1, k + 1) if 0 <= j < len(vals)]
-        if any(is_array(scalar(x)) for x in neighbours):
-            vals[k] = differential(vals[k])
-    out: Any = vals[0]
-    for v in vals[1:]:
-        out = mul(out, v)
-    return out
+def elementwise(v: Any) -> Any:
+    """A diagonal matrix read back as the vector of its diagonal: sigma'(h) inside `\\odot` is element-wise."""
+    v = scalar(v)
+    if is_array(v) and v.ndim == 2 and v.shape[0] == v.shape[1] and np.allclose(v, np.diag(np.diag(v))):
+        return np.diag(v).reshape(-1, 1)
+    return v
+
+
+def is_derivative(node: N.Node) -> bool:
+    """sigma'(h): the derivative of a one-argument function, the differential diag(sigma'(h)) at a vector."""
+    return isinstance(node, N.Func) and node.primes > 0 and not node.jacobian and len(node.args) == 1
+
+
+def hadamard_of(a_node: N.Node, a: Any, b_node: N.Node, b: Any) -> Any:
+    """`a \\odot b`, where a derivative's differential (a diagonal matrix) next to a vector is its diagonal."""
+    a, b = scalar(a), scalar(b)
+    if is_derivative(a_node) and is_vector(b):
+        a = elementwise(a)
+    if is_derivative(b_node) and is_vector(a):
+        b = elementwise(b)
+    return hadamard(a, b)
