@@ -145,7 +145,8 @@ def transpose(v: Any) -> Any:
 
 
 def norm(v: Any, sub: str | None = None) -> float:
-    return float(shapes.norm(as_array(v), {"2": 2, "F": "F"}.get(sub or "")))
+    order: int | str | None = 2 if sub == "2" else ("F" if sub == "F" else None)
+    return float(shapes.norm(as_array(v), order))
 
 
 def power(base: Any, exp: Any) -> Any:
