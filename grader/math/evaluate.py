@@ -367,9 +367,42 @@ class Evaluator:
         key = f"{node.kind}[{to_text(node.body)}]"
         if not getattr(self.env, "random", False) and key in self.env:
             return self.env[key]
-        if node.kind != "E":
+        if node.kind not in ("E", "Var"):
             return self.unsupported(node, f"{node.kind}[...] is not given")
-        return self.ev(node.body)  # linear plug-in: E[x] takes the world's value of x
+        draws = self._draws(node)
+        if draws is None:  # nothing random inside: E[c] = c, Var[c] = 0
+            value = self.ev(node.body)
+            return value if node.kind == "E" else 0 * _scalar(value)
+        values = [_scalar(ev.ev(node.body)) for ev in draws]
+        mean = _mean(values)
+        if node.kind == "E":
+            return mean
+        if is_array(mean):  # Var of a vector: its covariance matrix
+            return _mean([mul(v, shapes.transpose(v)) for v in values]) - mul(mean, shapes.transpose(mean))
+        return _mean([v * v for v in values]) - mean * mean
+
+    def _draws(self, node: N.Expect) -> list[Evaluator] | None:
+        """Evaluators at draws of the expectation's random names, in a random environment (equivalence): the
+        names under `\\mathbb E_{x}` or, without one, those used only inside expectations; None when none is."""
+        from grader.math.randenv import DrawEnv, LazyEnv
+
+        env = self.env
+        if not isinstance(env, LazyEnv):
+            return None
+        inside = {sym_name(n) for n in N.walk(node.body) if isinstance(n, N.Sym)} - set(self.local)
+        if node.sub is not None:
+            under = node.sub.lhs if isinstance(node.sub, N.Relation) else node.sub
+            names = {sym_name(n) for n in N.walk(under) if isinstance(n, N.Sym)} & inside
+        else:
+            names = inside - env.types.outside_expect - env.types.ints
+        if not names:
+            return None
+        out = []
+        for draw in range(EXPECT_DRAWS):
+            ev = Evaluator(DrawEnv(env, names, draw), self.opaque)
+            ev.local = dict(self.local)
+            out.append(ev)
+        return out
 
     def ev_Inner(self, node: N.Inner) -> Any:
         a, b = _scalar(self.ev(node.a)), _scalar(self.ev(node.b))
@@ -451,6 +484,14 @@ class Evaluator:
 
 
 _MISSING = object()
+EXPECT_DRAWS = 16  # draws of an expectation's random names: E[x^2] and E[x]^2 differ at every point
+
+
+def _mean(values: list[Any]) -> Any:
+    total: Any = values[0]
+    for v in values[1:]:
+        total = add(total, v)
+    return total / len(values)
 
 
 def _mentions(node: N.Node, var: N.Node) -> bool:

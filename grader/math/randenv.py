@@ -27,6 +27,7 @@ class Types:
     power_t: bool = True  # x^T on non-bold x is a power (T is used as a number elsewhere)
     bold: set[str] = field(default_factory=set)  # names written bold: their shape is the notation's, in every mode
     declared: dict[str, str] = field(default_factory=dict)  # shapes a rubric's `symbols:` block declares
+    outside_expect: set[str] = field(default_factory=set)  # names used outside any E[.]: constants inside one
 
     def shape(self, name: str, mode: str) -> tuple[int, int]:
         """The array shape of an array name at a point: declared or bold names keep the notation's shape;
@@ -110,6 +111,8 @@ def infer_types(roots: Iterable[N.Node], notation: Notation = EMPTY) -> Types:
         for root in roots:
             if any(isinstance(n, N.Sym) and n.name == "I" and not n.sub for n in N.walk(root)):
                 types.arrays.add("I")
+    for root in roots:
+        types.outside_expect |= _outside_expectations(root)
     for name, kind in types.declared.items():
         if kind == SCALAR:
             types.arrays.discard(name)
@@ -117,6 +120,15 @@ def infer_types(roots: Iterable[N.Node], notation: Notation = EMPTY) -> Types:
             types.arrays.add(name)
     types.ints -= types.arrays
     return types
+
+
+def _outside_expectations(node: N.Node) -> set[str]:
+    if isinstance(node, N.Expect):
+        return set()
+    out = {sym_name(node)} if isinstance(node, N.Sym) else set()
+    for child in node.children():
+        out |= _outside_expectations(child)
+    return out
 
 
 def _latin(sym: N.Sym) -> bool:
@@ -294,6 +306,20 @@ class LazyEnv(Mapping[str, Any]):
         if self.positive:
             return float(mag)
         return float(mag if rng.random() < 0.5 else -mag)
+
+
+class DrawEnv(LazyEnv):
+    """One draw of an expectation's random names at a point: those names drawn afresh, all else the point's."""
+
+    def __init__(self, base: LazyEnv, names: set[str], draw: int) -> None:
+        super().__init__(base.seed + 7919 * (draw + 1), base.types, base.assume, base.mode, base.positive, base.scale)
+        self.base, self.names = base, names
+        self.functions = base.functions  # the same function at every draw
+
+    def __getitem__(self, key: str) -> Any:
+        if self.base_name(key) in self.names:
+            return super().__getitem__(key)
+        return self.base[key]
 
 
 def _int_in(rng: np.random.Generator, lo: float, hi: float) -> int:
