@@ -10,6 +10,7 @@ import numpy as np
 from grader.math import nodes as N
 from grader.math import shapes
 from grader.math.errors import MathError, Unbound, Unsupported
+from grader.math.limitvalue import numeric_limit
 from grader.math.limits import DEFAULT_LIMITS
 from grader.math.shapes import ShapeError, Undefined
 from grader.math.printer import sym_name, to_text
@@ -477,7 +478,20 @@ class Evaluator:
         return math.gamma(float(v) + 1)
 
     def ev_Lim(self, node: N.Lim) -> Any:
-        return self.unsupported(node, "a limit")
+        """The limit's numeric value where it settles (limitvalue); else an opaque value (equivalence)."""
+        if not isinstance(node.var, N.Sym):
+            return self.unsupported(node, "a limit over something that is not a variable")
+        try:
+            to = _scalar(self.ev(node.to))
+        except MathError:
+            return self.unsupported(node, "a limit point without a value")
+        if is_array(to) or not isinstance(to, (int, float, np.integer, np.floating)):
+            return self.unsupported(node, "a limit point that is not a number")
+        key = self.key(node.var)
+        try:
+            return numeric_limit(lambda x: self._with(key, x, node.body), float(to))
+        except Unsupported as exc:
+            return self.unsupported(node, str(exc))
 
     def ev_Dots(self, node: N.Dots) -> Any:
         return self.unsupported(node, "an elided part (\\cdots)")

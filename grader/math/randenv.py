@@ -12,7 +12,7 @@ from grader.math import nodes as N
 from grader.math.assume import Assumptions
 from grader.math.evaluate import RANGE_KEY, Evaluator, is_array
 from grader.math.printer import sym_name, to_text
-from grader.math.shapes import EMPTY, MATRIX, SCALAR, VECTOR, Notation, default_shape
+from grader.math.shapes import EMPTY, MATRIX, SCALAR, VECTOR, Notation, default_shape, rename
 from grader.math.vocab import GREEK
 
 SIZE = 3  # vectors are 3x1, matrices 3x3: small, but enough to break commutativity
@@ -341,6 +341,8 @@ def opaque_value(ev: Evaluator, node: N.Node) -> Any:
     bound = ",".join(f"{k}={v}" for k, v in sorted(ev.local.items()) if not is_array(v))
     env = ev.env
     seed = getattr(env, "seed", 0)
+    if isinstance(node, N.Lim) and isinstance(node.var, N.Sym):
+        node = rename(node, {sym_name(node.var): "limvar"})  # a limit's dummy variable is any name
     rng = np.random.default_rng(_seed("opaque", to_text(node), bound, seed))
     shape: tuple[int, ...] = ()
     if isinstance(node, N.Deriv) and len(node.wrt) == 1:

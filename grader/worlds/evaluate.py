@@ -13,6 +13,7 @@ import numpy as np
 from grader.math import nodes as N
 from grader.math import shapes
 from grader.math.errors import MathError, Unbound, Unsupported
+from grader.math.limitvalue import numeric_limit
 from grader.math.shapes import ShapeError
 from grader.worlds import ellipsis
 from grader.worlds.world import Dynamic, Instance, Key, WorldFunction
@@ -387,6 +388,19 @@ class Evaluator:
 
     def ev_Abs(self, node: N.Abs) -> Any:
         return as_array(np.abs(as_array(self.ev(node.x))))
+
+    def ev_Lim(self, node: N.Lim) -> Any:
+        """A limit's numeric value in this instance (grader/math/limitvalue.py: the same as in equivalence)."""
+        if not isinstance(node.var, N.Sym):
+            raise Unsupported("a limit over something that is not a variable")
+        to = as_array(self.ev(node.to))
+        if is_arr(to):
+            raise Unsupported("a limit point that is not a number")
+        key = (self.name_of(node.var), self.index_of(node.var.sub))
+        return as_array(numeric_limit(lambda x: self.with_bound({key: float(x)}).ev(node.body), float(to)))
+
+    def ev_Asym(self, node: N.Asym) -> Any:
+        raise Unsupported(f"an {node.kind}(.) term holds only in a limit, not at one point")
 
     def ev_Inner(self, node: N.Inner) -> Any:
         a, b = as_array(self.ev(node.a)), as_array(self.ev(node.b))
