@@ -220,9 +220,11 @@ def hadamard(a: Any, b: Any) -> Any:
 
 
 def divide(num: Any, den: Any) -> Any:
-    """A quotient: by a non-zero scalar, or element-wise between vectors of one length (Adam's m / sqrt(v))."""
+    """A quotient: by a non-zero scalar, or element-wise by a vector (Adam's m / (sqrt(v) + eps), eta / sqrt(v))."""
     num, den = scalar(num), scalar(den)
     if is_array(den):
+        if is_vector(den) and not is_array(num):
+            return num / den
         if is_vector(num) and is_vector(den) and num.size == den.size:
             return scalar(num.reshape(den.shape) / den)
         raise ShapeError("a division by an array")

@@ -356,6 +356,8 @@ SHAPE_PAIRS: list[tuple[str, str, tuple[str, ...], str]] = [
     (r"\lim_{k\to\infty} (1 + x/k)^k", r"\lim_{a\to\infty} (1 + x/a)^a", (), E),
     (r"\lim_{k\to\infty} (1 + x/k)^k", r"\exp(x)", (), E),
     (r"\lim_{k\to\infty} (1 + x/k)^k", r"\exp(2x)", (), D),
+    (r"\frac{\eta}{\sqrt{\mathbf v} + \epsilon} \odot \mathbf m", r"\eta \frac{\mathbf m}{\sqrt{\mathbf v} + \epsilon}", (), E),
+    (r"\frac{\mathbf m}{\mathbf A}", r"\mathbf A^{-1}\mathbf m", (), D),
     (r"\partial L/\partial a", r"\frac{\partial L}{\partial a}", (), E),
     (r"\mathbbm{1}[x > 0]", r"\mathbb{1}[x > 0]", (), E),
 ]
