@@ -385,22 +385,22 @@ class Evaluator:
     def _draws(self, node: N.Expect) -> list[Evaluator] | None:
         """Evaluators at draws of the expectation's random names, in a random environment (equivalence): the
         names under `\\mathbb E_{x}` or, without one, those used only inside expectations; None when none is."""
-        from grader.math.randenv import DrawEnv, LazyEnv
-
         env = self.env
-        if not isinstance(env, LazyEnv):
+        draw_env = getattr(env, "draw_env", None)  # a random environment (grader.math.randenv.LazyEnv)
+        if draw_env is None:
             return None
         inside = {sym_name(n) for n in N.walk(node.body) if isinstance(n, N.Sym)} - set(self.local)
         if node.sub is not None:
             under = node.sub.lhs if isinstance(node.sub, N.Relation) else node.sub
             names = {sym_name(n) for n in N.walk(under) if isinstance(n, N.Sym)} & inside
         else:
-            names = inside - env.types.outside_expect - env.types.ints
+            types = env.types  # type: ignore[attr-defined]
+            names = inside - types.outside_expect - types.ints
         if not names:
             return None
         out = []
         for draw in range(EXPECT_DRAWS):
-            ev = Evaluator(DrawEnv(env, names, draw), self.opaque)
+            ev = Evaluator(draw_env(names, draw), self.opaque)
             ev.local = dict(self.local)
             out.append(ev)
         return out

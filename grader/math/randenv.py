@@ -268,6 +268,10 @@ class LazyEnv(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self.known)
 
+    def draw_env(self, names: set[str], draw: int) -> DrawEnv:
+        """The `draw`-th draw of an expectation's random `names` at this point (everything else kept)."""
+        return DrawEnv(self, names, draw)
+
     def make_function(self, key: str) -> RandomFunction:
         if key not in self.functions:
             self.functions[key] = RandomFunction(key, 0)  # the same function at every point
