@@ -195,6 +195,9 @@ def main() -> int:
     right = sum(v == exp for v, (*_, exp) in zip(verdicts, pairs))
     print("== equivalence checks (one core, warm, parse cache cleared before every check)")
     print(f"pairs: {len(pairs)}  expected verdicts: {right}/{len(pairs)}")
+    shaped = load_pairs("SHAPE_PAIRS")  # vector/matrix shapes and notation (grader/math/shapes.py), among `pairs`
+    shape_right = sum(v == exp for v, (*_, exp), pair in zip(verdicts, pairs, pairs) if pair in shaped)
+    print(f"of which vector/matrix-shape pairs: {len(shaped)}  expected verdicts: {shape_right}/{len(shaped)}")
     print(f"median: {1000 * statistics.median(times):.2f} ms   p90: {1000 * sorted(times)[int(0.9 * len(times))]:.2f} ms"
           f"   max: {1000 * max(times):.1f} ms   checks/s: {len(times) / sum(times):.0f}")
     print()

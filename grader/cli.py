@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # importing every command costs ~0.4 s; a run names its command first, so load just that one
     first = argv[0] if argv else None
+    if first == "equiv":  # a formula starting with `-` (`-x`) is not an option
+        from grader.commands.equiv import formulas_first
+        argv = [first, *formulas_first(argv[1:])]
     try:
         parser = build_parser(first if first in COMMANDS else None)
         args = parser.parse_args(argv)  # argparse exits with 2 on a usage error, as the contract wants

@@ -124,3 +124,24 @@ def test_builds_on_names_other_questions_of_the_rubric(tmp_path: Path) -> None:
     number = text.replace('builds_on: ["1.1"]', "builds_on: [1.1]")
     assert any(g.startswith(f"{p}: question 1.2: field 'builds_on': Value error, write each id as a quoted string")
                for g in problems(tmp_path, number))
+
+
+SYMBOLS = GOOD.replace("title: Demo\n", "title: Demo\nsymbols:\n  x: vector\n  W: matrix\n  g: '\\gamma'\n").replace(
+    '  - id: "1.2"\n', '  - id: "1.2"\n    symbols: {x: scalar}\n')
+
+
+def test_symbols_block_is_merged_under_each_questions_own(tmp_path: Path) -> None:
+    from grader.math.shapes import Notation
+
+    a = load_rubric(write(tmp_path, SYMBOLS)).assignment
+    first, second = (Notation.read(q.symbols) for q in a.questions)
+    assert first.shapes == {"x": "vector", "W": "matrix"} and first.aliases == {"g": "gamma"}
+    assert second.shapes == {"x": "scalar", "W": "matrix"}  # the question's own declaration wins
+
+
+def test_malformed_symbols_name_file_question_and_field(tmp_path: Path) -> None:
+    p = str(tmp_path / "demo.yaml")
+    got = problems(tmp_path, SYMBOLS.replace("symbols: {x: scalar}", "symbols: {y: 'a + b'}"))
+    assert len(got) == 1 and got[0].startswith(f"{p}: question 1.2: field 'symbols.y': ")
+    got = problems(tmp_path, SYMBOLS.replace("  W: matrix\n", "  W: [matrix]\n"))
+    assert len(got) == 1 and got[0].startswith(f"{p}: field 'symbols.W': "), got  # once, not per question

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from grader.grading.results import Finding
 
 if TYPE_CHECKING:  # imported for types only, to keep check modules light to import
+    from grader.math.shapes import Notation
     from grader.course.directory import Course
     from grader.read.document import Document
     from grader.course.rubric import Question
@@ -49,6 +51,16 @@ class CheckContext:
             from grader.read.reading import Reading
 
             object.__setattr__(self, "reading", Reading(self.answer))
+
+    @cached_property
+    def notation(self) -> "Notation":
+        """The question's `symbols:` block (the assignment's merged in): declared shapes and aliases."""
+        from grader.math.shapes import EMPTY, Notation, NotationError
+
+        try:
+            return Notation.read(getattr(self.question, "symbols", None))
+        except NotationError:  # `grader validate` reports it; grading goes on with the notation's defaults
+            return EMPTY
 
 
 @dataclass(frozen=True)

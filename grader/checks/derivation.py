@@ -33,7 +33,8 @@ class DerivationCheck(Check):
         label = ctx.label or "derivation steps"
         found = ctx.reading.statements
         deadline = time.monotonic() + max(0.5, 0.9 * ctx.timeout)
-        report = steps.check(found, world, p.draws, p.tolerance, dict(p.aliases), deadline,
+        aliases = {**ctx.notation.aliases, **p.aliases}  # the rubric's `symbols:` aliases, the check's own first
+        report = steps.check(found, world, p.draws, p.tolerance, aliases, deadline,
                              builds_on=[r.statements for r in ctx.builds_on])
         findings = tuple(Finding(FALSE_STEP, steps.message(v, world), v.statement.line, v.statement.line,
                                  Severity.ERROR) for v in report.false)

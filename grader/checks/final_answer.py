@@ -113,7 +113,7 @@ class FinalAnswerCheck(Check):
         p: FinalAnswerParams = ctx.params  # type: ignore[assignment]
         candidates = read_candidates(ctx, p)
         return decide(ctx, candidates, (p.expected, *p.alternatives),
-                      lambda latex, ref: equivalent(latex, ref, p.assume))
+                      lambda latex, ref: equivalent(latex, ref, p.assume, ctx.notation))
 
 
 CHECK = FinalAnswerCheck

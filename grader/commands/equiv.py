@@ -18,6 +18,7 @@ EPILOG = r"""examples:
   grader equiv '\mathbf{W}\mathbf{x}' '\mathbf{x}\mathbf{W}'  # different: bold symbols do not commute, exit 1
   grader equiv '\delta^T' '(\delta^2)^{T/2}' --assume 'delta >= 0'
   grader equiv 'O(TN^2 + NT)' 'O(N^2 T)'
+  grader equiv '-x + y' 'y - x'                          # a formula may start with -
   grader equiv --batch pairs.jsonl > verdicts.jsonl     # lines {"a": ..., "b": ..., "assume": [...]}
 
 exit status: 0 equivalent, 1 different, 3 unknown, 2 usage error (batch mode: 0)."""
@@ -41,6 +42,35 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch", metavar="FILE.jsonl",
                    help='read {"a", "b", "assume"} per line ("-" for stdin); write one JSON verdict per line')
     p.set_defaults(func=run)
+
+
+VALUED = ("--assume", "--batch")  # options that take the next argument as their value
+
+
+def formulas_first(argv: list[str]) -> list[str]:
+    """`grader equiv -x '-(x)'`: a formula that starts with `-` is not an option. The options are put first,
+    then `--`, then the formulas, so argparse reads each formula as given (no `--` needed from the user)."""
+    options: list[str] = []
+    formulas: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            formulas.extend(argv[i + 1:])
+            break
+        if arg in VALUED and i + 1 < len(argv):
+            options += [arg, argv[i + 1]]
+            i += 2
+            continue
+        if arg in ("-h", "--help") or any(arg.startswith(v + "=") for v in VALUED) or \
+                (arg.startswith("--") and not formulas and len(arg) > 2 and arg[2:3].isalpha()):
+            options.append(arg)
+        else:
+            formulas.append(arg)
+        i += 1
+    if not any(f.startswith("-") for f in formulas):
+        return argv
+    return [*options, "--", *formulas]
 
 
 def _line_verdict(line: str) -> Verdict:
@@ -111,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Compare two LaTeX formulas.")
     configure(parser)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(formulas_first(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:
         return int(exc.code or 0)
     return int(args.func(args))

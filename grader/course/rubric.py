@@ -80,6 +80,9 @@ class Question(BaseModel):
     builds_on: tuple[str, ...] = ()
     checks: tuple[CheckSpec, ...] = ()
     feedback: Feedback = Feedback()
+    # the handout's notation: name -> scalar | vector | matrix, or the rubric's name for a student's (`x: X`);
+    # the assignment's `symbols:` is merged in below the question's own (grader/math/shapes.py reads it)
+    symbols: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("id", mode="before")
     @classmethod
@@ -109,6 +112,7 @@ class Assignment(BaseModel):
     assignment: str
     title: str = ""
     points_note: str = ""  # where the handout gives no points, how the author chose them
+    symbols: dict[str, Any] = Field(default_factory=dict)  # notation shared by every question (docs/math.md)
     questions: tuple[Question, ...]
 
     @property
@@ -198,6 +202,31 @@ def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, probl
     return failed
 
 
+def _notation_problems(spec: Any, path: Path, where: str) -> list[str]:
+    """A `symbols:` block read as grader.math.shapes does, each malformed entry one problem naming its field."""
+    from grader.math.shapes import Notation, NotationError
+
+    try:
+        Notation.read(spec)
+    except NotationError as exc:
+        return [_problem(path, where, f"symbols.{exc.field}" if exc.field else "symbols", str(exc))]
+    return []
+
+
+def _merge_symbols(data: dict[str, Any], path: Path, problems: list[str]) -> None:
+    """Each question's `symbols` over the assignment's; a malformed assignment block is reported once, not merged."""
+    shared = data.get("symbols")
+    if shared is None:
+        return
+    own = _notation_problems(shared, path, "")
+    problems.extend(own)
+    if own or not isinstance(shared, dict):
+        return
+    for q in data["questions"]:
+        if isinstance(q, dict) and isinstance(q.get("symbols", {}), dict):
+            q["symbols"] = {**shared, **(q.get("symbols") or {})}
+
+
 def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedRubric:
     """Validate rubric YAML text; raise RubricError listing every problem found."""
     try:
@@ -215,6 +244,7 @@ def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedR
             # `add_checks` extends the (bank's) checks, e.g. with a world that differs between handouts
             if isinstance(q, dict) and isinstance(q.get("add_checks"), list):
                 q["checks"] = list(q.get("checks") or []) + q.pop("add_checks")
+        _merge_symbols(data, path, bank_problems)
         # the hash must change when a bank entry the rubric uses changes
         bank_text = json.dumps(data, sort_keys=True, default=str)  # a stable text to hash; YAML's dumper is slow
         data["questions"] = [
@@ -253,6 +283,8 @@ def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | s
                 problems.append(_problem(path, where, "builds_on", "a question cannot build on itself"))
             elif other not in ids:
                 problems.append(_problem(path, where, "builds_on", f"no question {other!r} in this rubric"))
+        if q.symbols:
+            problems.extend(_notation_problems(q.symbols, path, where))
         if q.review and not q.review_reason:
             problems.append(_problem(path, where, "review_reason", "say why a person must decide this question"))
         if not q.checks and not q.review and q.id not in unresolved:

@@ -15,6 +15,7 @@ from grader.math.evaluate import RANGE_KEY, Evaluator, ShapeError, _scalar, is_a
 from grader.math.parsed import Parsed, parse
 from grader.math.printer import op_text, to_text
 from grader.math.randenv import LazyEnv, Types, infer_types, opaque_value
+from grader.math.shapes import EMPTY, Notation, is_zero
 from grader.math.verdict import Verdict, different, equivalent_, unknown
 
 POINTS = 6  # random points per comparison
@@ -42,10 +43,33 @@ class Inconclusive(MathError):
     """Too few valid random points to decide."""
 
 
+class OneSided(ShapeError):
+    """One formula's shapes fit and the other's do not (`\\mathbf W\\mathbf x` vs `\\mathbf x\\mathbf W`)."""
+
+
+class ShapesDiffer(MathError):
+    """In every reading of the arrays, one formula's shapes do not fit while the other's do: not the same."""
+
+
+def pair_values(*sides: Callable[[], Any]) -> list[Any]:
+    """Each side's value; a ShapeError on some sides only is OneSided (other errors are raised as they come)."""
+    values: list[Any] = []
+    errors: list[ShapeError] = []
+    for side in sides:
+        try:
+            values.append(side())
+        except ShapeError as exc:
+            errors.append(exc)
+            values.append(None)
+    if errors:
+        raise errors[0] if len(errors) == len(sides) else OneSided(str(errors[0]))
+    return values
+
+
 def close(a: Any, b: Any) -> bool:
     a, b = _scalar(a), _scalar(b)
     if is_array(a) != is_array(b):
-        return False
+        return is_zero(a) and is_zero(b)  # \mathbf 0 is the zero of whatever shape the other side has
     try:
         a_arr = np.asarray(a, dtype=complex)
         b_arr = np.asarray(b, dtype=complex)
@@ -103,6 +127,7 @@ def sample_with(ctx: Ctx, at: At, points: int = POINTS, spread: bool = False) ->
 
     `sample` evaluates formulas here; a self-check pack reads the reference's side from its stored values."""
     last_error: MathError | None = None
+    one_sided: MathError | None = None
     for mode in MODES:
         ctx.mode = mode
         out: list[tuple[LazyEnv, list[Any]]] = []
@@ -125,7 +150,11 @@ def sample_with(ctx: Ctx, at: At, points: int = POINTS, spread: bool = False) ->
             return out
         except ShapeError as exc:
             last_error = exc
+            if isinstance(exc, OneSided) and one_sided is None:
+                one_sided = exc
             continue
+    if one_sided is not None and isinstance(last_error, OneSided):
+        raise ShapesDiffer(f"one side's shapes do not fit: {one_sided}")
     raise MathError(f"the shapes do not fit: {last_error}")
 
 
@@ -134,6 +163,8 @@ def sample(ctx: Ctx, exprs: Sequence[N.Node], points: int = POINTS, spread: bool
     def at(env: LazyEnv, ev: Evaluator, seed: int) -> list[Any]:
         if ctx.implied is not None:
             _set_range(ev, env, ctx.implied)
+        if len(exprs) == 2:
+            return pair_values(lambda: ev.ev(exprs[0]), lambda: ev.ev(exprs[1]))
         return [ev.ev(e) for e in exprs]
     return sample_with(ctx, at, points, spread)
 
@@ -262,7 +293,12 @@ def ratios(fa: Any, fb: Any) -> list[float] | None:
     a = np.atleast_1d(np.asarray(_scalar(fa), dtype=float)).ravel()
     b = np.atleast_1d(np.asarray(_scalar(fb), dtype=float)).ravel()
     if a.shape != b.shape:
-        return None
+        if a.size == 1 and is_zero(a):  # a zero without a shape against an array: the array's zero
+            a = np.zeros_like(b)
+        elif b.size == 1 and is_zero(b):
+            b = np.zeros_like(a)
+        else:
+            return None
     scale = max(1.0, float(np.max(np.abs(a))), float(np.max(np.abs(b))))
     za = np.abs(a) <= 1e-9 * scale
     zb = np.abs(b) <= 1e-9 * scale
@@ -655,8 +691,10 @@ def read_formula(latex: str, which: str) -> Parsed | Verdict:
         return unknown(f"cannot read the {which} formula: nested too deeply")
 
 
-def equivalent(a: str, b: str, assume: Sequence[str] = ()) -> Verdict:
-    """Are two LaTeX formulas (expressions, relations, chains, systems, sets, matrices, classes) the same?"""
+def equivalent(a: str, b: str, assume: Sequence[str] = (), notation: Notation = EMPTY) -> Verdict:
+    """Are two LaTeX formulas (expressions, relations, chains, systems, sets, matrices, classes) the same?
+
+    `notation` is the rubric's `symbols:` block: declared shapes, and aliases applied to both formulas."""
     try:
         facts = read_assumptions(assume)
     except MathError as exc:
@@ -678,14 +716,17 @@ def equivalent(a: str, b: str, assume: Sequence[str] = ()) -> Verdict:
                 return v
         except MathError:
             pass
-    types = infer_types([pa.root, pb.root])
+    ra, rb = notation.apply(pa.root), notation.apply(pb.root)
+    types = infer_types([ra, rb], notation)
     ctx = Ctx(types, facts, time.monotonic() + TIME_BUDGET_S)
     try:
-        ctx.implied = implied_range([pa.root, pb.root]) if pa.root != pb.root else None
-        return compare_statements(pa.root, pb.root, ctx)
+        ctx.implied = implied_range([ra, rb]) if ra != rb else None
+        return compare_statements(ra, rb, ctx)
+    except ShapesDiffer as exc:
+        return different(str(exc))
     except Inconclusive as exc:
         from grader.math.solve import symbolic_equal
-        fallback = symbolic_equal(pa.root, pb.root)
+        fallback = symbolic_equal(ra, rb)
         return fallback if fallback is not None else unknown(str(exc))
     except MathError as exc:
         return unknown(str(exc))

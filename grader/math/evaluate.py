@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Mapping, TypeGuard
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
 from grader.math import nodes as N
+from grader.math import shapes
 from grader.math.errors import MathError, Unbound, Unsupported
+from grader.math.limitvalue import numeric_limit
 from grader.math.limits import DEFAULT_LIMITS
+from grader.math.shapes import ShapeError, Undefined
 from grader.math.printer import sym_name, to_text
-
-
-class ShapeError(MathError):
-    """Operands whose shapes do not fit (a vector times a vector)."""
 
 
 RANGE_KEY = "__range__"  # env entry: (lo, hi) of an index that a \sum_j or \max_i gives no bounds for
@@ -27,71 +26,19 @@ _BUILTINS: dict[str, Callable[[Any], Any]] = {
     "ReLU": lambda x: np.maximum(x, 0), "sgn": np.sign, "sign": np.sign,
 }
 
-
-def _scalar(v: Any) -> Any:
-    if isinstance(v, np.ndarray) and v.size == 1:
-        return v.reshape(()).item()
-    return v
-
-
-def is_array(v: Any) -> TypeGuard[np.ndarray]:
-    return isinstance(v, np.ndarray) and v.ndim >= 1 and v.size > 1
-
-
-def mul(a: Any, b: Any) -> Any:
-    """Product with matrix meaning: arrays multiply as matrices, scalars scale."""
-    a, b = _scalar(a), _scalar(b)
-    if is_array(a) and is_array(b):
-        if a.ndim == 2 and b.ndim == 2:
-            if a.shape[1] == b.shape[0]:
-                return _scalar(a @ b)
-            raise ShapeError(f"shapes {a.shape} and {b.shape} do not multiply")
-        if a.shape == b.shape:
-            return a * b
-        raise ShapeError(f"shapes {a.shape} and {b.shape} do not multiply")
-    return a * b
-
-
-def add(a: Any, b: Any) -> Any:
-    a, b = _scalar(a), _scalar(b)
-    if is_array(a) and is_array(b) and a.shape != b.shape:
-        raise ShapeError(f"shapes {a.shape} and {b.shape} do not add")
-    return a + b
+_scalar = shapes.scalar
+is_array = shapes.is_array
+mul = shapes.mul
+add = shapes.add
+norm = shapes.norm
 
 
 def power(base: Any, exp: Any) -> Any:
-    base, exp = _scalar(base), _scalar(exp)
-    if is_array(exp):
-        raise ShapeError("an exponent is a vector")
-    if is_array(base):
-        if base.ndim == 2 and base.shape[0] == base.shape[1] and float(exp).is_integer():
-            e = int(exp)
-            if abs(e) > 64:
-                raise Unsupported("matrix power too large")
-            return np.linalg.matrix_power(base, e)
-        return np.power(base, exp)
-    if isinstance(base, (int, float)) and isinstance(exp, (int, float)) and base < 0 and not float(exp).is_integer():
-        return float("nan")
-    if isinstance(exp, (int, float)) and abs(exp) > DEFAULT_LIMITS.max_exponent:
-        raise Unsupported("exponent too large")
-    if isinstance(exp, (int, float)) and exp < 0 and isinstance(base, (int, float)) and base == 0:
-        return float("nan")  # 0 ** -1: undefined, the point is dropped
+    """shapes.power, where an undefined value (0^{-1}) is NaN: a random point where it occurs is dropped."""
     try:
-        return np.power(float(base), exp) if isinstance(base, int) and isinstance(exp, int) and exp < 0 else base ** exp
-    except (ZeroDivisionError, OverflowError):
+        return shapes.power(base, exp)
+    except Undefined:
         return float("nan")
-
-
-def norm(v: Any, sub: Any = None) -> Any:
-    v = _scalar(v)
-    if not is_array(v):
-        return abs(v)
-    if v.ndim == 1 or min(v.shape) == 1:
-        order = 2 if sub in (None, 2) else sub
-        return float(np.linalg.norm(v.ravel(), ord=order if order != "F" else None))
-    if sub == "F":
-        return float(np.linalg.norm(v, "fro"))
-    return float(np.linalg.norm(v, ord=2 if sub in (None, 2) else sub))  # L2 operator norm
 
 
 class Evaluator:
@@ -193,17 +140,13 @@ class Evaluator:
         return out
 
     def ev_Hadamard(self, node: N.Hadamard) -> Any:
-        return _scalar(self.ev(node.a)) * _scalar(self.ev(node.b))
+        return shapes.hadamard_of(node.a, self.ev(node.a), node.b, self.ev(node.b))
 
     def ev_Div(self, node: N.Div) -> Any:
-        num, den = _scalar(self.ev(node.num)), _scalar(self.ev(node.den))
-        if is_array(den):
-            if is_array(num) and num.shape != den.shape:
-                raise ShapeError("division by a matrix")
-            return num / den
-        if isinstance(den, (int, np.integer)) and isinstance(num, (int, np.integer)):
-            return num / den if den != 0 else float("nan")
-        return num / den if not (isinstance(den, (int, float)) and den == 0) else float("nan")
+        try:
+            return shapes.divide(self.ev(node.num), self.ev(node.den))
+        except Undefined:
+            return float("nan")  # x/0: undefined, the point is dropped
 
     def ev_Pow(self, node: N.Pow) -> Any:
         if isinstance(node.base, N.Sym):
@@ -219,13 +162,12 @@ class Evaluator:
         return power(self.ev(node.base), self.ev(node.exp))
 
     def ev_Transpose(self, node: N.Transpose) -> Any:
-        v = _scalar(self.ev(node.x))
-        return v.T if is_array(v) else v
+        return shapes.transpose(self.ev(node.x))
 
     def ev_PowT(self, node: N.PowT) -> Any:
         v = _scalar(self.ev(node.x))
         if is_array(v):
-            return v.T
+            return shapes.transpose(v)
         return power(v, self.lookup("T"))
 
     def ev_Func(self, node: N.Func) -> Any:
@@ -248,11 +190,14 @@ class Evaluator:
         if fn is None:
             raise Unbound(key, f"unbound function {key!r}")
         try:
-            return fn(*args)
+            value = fn(*args)
         except MathError:
             raise
         except (TypeError, ValueError) as exc:
             raise MathError(f"cannot apply {key}: {exc}") from exc
+        if shapes.is_derivative(node) and shapes.is_vector(_scalar(args[0])):
+            return shapes.differential(value)  # sigma'(h) of a vector: the Jacobian diag(sigma'(h))
+        return value
 
     def _function(self, node: N.Func, key: str, name: str) -> Callable[..., Any] | None:
         base_key = key[:len(key) - node.primes] if node.primes else key
@@ -423,9 +368,42 @@ class Evaluator:
         key = f"{node.kind}[{to_text(node.body)}]"
         if not getattr(self.env, "random", False) and key in self.env:
             return self.env[key]
-        if node.kind != "E":
+        if node.kind not in ("E", "Var"):
             return self.unsupported(node, f"{node.kind}[...] is not given")
-        return self.ev(node.body)  # linear plug-in: E[x] takes the world's value of x
+        draws = self._draws(node)
+        if draws is None:  # nothing random inside: E[c] = c, Var[c] = 0
+            value = self.ev(node.body)
+            return value if node.kind == "E" else 0 * _scalar(value)
+        values = [_scalar(ev.ev(node.body)) for ev in draws]
+        mean = _mean(values)
+        if node.kind == "E":
+            return mean
+        if is_array(mean):  # Var of a vector: its covariance matrix
+            return _mean([mul(v, shapes.transpose(v)) for v in values]) - mul(mean, shapes.transpose(mean))
+        return _mean([v * v for v in values]) - mean * mean
+
+    def _draws(self, node: N.Expect) -> list[Evaluator] | None:
+        """Evaluators at draws of the expectation's random names, in a random environment (equivalence): the
+        names under `\\mathbb E_{x}` or, without one, those used only inside expectations; None when none is."""
+        env = self.env
+        draw_env = getattr(env, "draw_env", None)  # a random environment (grader.math.randenv.LazyEnv)
+        if draw_env is None:
+            return None
+        inside = {sym_name(n) for n in N.walk(node.body) if isinstance(n, N.Sym)} - set(self.local)
+        if node.sub is not None:
+            under = node.sub.lhs if isinstance(node.sub, N.Relation) else node.sub
+            names = {sym_name(n) for n in N.walk(under) if isinstance(n, N.Sym)} & inside
+        else:
+            types = env.types  # type: ignore[attr-defined]
+            names = inside - types.outside_expect - types.ints
+        if not names:
+            return None
+        out = []
+        for draw in range(EXPECT_DRAWS):
+            ev = Evaluator(draw_env(names, draw), self.opaque)
+            ev.local = dict(self.local)
+            out.append(ev)
+        return out
 
     def ev_Inner(self, node: N.Inner) -> Any:
         a, b = _scalar(self.ev(node.a)), _scalar(self.ev(node.b))
@@ -500,13 +478,34 @@ class Evaluator:
         return math.gamma(float(v) + 1)
 
     def ev_Lim(self, node: N.Lim) -> Any:
-        return self.unsupported(node, "a limit")
+        """The limit's numeric value where it settles (limitvalue); else an opaque value (equivalence)."""
+        if not isinstance(node.var, N.Sym):
+            return self.unsupported(node, "a limit over something that is not a variable")
+        try:
+            to = _scalar(self.ev(node.to))
+        except MathError:
+            return self.unsupported(node, "a limit point without a value")
+        if is_array(to) or not isinstance(to, (int, float, np.integer, np.floating)):
+            return self.unsupported(node, "a limit point that is not a number")
+        key = self.key(node.var)
+        try:
+            return numeric_limit(lambda x: self._with(key, x, node.body), float(to))
+        except Unsupported as exc:
+            return self.unsupported(node, str(exc))
 
     def ev_Dots(self, node: N.Dots) -> Any:
         return self.unsupported(node, "an elided part (\\cdots)")
 
 
 _MISSING = object()
+EXPECT_DRAWS = 16  # draws of an expectation's random names: E[x^2] and E[x]^2 differ at every point
+
+
+def _mean(values: list[Any]) -> Any:
+    total: Any = values[0]
+    for v in values[1:]:
+        total = add(total, v)
+    return total / len(values)
 
 
 def _mentions(node: N.Node, var: N.Node) -> bool:

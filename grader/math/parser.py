@@ -428,7 +428,7 @@ class Parser:
             return N.Label(first.value)
         if first.kind == "cmd" and b - a == 1 and first.value in ("star", "ast", "dagger", "prime", "top",
                                                                      "intercal", "perp", "bot", "circ"):
-            return N.Label({"star": "*", "ast": "*", "prime": "'", "bot": "top"}.get(
+            return N.Label({"star": "*", "ast": "*", "prime": "'", "bot": "perp"}.get(
                 first.value, first.value))
         if first.kind == "cmd" and first.value == "mathsf" and b - a <= 4:
             return N.Label("top")
@@ -1125,7 +1125,7 @@ class Parser:
                 self.i += 3
                 return N.Sym("T")
             return self.parse_font_arg(bold=False)
-        if v == "mathbb":
+        if v in ("mathbb", "mathbbm"):  # \mathbbm{1} (the bbm package) is \mathbb{1}
             content, _ = self._raw_group()
             if content == "E":
                 return self.parse_expectation("E")
@@ -1191,6 +1191,11 @@ class Parser:
                 self.next()
                 wrt = self.parse_script()
                 return N.Deriv(self.parse_factor(), (wrt,), "partial")
+            # inline `\partial L/\partial a` (and `\partial L / \partial \mathbf{a}`): the derivative
+            num = self.parse_factor()
+            if self.at("op", "/") and self.peek().kind == "cmd" and self.peek().value == "partial":
+                self.i += 2
+                return N.Deriv(num, (self.parse_factor(),), "partial")
             raise MathError("\\partial outside a derivative")
         if v in ("infty", "infin"):
             return N.Const("inf")

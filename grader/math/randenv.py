@@ -12,6 +12,7 @@ from grader.math import nodes as N
 from grader.math.assume import Assumptions
 from grader.math.evaluate import RANGE_KEY, Evaluator, is_array
 from grader.math.printer import sym_name, to_text
+from grader.math.shapes import EMPTY, MATRIX, SCALAR, VECTOR, Notation, default_shape, rename
 from grader.math.vocab import GREEK
 
 SIZE = 3  # vectors are 3x1, matrices 3x3: small, but enough to break commutativity
@@ -24,6 +25,21 @@ class Types:
     arrays: set[str] = field(default_factory=set)  # bold, or transposed like a vector
     ints: set[str] = field(default_factory=set)  # indices, sum bounds, bound variables
     power_t: bool = True  # x^T on non-bold x is a power (T is used as a number elsewhere)
+    bold: set[str] = field(default_factory=set)  # names written bold: their shape is the notation's, in every mode
+    declared: dict[str, str] = field(default_factory=dict)  # shapes a rubric's `symbols:` block declares
+    outside_expect: set[str] = field(default_factory=set)  # names used outside any E[.]: constants inside one
+
+    def shape(self, name: str, mode: str) -> tuple[int, int]:
+        """The array shape of an array name at a point: declared or bold names keep the notation's shape;
+        a name that is an array only by its use (`x^T x`) is a vector first, then a square matrix."""
+        kind = self.declared.get(name)
+        if kind is None and name in self.bold:
+            kind = default_shape(name, True)
+        if kind is None:
+            last = name.split()[-1] if name.split() else name
+            lower = last[:1].islower()
+            kind = VECTOR if (mode == "vector" and lower) else MATRIX
+        return (SIZE, 1) if kind == VECTOR else (SIZE, SIZE)
 
 
 def _syms_in_scripts(node: N.Node) -> Iterator[N.Sym]:
@@ -33,8 +49,9 @@ def _syms_in_scripts(node: N.Node) -> Iterator[N.Sym]:
                 yield n
 
 
-def infer_types(roots: Iterable[N.Node]) -> Types:
-    types = Types()
+def infer_types(roots: Iterable[N.Node], notation: Notation = EMPTY) -> Types:
+    """What each name is, from the notation (bold, transposed, indexed) and the rubric's declared shapes."""
+    types = Types(declared={k: v for k, v in notation.shapes.items()})
     roots = list(roots)
     t_plain = False
     powt_bases: list[N.Node] = []
@@ -43,6 +60,7 @@ def infer_types(roots: Iterable[N.Node]) -> Types:
             if isinstance(n, N.Sym):
                 if n.bold:
                     types.arrays.add(sym_name(n))
+                    types.bold.add(sym_name(n))
                 for item in n.sub + tuple(s for s in n.sup if isinstance(s, N.TupleN)):
                     for m in N.walk(item):
                         if isinstance(m, N.Sym) and not m.bold and not m.sub:
@@ -93,8 +111,24 @@ def infer_types(roots: Iterable[N.Node]) -> Types:
         for root in roots:
             if any(isinstance(n, N.Sym) and n.name == "I" and not n.sub for n in N.walk(root)):
                 types.arrays.add("I")
+    for root in roots:
+        types.outside_expect |= _outside_expectations(root)
+    for name, kind in types.declared.items():
+        if kind == SCALAR:
+            types.arrays.discard(name)
+        else:
+            types.arrays.add(name)
     types.ints -= types.arrays
     return types
+
+
+def _outside_expectations(node: N.Node) -> set[str]:
+    if isinstance(node, N.Expect):
+        return set()
+    out = {sym_name(node)} if isinstance(node, N.Sym) else set()
+    for child in node.children():
+        out |= _outside_expectations(child)
+    return out
 
 
 def _latin(sym: N.Sym) -> bool:
@@ -234,6 +268,10 @@ class LazyEnv(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self.known)
 
+    def draw_env(self, names: set[str], draw: int) -> DrawEnv:
+        """The `draw`-th draw of an expectation's random `names` at this point (everything else kept)."""
+        return DrawEnv(self, names, draw)
+
     def make_function(self, key: str) -> RandomFunction:
         if key not in self.functions:
             self.functions[key] = RandomFunction(key, 0)  # the same function at every point
@@ -252,9 +290,7 @@ class LazyEnv(Mapping[str, Any]):
         if name in self.types.arrays:
             if name == "I":
                 return np.eye(SIZE)
-            first = name.split()[-1][0] if name.split() else name[0]
-            lower = first.islower() or name.split()[-1] in GREEK and name.split()[-1][0].islower()
-            shape = (SIZE, 1) if (self.mode == "vector" and lower) else (SIZE, SIZE)
+            shape = self.types.shape(name, self.mode)
             if self.positive:
                 return rng.uniform(0.5, 1.5, size=shape)
             return rng.uniform(-1.5, 1.5, size=shape)
@@ -276,6 +312,20 @@ class LazyEnv(Mapping[str, Any]):
         return float(mag if rng.random() < 0.5 else -mag)
 
 
+class DrawEnv(LazyEnv):
+    """One draw of an expectation's random names at a point: those names drawn afresh, all else the point's."""
+
+    def __init__(self, base: LazyEnv, names: set[str], draw: int) -> None:
+        super().__init__(base.seed + 7919 * (draw + 1), base.types, base.assume, base.mode, base.positive, base.scale)
+        self.base, self.names = base, names
+        self.functions = base.functions  # the same function at every draw
+
+    def __getitem__(self, key: str) -> Any:
+        if self.base_name(key) in self.names:
+            return super().__getitem__(key)
+        return self.base[key]
+
+
 def _int_in(rng: np.random.Generator, lo: float, hi: float) -> int:
     """An integer index or size: 2..7 by default, within the assumed bounds (`N >= 5`, `k <= 3`)."""
     a = 2 if lo == -np.inf else int(np.ceil(lo))
@@ -295,6 +345,8 @@ def opaque_value(ev: Evaluator, node: N.Node) -> Any:
     bound = ",".join(f"{k}={v}" for k, v in sorted(ev.local.items()) if not is_array(v))
     env = ev.env
     seed = getattr(env, "seed", 0)
+    if isinstance(node, N.Lim) and isinstance(node.var, N.Sym):
+        node = rename(node, {sym_name(node.var): "limvar"})  # a limit's dummy variable is any name
     rng = np.random.default_rng(_seed("opaque", to_text(node), bound, seed))
     shape: tuple[int, ...] = ()
     if isinstance(node, N.Deriv) and len(node.wrt) == 1:

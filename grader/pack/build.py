@@ -11,6 +11,7 @@ from typing import Any
 
 from grader.course.directory import Course
 from grader.math.errors import MathError
+from grader.math.shapes import EMPTY, Notation
 from grader.pack import FORMAT, PACK_FILE, classes, numbers, phrases, points
 from grader.pack.hashing import new_salt
 from grader.course.rubric import CheckSpec, LoadedRubric, Question
@@ -72,6 +73,7 @@ class _Translator:
 
     def __init__(self, course: Course, salt: str, out: Path, notes: list[str]):
         self.course, self.salt, self.out, self.notes = course, salt, out, notes
+        self.notation = EMPTY  # the question being translated's `symbols:` (its fingerprints are sampled under it)
 
     def check(self, qid: str, i: int, spec: CheckSpec) -> dict[str, Any]:
         prm = spec.params
@@ -80,7 +82,8 @@ class _Translator:
             forms: list[dict[str, Any] | None] = []
             for j, latex in enumerate([prm["expected"], *prm.get("alternatives", ())]):
                 try:
-                    forms.append(points.fingerprint(latex, prm.get("assume", ()), self.salt, f"{tag}.{j}"))
+                    forms.append(points.fingerprint(latex, prm.get("assume", ()), self.salt, f"{tag}.{j}",
+                                                    self.notation))
                 except points.Unfingerprintable as exc:
                     self.notes.append(f"question {qid}: check {i + 1}: accepted form {j + 1} not in the pack ({exc})")
                     forms.append(None)
@@ -150,6 +153,7 @@ class _Translator:
 
 def _question(q: Question, tr: _Translator, notes: list[str]) -> dict[str, Any]:
     secrets = _secrets(q)
+    tr.notation = Notation.read(q.symbols) if q.symbols else EMPTY
     feedback = {k: _public_text(getattr(q.feedback, k), secrets, f"question {q.id}: feedback.{k}", notes)
                 for k in PUBLIC_FEEDBACK if getattr(q.feedback, k)}
     out: dict[str, Any] = {
@@ -159,6 +163,8 @@ def _question(q: Question, tr: _Translator, notes: list[str]) -> dict[str, Any]:
         "false_step_credit": q.false_step_credit, "feedback": feedback,
         "checks": [tr.spec(q.id, i, spec, secrets) for i, spec in enumerate(q.checks)],
     }
+    if q.symbols:
+        out["symbols"] = dict(q.symbols)  # the handout's notation: a pack's derivation check applies its aliases
     if q.review:
         out.update(review=True, review_reason=GENERIC_REVIEW)
     return out

@@ -25,12 +25,14 @@ from grader.math.equivalence import (
     TIME_BUDGET_S,
     Ctx,
     Inconclusive,
+    ShapesDiffer,
     difference,
     difference_verdict,
     finite,
     is_asymptotic,
     normal_relation,
     overall,
+    pair_values,
     plain_number,
     point,
     read_formula,
@@ -45,6 +47,7 @@ from grader.math.evaluate import Evaluator, ShapeError, is_array
 from grader.math.parsed import parse
 from grader.math.printer import op_text, sym_name
 from grader.math.randenv import LazyEnv, Types, infer_types
+from grader.math.shapes import EMPTY, Notation
 from grader.math.verdict import Verdict, different, equivalent_, unknown
 from grader.pack import numbers
 from grader.pack.hashing import digest, scramble
@@ -107,17 +110,22 @@ def _symbol_names(root: N.Node) -> set[str]:
 
 
 # ---------------------------------------------------------------------- building
-def fingerprint(latex: str, assume: Sequence[str], salt: str, tag: str) -> dict[str, Any]:
-    """Everything the pack needs to replay `equivalent(student, latex, assume)`; raises Unfingerprintable."""
+def fingerprint(latex: str, assume: Sequence[str], salt: str, tag: str, notation: Notation = EMPTY
+                ) -> dict[str, Any]:
+    """Everything the pack needs to replay `equivalent(student, latex, assume, notation)`; raises Unfingerprintable.
+
+    The rubric's `symbols:` (declared shapes, aliases) is stored with it: the values were sampled under it."""
     try:
         facts = read_assumptions(assume)
         parsed = parse(latex)
     except MathError as exc:
         raise Unfingerprintable(f"the reference cannot be read: {exc}") from None
-    root = parsed.root
+    root = notation.apply(parsed.root)
     if is_asymptotic(parsed):
         raise Unfingerprintable("an O/Θ/Ω class inside a final answer")
     fp: dict[str, Any] = {"plain": plain_number(parsed), "dot": "." in latex, "tag": tag}
+    if notation:
+        fp["notation"] = {"shapes": dict(notation.shapes), "aliases": dict(notation.aliases)}
     try:
         fp["number"] = numbers.fingerprint(latex, salt)
     except MathError:
@@ -136,8 +144,8 @@ def fingerprint(latex: str, assume: Sequence[str], salt: str, tag: str) -> dict[
         parts = {"value": (root, "=")}
     # x^T reads as a transpose only when T is not a number elsewhere: the student's formula may decide that,
     # so a reference that depends on it is stored both ways
-    alone = infer_types([root])
-    with_t = infer_types([root, N.Sym("T")])
+    alone = infer_types([root], notation)
+    with_t = infer_types([root, N.Sym("T")], notation)
     fp["variants"] = {"as_is": _variant(root, alone, facts, parts, salt, f"{tag}/a")}
     if not alone.power_t and alone.arrays != with_t.arrays:
         fp["variants"]["t_plain"] = _variant(root, with_t, facts, parts, salt, f"{tag}/t")
@@ -150,6 +158,7 @@ def _variant(root: N.Node, types: Types, facts: Any, parts: dict[str, tuple[N.No
     names = _symbol_names(root)
     out: dict[str, Any] = {
         "symbols": {"array": sorted(digest(salt, "sym", n) for n in names if n in types.arrays),
+                    "bold": sorted(digest(salt, "sym", n) for n in names if n in types.bold),
                     "int": sorted(digest(salt, "sym", n) for n in names if n in types.ints),
                     "any": sorted(digest(salt, "sym", n) for n in names)},
         "t_plain": types.power_t, "tag": tag, "dots": False}
@@ -181,9 +190,9 @@ class _Replay:
         tag = f"{self.variant['tag']}/{stored}"
 
         def at(env: LazyEnv, ev: Evaluator, seed: int) -> list[Any]:
-            sv = ev.ev(student)
             mode = self.ctx.mode
-            return [sv, _decode(self.variant[stored][mode][seed], self.salt, f"{tag}/{mode}/{seed}")]
+            return pair_values(lambda: ev.ev(student),
+                               lambda: _decode(self.variant[stored][mode][seed], self.salt, f"{tag}/{mode}/{seed}"))
         return sample_with(self.ctx, at, points, spread)
 
     def exprs(self, student: N.Node, stored: str = "value") -> Verdict:
@@ -244,24 +253,30 @@ class _Replay:
         return self.exprs(a)
 
 
-def _types(student: N.Node, fp: dict[str, Any], salt: str) -> tuple[Types, dict[str, Any]] | None:
+def _types(student: N.Node, fp: dict[str, Any], salt: str, notation: Notation = EMPTY
+           ) -> tuple[Types, dict[str, Any]] | None:
     """The types `infer_types([student, reference])` would give and the reference's stored reading that goes
     with them; None where the student's notation would change how the reference itself is evaluated."""
-    alone = infer_types([student])
+    alone = infer_types([student], notation)
     variants = fp["variants"]
     variant = variants["t_plain"] if alone.power_t and "t_plain" in variants else variants["as_is"]
     syms = {k: set(v) for k, v in variant["symbols"].items()}
     names = {n: digest(salt, "sym", n) for n in _symbol_names(student)}
     shared = {n for n, h in names.items() if h in syms["any"]}
     # stand-ins that make inference see the reference's use of the shared names and of a plain T
-    proxies: list[N.Node] = [N.Sym(n, bold=True) for n in shared if names[n] in syms["array"]]
+    # (bold where the reference writes it bold: a bold name keeps its shape in every mode, a transposed one not)
+    bold = syms.get("bold", set())
+    proxies: list[N.Node] = [N.Sym(n, bold=True) if names[n] in bold else N.Transpose(N.Sym(n))
+                             for n in shared if names[n] in syms["array"]]
     proxies += [N.Sym("x", sub=(N.Sym(n),)) for n in shared if names[n] in syms["int"]]
     if variant["t_plain"]:
         proxies.append(N.Sym("T"))
-    types = infer_types([student, *proxies])
+    types = infer_types([student, *proxies], notation)
     for n in shared:
         if (n in types.arrays) != (names[n] in syms["array"]) or (n in types.ints) != (names[n] in syms["int"]):
             return None
+        if "bold" in syms and (n in types.bold) != (names[n] in bold) and n not in notation.shapes:
+            return None  # bold in one and not the other: the shape in square mode differs
     return types, variant
 
 
@@ -276,17 +291,22 @@ def compare(student: str, fp: dict[str, Any], assume: Sequence[str], salt: str) 
         return pa
     if is_asymptotic(pa):
         return unknown("the pack cannot compare an O/Θ/Ω class with this answer")
+    stored = fp.get("notation") or {}
+    notation = Notation(stored.get("shapes", {}), stored.get("aliases", {}))
+    student_root = notation.apply(pa.root)
     if (plain_number(pa) or fp["plain"]) and ("." in student or fp["dot"]) and "number" in fp:
         v = numbers.compare(student, fp["number"], salt)
         if v.verdict != "unknown":
             return v
-    typed = _types(pa.root, fp, salt)
+    typed = _types(student_root, fp, salt, notation)
     if typed is None:
         return unknown("the pack cannot compare this notation (it changes how the reference is evaluated)")
     types, variant = typed
     ctx = Ctx(types, facts, time.monotonic() + TIME_BUDGET_S)
     try:
-        return _Replay(fp, variant, ctx, salt).statement(pa.root)
+        return _Replay(fp, variant, ctx, salt).statement(student_root)
+    except ShapesDiffer as exc:
+        return different(str(exc))
     except Inconclusive as exc:
         return unknown(f"{exc}; the pack cannot try the symbolic fallback")
     except MathError as exc:

@@ -11,7 +11,10 @@ from typing import Any, Callable
 import numpy as np
 
 from grader.math import nodes as N
+from grader.math import shapes
 from grader.math.errors import MathError, Unbound, Unsupported
+from grader.math.limitvalue import numeric_limit
+from grader.math.shapes import ShapeError
 from grader.worlds import ellipsis
 from grader.worlds.world import Dynamic, Instance, Key, WorldFunction
 
@@ -19,8 +22,7 @@ FD_STEP = 1e-6
 MAX_ENUM = 4096  # assignments a \max_{w_{1:t-1}} may enumerate
 
 
-class ShapeMismatch(MathError):
-    """Operands whose shapes do not fit: the notation is ambiguous (row vs column), never a false step."""
+ShapeMismatch = ShapeError  # operands whose shapes do not fit: the step is not checked, never called false
 
 
 @dataclass(frozen=True)
@@ -132,62 +134,25 @@ def as_int(v: Any) -> int:
 
 
 def mul(a: Any, b: Any) -> Any:
-    a, b = as_array(a), as_array(b)
-    if is_arr(a) and is_arr(b):
-        a2 = a if a.ndim == 2 else a.reshape(-1, 1)
-        b2 = b if b.ndim == 2 else b.reshape(-1, 1)
-        if a2.shape[1] == b2.shape[0]:
-            return as_array(a2 @ b2)
-        raise ShapeMismatch(f"shapes {a2.shape} and {b2.shape} do not multiply")
-    return as_array(a * b)
+    return as_array(shapes.mul(as_array(a), as_array(b)))
 
 
 def add(a: Any, b: Any) -> Any:
-    a, b = as_array(a), as_array(b)
-    if is_arr(a) and is_arr(b) and a.shape != b.shape:
-        if a.size == b.size and (min(a.shape) == 1 and min(b.shape) == 1):
-            return as_array(a.reshape(b.shape) + b)
-        raise ShapeMismatch(f"shapes {a.shape} and {b.shape} do not add")
-    return as_array(a + b)
+    return as_array(shapes.add(as_array(a), as_array(b)))
 
 
 def transpose(v: Any) -> Any:
-    v = as_array(v)
-    if is_arr(v):
-        return v.T if v.ndim == 2 else v.reshape(1, -1)
-    return v
+    return as_array(shapes.transpose(as_array(v)))
 
 
 def norm(v: Any, sub: str | None = None) -> float:
-    v = as_array(v)
-    if not is_arr(v):
-        return abs(v)
-    if v.ndim == 1 or min(v.shape) == 1:
-        return float(np.linalg.norm(v.ravel()))
-    if sub == "F":
-        return float(np.linalg.norm(v, "fro"))
-    return float(np.linalg.norm(v, 2))  # the L2 operator norm
+    order: int | str | None = 2 if sub == "2" else ("F" if sub == "F" else None)
+    return float(shapes.norm(as_array(v), order))
 
 
 def power(base: Any, exp: Any) -> Any:
-    base, exp = as_array(base), as_array(exp)
-    if is_arr(exp):
-        raise Unsupported("array exponent")
-    if is_arr(base):
-        if base.ndim == 2 and base.shape[0] == base.shape[1]:
-            if exp == -1:
-                return np.linalg.inv(base)
-            if float(exp).is_integer() and exp >= 0:
-                return np.linalg.matrix_power(base, int(exp))
-            if exp == 0.5:
-                w, v = np.linalg.eigh((base + base.T) / 2)
-                return v @ np.diag(np.sqrt(np.maximum(w, 0))) @ v.T
-        return as_array(base ** exp)  # elementwise, as students mean g_t^2
-    if base < 0 and not float(exp).is_integer():
-        raise Unsupported("a negative number to a fractional power")
-    if base == 0 and exp < 0:
-        raise Unsupported("division by zero")
-    return float(base) ** float(exp)
+    """shapes.power: M^{-1} the inverse, g_t^2 element-wise; an undefined value (0^{-1}) is not checked."""
+    return as_array(shapes.power(as_array(base), as_array(exp)))
 
 
 def _strip_dots(node: N.Node) -> N.Node:
@@ -388,19 +353,10 @@ class Evaluator:
 
     def ev_Hadamard(self, node: N.Hadamard) -> Any:
         a, b = as_array(self.ev(node.a)), as_array(self.ev(node.b))
-        if is_arr(a) and is_arr(b) and a.shape != b.shape:
-            raise ShapeMismatch("Hadamard of different shapes")
-        return as_array(a * b)
+        return as_array(shapes.hadamard_of(node.a, a, node.b, b))
 
     def ev_Div(self, node: N.Div) -> Any:
-        num, den = as_array(self.ev(node.num)), as_array(self.ev(node.den))
-        if is_arr(den):
-            if is_arr(num) and num.shape == den.shape and (num.ndim == 1 or min(num.shape) == 1):
-                return as_array(num / den)  # elementwise, as in Adam's s_hat / sqrt(r_hat)
-            raise ShapeMismatch("division by an array")
-        if den == 0:
-            raise Unsupported("division by zero")
-        return as_array(num / den)
+        return as_array(shapes.divide(as_array(self.ev(node.num)), as_array(self.ev(node.den))))
 
     def ev_Pow(self, node: N.Pow) -> Any:
         if isinstance(node.base, N.Sym):
@@ -432,6 +388,19 @@ class Evaluator:
 
     def ev_Abs(self, node: N.Abs) -> Any:
         return as_array(np.abs(as_array(self.ev(node.x))))
+
+    def ev_Lim(self, node: N.Lim) -> Any:
+        """A limit's numeric value in this instance (grader/math/limitvalue.py: the same as in equivalence)."""
+        if not isinstance(node.var, N.Sym):
+            raise Unsupported("a limit over something that is not a variable")
+        to = as_array(self.ev(node.to))
+        if is_arr(to):
+            raise Unsupported("a limit point that is not a number")
+        key = (self.name_of(node.var), self.index_of(node.var.sub))
+        return as_array(numeric_limit(lambda x: self.with_bound({key: float(x)}).ev(node.body), float(to)))
+
+    def ev_Asym(self, node: N.Asym) -> Any:
+        raise Unsupported(f"an {node.kind}(.) term holds only in a limit, not at one point")
 
     def ev_Inner(self, node: N.Inner) -> Any:
         a, b = as_array(self.ev(node.a)), as_array(self.ev(node.b))

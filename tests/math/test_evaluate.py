@@ -61,3 +61,23 @@ def test_each_chain_link_evaluates_alone() -> None:
     for lhs, op, rhs in p.links:
         a, b = evaluate(lhs, env), evaluate(rhs, env)
         assert (np.isclose(a, b) if op == "=" else a <= b + 1e-12)
+
+
+def test_limits_are_evaluated_numerically() -> None:
+    from grader.math import Unsupported
+
+    assert evaluate(parse(r"\lim_{k\to\infty} (1 + x/k)^k").root, {"x": 0.5}) == pytest.approx(np.exp(0.5), rel=1e-9)
+    assert evaluate(parse(r"\lim_{h\to 0} \frac{(x+h)^2 - x^2}{h}").root, {"x": 1.5}) == pytest.approx(3.0, rel=1e-9)
+    with pytest.raises(Unsupported):
+        evaluate(parse(r"\lim_{n\to\infty} \sin(n)").root, {})
+    with pytest.raises(Unsupported):
+        evaluate(parse(r"\lim_{h\to 0} \frac{|h|}{h}").root, {})  # the one-sided limits differ
+
+
+def test_expectation_tells_second_moment_from_squared_mean() -> None:
+    from grader.math import equivalent
+
+    assert equivalent(r"\mathbb E[x^2]", r"\mathbb E[x]^2").verdict == "different"
+    assert equivalent(r"\mathbb E[x]^2", r"(\mathbb E[x])^2").verdict == "equivalent"
+    assert equivalent(r"\mathbb E_{x}[a x]", r"a\,\mathbb E_{x}[x]").verdict == "equivalent"  # a is not random
+    assert equivalent(r"\mathbb E[x] + x", r"2x").verdict == "equivalent"  # x outside E: a constant inside it

@@ -179,3 +179,20 @@ def test_pandoc_brackets_read_as_brackets() -> None:
 
     assert parse(r"E\lbrack x^2 \rbrack").root == parse("E[x^2]").root
     assert parse(r"\left\lbrack a + b \right\rbrack c").root == parse(r"\left[ a + b \right] c").root
+
+
+def test_bot_is_the_orthogonal_complement_not_a_transpose() -> None:
+    assert parse(r"\mathbf u^\bot").root == parse(r"\mathbf u^\perp").root
+    assert not isinstance(parse(r"\mathbf u^\bot").root, N.Transpose)
+    assert isinstance(parse(r"\mathbf u^\top").root, N.Transpose)
+
+
+def test_inline_partial_derivative() -> None:
+    assert parse(r"\partial L/\partial a").root == parse(r"\frac{\partial L}{\partial a}").root
+    assert parse(r"\partial L / \partial \mathbf{a} + 1").root == parse(r"\frac{\partial L}{\partial \mathbf a} + 1").root
+    with pytest.raises(MathError, match="outside a derivative"):
+        parse(r"\partial L + 1")
+
+
+def test_mathbbm_reads_as_mathbb() -> None:
+    assert parse(r"\mathbbm{1}[x > 0]").root == parse(r"\mathbb{1}[x > 0]").root

@@ -60,6 +60,19 @@ def test_run_exit_codes(argv: list[str], code: int, first: str, capsys: pytest.C
     assert lines[0] == first and len(lines) == 2 and lines[1]
 
 
+@pytest.mark.parametrize("argv", [
+    ["equiv", "-x", "-(x)"],
+    ["equiv", "-x + y", "y - x", "--assume", "x > 0"],
+    ["equiv", "--assume", "x > 0", "-x", r"-\sqrt{x^2}"],
+    ["equiv", "--", "-x", "-x"],
+])
+def test_formulas_may_start_with_minus(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from grader.cli import main
+
+    assert main(argv) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "equivalent"
+
+
 def test_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     args = parse_args(["onlyone"])
     assert args.func(args) == 2

@@ -173,3 +173,24 @@ def test_equal_trees_make_equal_memo_keys() -> None:
     a, b, c = (parse(s).root for s in ("\\delta_{t-1}(i) P_{i,j}", "\\delta_{t - 1}(i)  P_{i, j}", "\\delta_t(i) P_{i,j}"))
     assert a is not b and NodeKey(a) == NodeKey(b) and hash(NodeKey(a)) == hash(NodeKey(b))
     assert NodeKey(a) != NodeKey(c)
+
+
+def test_limits_and_little_o_terms_in_a_world() -> None:
+    from grader.worlds import Draw, Scope, World
+
+    def build(s: Scope) -> None:
+        s.let("x", 0.5)
+
+    w = World("limits", build, (Draw(seed=1),))
+
+    def run(line: str) -> steps.StepReport:
+        return steps.check(statements([line], [1]), w)
+
+    held = run(r"$\lim_{k\to\infty} (1 + x/k)^k = e^{x}$")
+    assert held.evaluated == 1 and not held.false
+    assert len(run(r"$\lim_{k\to\infty} (1 + x/k)^k = e^{2x}$").false) == 1
+    renamed = run(r"$\lim_{k\to\infty} (1 + x/k)^k = \lim_{m\to\infty} (1 + x/m)^m$")
+    assert renamed.evaluated == 1 and not renamed.false
+    # an o(.) term holds only in a limit: never checked at one point, never called false
+    little_o = run(r"$(x + h)^2 = x^2 + 2xh + o(h)$")
+    assert little_o.evaluated == 0 and not little_o.false
