@@ -243,16 +243,32 @@ def find(answer: Answer, pattern: str) -> Match | None:
 
 def search(rows: Iterable[tuple[Iterable[str], int]], pattern: str) -> Match | None:
     """The first match of `pattern` in rows of (a line's readings, its line number), or None. A phrase that a
-    negation denies ("does not vanish" for `vanish`) is not found there; a course's `re:` pattern is as written."""
+    negation denies ("does not vanish" for `vanish`) is not found there, and a phrase that starts with "not"
+    (`not vanish`) is also found where any negation denies the rest ("neither vanish", "no longer vanishes").
+    A course's `re:` pattern is matched as written."""
     rx = compile_pattern(pattern)
     words = not pattern.startswith("re:")
+    head, _, rest = pattern.lower().strip().partition(" ")
+    denied = compile_pattern(rest) if words and head == "not" and rest.strip() else None
     for texts, number in rows:
         for text in texts:
             for m in rx.finditer(text):
                 if words and negated(text, m.start()):
                     continue
                 return Match(pattern=pattern, line=number, text=m.group(0))
+            for m in denied.finditer(text) if denied is not None else ():
+                if negated(text, m.start()):
+                    return Match(pattern=pattern, line=number, text=_from_negation(text, m))
     return None
+
+
+def _from_negation(text: str, m: re.Match[str]) -> str:
+    """The student's words from the negation to the end of the phrase ("neither vanish")."""
+    head = text[:m.start()]
+    last = None
+    for n in _NEGATION.finditer(head):
+        last = n
+    return text[last.start():m.end()] if last is not None else m.group(0)
 
 
 # ---------------------------------------------------------------- formulas by meaning
