@@ -124,3 +124,40 @@ def test_builds_on_names_other_questions_of_the_rubric(tmp_path: Path) -> None:
     number = text.replace('builds_on: ["1.1"]', "builds_on: [1.1]")
     assert any(g.startswith(f"{p}: question 1.2: field 'builds_on': Value error, write each id as a quoted string")
                for g in problems(tmp_path, number))
+
+
+CLAIMS = """
+assignment: demo
+questions:
+  - id: "1"
+    points: 2
+    checks:
+      - kind: keywords
+        any: [{math: '\\frac{1}{'}, '  ', {re: '(', why: 'a reason'}, {re: 'x+'}, {re: 'x', why: ' '}, 're:[',
+              {why: 'no pattern'}]
+        synonyms: {vanish: ['']}
+        aliases: {'\\frac{': x}
+      - kind: free_text
+        claims: [{claim: c, any: [{math: ''}]}]
+"""
+
+
+def test_malformed_claims_name_file_question_and_field(tmp_path: Path) -> None:
+    found = problems(tmp_path, CLAIMS)
+    text = "\n".join(found)
+    assert all(p.startswith(f"{tmp_path / 'demo.yaml'}: question 1: field 'checks[") for p in found), text
+    for field, words in [("checks[1].any.0", "cannot read the LaTeX"), ("checks[1].any.1", "empty phrase"),
+                         ("checks[1].any.2", "does not compile"), ("checks[1].any.3", "why"),
+                         ("checks[1].any.4", "say why"), ("checks[1].any.5", "does not compile"),
+                         ("checks[1].any.6", "needs its pattern"), ("checks[1].synonyms", "empty phrase"),
+                         ("checks[1].aliases", "cannot read the alias"),
+                         ("checks[2].claims.0.any.0", "empty formula")]:
+        assert any(f"field '{field}'" in p and words in p for p in found), (field, text)
+
+
+def test_claims_of_every_form_load() -> None:
+    from grader.checks.keywords import KeywordParams
+    from grader.read.evidence import MathClaim, Pattern
+
+    p = KeywordParams.model_validate({"any": ["vanish", {"math": "n^2"}, {"re": "x+", "why": "w"}, "re:y"]})
+    assert [type(e) for e in p.any] == [str, MathClaim, Pattern, str]
