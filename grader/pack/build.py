@@ -129,7 +129,7 @@ class _Translator:
                 return _unavailable(spec, "what it looks for is given only as patterns, which a pack does not hold")
             return {"kind": "pack_keywords", "params": {**groups, "assume": assume}}
         if spec.kind == "free_text":
-            claims = [{"weight": c.get("weight", 1.0), **phrases.hashed(c.get("any", ()), self.salt)}
+            claims = [{"weight": c.get("weight", 1.0), **phrases.hashed(c.get("any", ()), self.salt, self.assume)}
                       for c in prm.get("claims", ())]
             return {"kind": "pack_free_text", "params": {"claims": claims, "min_words": prm.get("min_words", 5)}}
         if spec.kind == "code":
