@@ -161,3 +161,22 @@ def test_claims_of_every_form_load() -> None:
 
     p = KeywordParams.model_validate({"any": ["vanish", {"math": "n^2"}, {"re": "x+", "why": "w"}, "re:y"]})
     assert [type(e) for e in p.any] == [str, MathClaim, Pattern, str]
+
+
+def test_overriding_a_bank_entrys_checks_keeps_its_world(tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "mom.yaml").write_text("questions:\n  unroll:\n    checks:\n"
+                                   "      - {kind: keywords, any: [unroll]}\n"
+                                   "      - {kind: derivation, role: steps, world: 'worlds/m.py:w'}\n")
+    loaded = load_rubric(write(tmp_path, "assignment: demo\nquestions:\n"
+                                         "  - {id: '1', points: 3, bank: mom.unroll, checks: [{kind: keywords, any: [x]}]}\n"
+                                         "  - id: '2'\n    points: 3\n    bank: mom.unroll\n"
+                                         "    checks: [{kind: keywords, any: [x]}]\n"
+                                         "    add_checks: [{kind: derivation, role: steps, world: 'worlds/m.py:own'}]\n"
+                                         "  - {id: '3', points: 3, bank: mom.unroll}\n"), bank)
+    q1, q2, q3 = loaded.assignment.questions
+    assert [(c.kind, c.params.get("world")) for c in q1.checks] == [("keywords", None), ("derivation", "worlds/m.py:w")]
+    # a derivation check of the rubric's own replaces the bank's
+    assert [c.params.get("world") for c in q2.checks if c.kind == "derivation"] == ["worlds/m.py:own"]
+    assert [c.kind for c in q3.checks] == ["keywords", "derivation"]
