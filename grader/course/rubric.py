@@ -206,13 +206,13 @@ def _is_derivation(check: Any) -> bool:
 def _keep_world(q: dict[str, Any], entry: dict[str, Any]) -> None:
     """A rubric that overrides a bank entry's `checks` keeps the entry's world (its derivation checks), unless it
     checks the derivation itself (a `derivation` check in its `checks` or `add_checks`, e.g. with its own letters)."""
-    own = q.get("checks")
-    if not isinstance(own, list) or not isinstance(entry.get("checks"), list):
+    own, theirs, extra = q.get("checks"), entry.get("checks"), q.get("add_checks")
+    if not isinstance(own, list) or not isinstance(theirs, list):
         return
-    added = q.get("add_checks") if isinstance(q.get("add_checks"), list) else []
+    added: list[Any] = extra if isinstance(extra, list) else []
     if any(_is_derivation(c) for c in [*own, *added]):
         return
-    worlds = [c for c in entry["checks"] if _is_derivation(c)]
+    worlds = [c for c in theirs if _is_derivation(c)]
     if worlds:
         q["add_checks"] = [*added, *worlds]
 
