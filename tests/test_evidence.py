@@ -134,3 +134,8 @@ def test_assumptions_are_used() -> None:
     assert find_math(sides, "x") is None  # √(x²) is |x|, not x
     assert find_math(sides, r"|x|") is not None
     assert find_math(_sides(r"$y = |x| + 1$"), "x + 1", ("x >= 0",)) is not None
+
+
+@pytest.mark.parametrize("written", ["whether or not it vanishes, we bound it", "it not only vanishes but fast"])
+def test_turns_of_phrase_that_deny_nothing(written: str) -> None:
+    assert find(_answer(written), "vanish") is not None

@@ -162,6 +162,7 @@ _NEGATION = re.compile(r"(?<!\w)(?:not|no|never|cannot|neither|nor|without|hardl
 _CLAUSE_END = re.compile(r"[.;:,!?()]|(?<!\w)(?:but|because|since|while|whereas|although|though|and|so|which|"
                          r"that|when|if|then|as)(?!\w)")
 NEGATION_WORDS = 3  # how many words before a phrase a negation may stand and still deny it
+_NOT_DENYING = ("only", "just", "merely")  # "not only X" still says X
 _SIBILANT = ("s", "x", "z", "ch", "sh")
 _VOWELS = "aeiou"
 
@@ -219,13 +220,22 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 
 def negated(text: str, start: int) -> bool:
-    """Whether a negation among the few words before `start`, in the same clause, denies what starts there."""
+    """Whether a negation among the few words before `start`, in the same clause, denies what starts there
+    ("whether or not it vanishes" and "not only vanishes" deny nothing)."""
     head = text[:start]
     cut = 0
     for m in _CLAUSE_END.finditer(head):
         cut = m.end()
-    words = head[cut:].split()[-NEGATION_WORDS:]
-    return any(_NEGATION.fullmatch(w) for w in words)
+    words = head[cut:].split()
+    first = max(len(words) - NEGATION_WORDS, 0)
+    for k in range(first, len(words)):
+        if not _NEGATION.fullmatch(words[k]):
+            continue
+        after = words[k + 1] if k + 1 < len(words) else ""
+        if words[k] == "not" and (k > 0 and words[k - 1] == "or" or after in _NOT_DENYING):
+            continue
+        return True
+    return False
 
 
 def readings(text: str) -> tuple[str, ...]:
