@@ -57,3 +57,85 @@ def test_unicode_math_is_read_as_the_commands_patterns_are_written_in() -> None:
                                      r"$\Vert\mathbf{u}\Vert_2$"])
 def test_norm_bars_however_they_are_set(written: str) -> None:
     assert find(_answer(written), r"re:\\\|\s*\\mathbf\{u\}\s*\\\|\s*_\s*2") is not None
+
+
+# ---------------------------------------------------------------- phrases as words: forms, negation, edges
+
+@pytest.mark.parametrize("written", ["the gradients vanish", "it vanishes", "it vanished", "vanishing gradients"])
+def test_a_word_matches_its_plural_and_verb_forms(written: str) -> None:
+    assert find(_answer(written), "vanish") is not None
+    assert find(_answer(written), "vanishes") is not None  # the rubric may write any form
+
+
+@pytest.mark.parametrize("written", ["it does not vanish", "it no longer vanishes", "it doesn't vanish",
+                                     "it never vanishes", "they cannot vanish"])
+def test_a_negated_phrase_is_not_found(written: str) -> None:
+    assert find(_answer(written), "vanish") is None
+    assert find(_answer(written), "not vanish") is not None  # the denial itself is what `not vanish` asks
+
+
+def test_negation_is_read_in_its_own_clause_only() -> None:
+    assert find(_answer("it is not small, but the gradient vanishes"), "vanish") is not None
+    assert find(_answer("it isn't unbiased"), "unbiased") is None
+    assert find(_answer("it is not unbiased"), "isn't unbiased") is not None
+    assert find(_answer("the estimate is unbiased"), "not unbiased") is None
+
+
+def test_a_word_never_matches_inside_another() -> None:
+    assert find(_answer("softmax attention"), "soft") is None
+    assert find(_answer("a soft assignment"), "soft") is not None
+    assert find(_answer("softmax attention"), "soft*") is not None  # a written `*` asks for any ending
+
+
+def test_course_patterns_are_matched_as_written() -> None:
+    assert find(_answer("it does not vanish"), r"re:\bvanish") is not None
+
+
+# ---------------------------------------------------------------- formulas by meaning
+
+def _sides(*lines: str):  # type: ignore[no-untyped-def]
+    from grader.read.reading import Reading
+
+    return Reading(_answer(*lines)).sides
+
+
+def test_a_formula_is_found_in_any_equivalent_form_and_says_where() -> None:
+    from grader.read.evidence import find_math
+
+    sides = _sides("We correct the bias:", r"$$\hat{\mathbf v}_t = \mathbf v_t (1-\beta^t)^{-1}$$")
+    hit = find_math(sides, r"\frac{\mathbf v_t}{1-\beta^t}")
+    assert hit is not None and hit.line == 11 and hit.text == r"\mathbf v_t (1-\beta^t)^{-1}"
+    assert find_math(sides, r"\frac{\mathbf v_t}{1+\beta^t}") is None
+
+
+def test_a_formula_inside_a_longer_expression_is_found() -> None:
+    from grader.read.evidence import find_math
+
+    sides = _sides(r"$\theta_{t+1} = \theta_t - \alpha \frac{\hat m_t}{\sqrt{\hat v_t}+\epsilon}$")
+    assert find_math(sides, r"\epsilon + \sqrt{\hat v_t}") is not None  # a denominator
+    assert find_math(sides, r"\sqrt{\hat v_t}") is not None  # an argument's root
+    assert find_math(sides, r"\sqrt{\hat m_t}") is None
+
+
+def test_the_answers_own_names_through_aliases_and_relations_as_relations() -> None:
+    from grader.read.evidence import find_math
+
+    sides = _sides(r"$\hat v_t = \frac{v_t}{1-\beta_2^t}$")
+    assert find_math(sides, r"\frac{v_t}{1-\beta^t}") is None
+    assert find_math(sides, r"\frac{v_t}{1-\beta^t}", aliases={r"\beta_2": r"\beta"}) is not None
+    assert find_math(_sides(r"$\beta = -\alpha$"), r"\alpha = -\beta") is not None
+    assert find_math(_sides(r"$\beta = \alpha$"), r"\alpha = -\beta") is None
+
+
+def test_assumptions_are_used() -> None:
+    from grader.read.evidence import find_math
+
+    sides = _sides(r"$y = \sqrt{x^2}$")
+    assert find_math(sides, "x") is None  # √(x²) is |x|, not x
+    assert find_math(sides, r"|x|") is not None
+    assert find_math(_sides(r"$y = |x| + 1$"), "x + 1", ("x >= 0",)) is not None
+
+
+@pytest.mark.parametrize("written", ["whether or not it vanishes, we bound it", "it not only vanishes but fast"])
+def test_turns_of_phrase_that_deny_nothing(written: str) -> None:
+    assert find(_answer(written), "vanish") is not None

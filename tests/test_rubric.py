@@ -145,3 +145,59 @@ def test_malformed_symbols_name_file_question_and_field(tmp_path: Path) -> None:
     assert len(got) == 1 and got[0].startswith(f"{p}: question 1.2: field 'symbols.y': ")
     got = problems(tmp_path, SYMBOLS.replace("  W: matrix\n", "  W: [matrix]\n"))
     assert len(got) == 1 and got[0].startswith(f"{p}: field 'symbols.W': "), got  # once, not per question
+
+
+CLAIMS = """
+assignment: demo
+questions:
+  - id: "1"
+    points: 2
+    checks:
+      - kind: keywords
+        any: [{math: '\\frac{1}{'}, '  ', {re: '(', why: 'a reason'}, {re: 'x+'}, {re: 'x', why: ' '}, 're:[',
+              {why: 'no pattern'}]
+        synonyms: {vanish: ['']}
+        aliases: {'\\frac{': x}
+      - kind: free_text
+        claims: [{claim: c, any: [{math: ''}]}]
+"""
+
+
+def test_malformed_claims_name_file_question_and_field(tmp_path: Path) -> None:
+    found = problems(tmp_path, CLAIMS)
+    text = "\n".join(found)
+    assert all(p.startswith(f"{tmp_path / 'demo.yaml'}: question 1: field 'checks[") for p in found), text
+    for field, words in [("checks[1].any.0", "cannot read the LaTeX"), ("checks[1].any.1", "empty phrase"),
+                         ("checks[1].any.2", "does not compile"), ("checks[1].any.3", "why"),
+                         ("checks[1].any.4", "say why"), ("checks[1].any.5", "does not compile"),
+                         ("checks[1].any.6", "needs its pattern"), ("checks[1].synonyms", "empty phrase"),
+                         ("checks[1].aliases", "cannot read the alias"),
+                         ("checks[2].claims.0.any.0", "empty formula")]:
+        assert any(f"field '{field}'" in p and words in p for p in found), (field, text)
+
+
+def test_claims_of_every_form_load() -> None:
+    from grader.checks.keywords import KeywordParams
+    from grader.read.evidence import MathClaim, Pattern
+
+    p = KeywordParams.model_validate({"any": ["vanish", {"math": "n^2"}, {"re": "x+", "why": "w"}, "re:y"]})
+    assert [type(e) for e in p.any] == [str, MathClaim, Pattern, str]
+
+
+def test_overriding_a_bank_entrys_checks_keeps_its_world(tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "mom.yaml").write_text("questions:\n  unroll:\n    checks:\n"
+                                   "      - {kind: keywords, any: [unroll]}\n"
+                                   "      - {kind: derivation, role: steps, world: 'worlds/m.py:w'}\n")
+    loaded = load_rubric(write(tmp_path, "assignment: demo\nquestions:\n"
+                                         "  - {id: '1', points: 3, bank: mom.unroll, checks: [{kind: keywords, any: [x]}]}\n"
+                                         "  - id: '2'\n    points: 3\n    bank: mom.unroll\n"
+                                         "    checks: [{kind: keywords, any: [x]}]\n"
+                                         "    add_checks: [{kind: derivation, role: steps, world: 'worlds/m.py:own'}]\n"
+                                         "  - {id: '3', points: 3, bank: mom.unroll}\n"), bank)
+    q1, q2, q3 = loaded.assignment.questions
+    assert [(c.kind, c.params.get("world")) for c in q1.checks] == [("keywords", None), ("derivation", "worlds/m.py:w")]
+    # a derivation check of the rubric's own replaces the bank's
+    assert [c.params.get("world") for c in q2.checks if c.kind == "derivation"] == ["worlds/m.py:own"]
+    assert [c.kind for c in q3.checks] == ["keywords", "derivation"]

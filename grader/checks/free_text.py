@@ -9,13 +9,14 @@ from pydantic import BaseModel, ConfigDict
 
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
+from grader.read.evidence import Entry
 
 
 class Claim(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     claim: str  # the point a good answer makes, in the rubric author's words
-    any: tuple[str, ...]  # phrases that are evidence of it
+    any: tuple[Entry, ...]  # phrases (or formulas, or patterns with a reason) that are evidence of it
     weight: float = 1.0
 
 
@@ -68,8 +69,9 @@ class FreeTextCheck(Check):
 
     def run(self, ctx: CheckContext) -> CheckOutcome:
         p: FreeTextParams = ctx.params  # type: ignore[assignment]
-        points = [Point(c.weight, next((m for m in (ctx.reading.find(pat) for pat in c.any) if m), None))
-                  for c in p.claims]
+        from grader.checks.keywords import locate
+
+        points = [Point(c.weight, next((m for m in (locate(ctx, e) for e in c.any) if m), None)) for c in p.claims]
         return decide(ctx, p.min_words, points)
 
 

@@ -197,6 +197,7 @@ def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, probl
             problems.append(_problem(path, where, "bank", f"no bank entry {ref!r} in {bank_dir / (topic + '.yaml')}"))
             failed.add(str(q.get("id")))
             continue
+        _keep_world(q, entry)
         for field_name, value in entry.items():
             q.setdefault(field_name, value)
     return failed
@@ -225,6 +226,24 @@ def _merge_symbols(data: dict[str, Any], path: Path, problems: list[str]) -> Non
     for q in data["questions"]:
         if isinstance(q, dict) and isinstance(q.get("symbols", {}), dict):
             q["symbols"] = {**shared, **(q.get("symbols") or {})}
+
+
+def _is_derivation(check: Any) -> bool:
+    return isinstance(check, dict) and check.get("kind") == "derivation"
+
+
+def _keep_world(q: dict[str, Any], entry: dict[str, Any]) -> None:
+    """A rubric that overrides a bank entry's `checks` keeps the entry's world (its derivation checks), unless it
+    checks the derivation itself (a `derivation` check in its `checks` or `add_checks`, e.g. with its own letters)."""
+    own, theirs, extra = q.get("checks"), entry.get("checks"), q.get("add_checks")
+    if not isinstance(own, list) or not isinstance(theirs, list):
+        return
+    added: list[Any] = extra if isinstance(extra, list) else []
+    if any(_is_derivation(c) for c in [*own, *added]):
+        return
+    worlds = [c for c in theirs if _is_derivation(c)]
+    if worlds:
+        q["add_checks"] = [*added, *worlds]
 
 
 def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedRubric:

@@ -68,12 +68,21 @@ def _world_is_public(course: Course, world: str) -> tuple[Path, Path] | None:
     return paths if getattr(module, "PUBLIC", False) is True else None
 
 
+def _assumptions(q: Question) -> tuple[str, ...]:
+    """The `assume` of a question's checks, which its formula claims compare under."""
+    out: list[str] = []
+    for spec in q.checks:
+        out += [a for a in spec.params.get("assume", ()) or () if isinstance(a, str) and a not in out]
+    return tuple(out)
+
+
 class _Translator:
     """Turns each rubric check into the pack check that replays it without its reference."""
 
     def __init__(self, course: Course, salt: str, out: Path, notes: list[str]):
         self.course, self.salt, self.out, self.notes = course, salt, out, notes
         self.notation = EMPTY  # the question being translated's `symbols:` (its fingerprints are sampled under it)
+        self.assume: tuple[str, ...] = ()  # the assumptions of the question being translated (its checks')
 
     def check(self, qid: str, i: int, spec: CheckSpec) -> dict[str, Any]:
         prm = spec.params
@@ -115,12 +124,15 @@ class _Translator:
                     if k in prm}
             return {"kind": "pack_complexity", "params": {**keep, "fingerprint": fp, "alternatives": alternatives}}
         if spec.kind == "keywords":
-            groups = {k: phrases.hashed(prm.get(k, ()) or (), self.salt) for k in ("any", "all", "none")}
-            if not any(g["digests"] for g in groups.values()):
+            # formulas are fingerprinted under the assumptions the full check compares under (its own, the question's)
+            assume = [*(prm.get("assume") or ()), *(a for a in self.assume if a not in (prm.get("assume") or ()))]
+            groups = {k: phrases.hashed(prm.get(k, ()) or (), self.salt, assume, prm.get("synonyms") or {})
+                      for k in ("any", "all", "none")}
+            if not any(g["digests"] or g["formulas"] for g in groups.values()):
                 return _unavailable(spec, "what it looks for is given only as patterns, which a pack does not hold")
-            return {"kind": "pack_keywords", "params": groups}
+            return {"kind": "pack_keywords", "params": {**groups, "assume": assume}}
         if spec.kind == "free_text":
-            claims = [{"weight": c.get("weight", 1.0), **phrases.hashed(c.get("any", ()), self.salt)}
+            claims = [{"weight": c.get("weight", 1.0), **phrases.hashed(c.get("any", ()), self.salt, self.assume)}
                       for c in prm.get("claims", ())]
             return {"kind": "pack_free_text", "params": {"claims": claims, "min_words": prm.get("min_words", 5)}}
         if spec.kind == "code":
@@ -154,6 +166,7 @@ class _Translator:
 def _question(q: Question, tr: _Translator, notes: list[str]) -> dict[str, Any]:
     secrets = _secrets(q)
     tr.notation = Notation.read(q.symbols) if q.symbols else EMPTY
+    tr.assume = _assumptions(q)
     feedback = {k: _public_text(getattr(q.feedback, k), secrets, f"question {q.id}: feedback.{k}", notes)
                 for k in PUBLIC_FEEDBACK if getattr(q.feedback, k)}
     out: dict[str, Any] = {

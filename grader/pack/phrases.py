@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from grader.read.evidence import readings  # the same readings of a line the full check matches on
+from grader.read.evidence import inflections, negated, readings  # the full check's readings, word forms, negation
 from grader.pack.hashing import digest
 from grader.read.segment import Answer
 
@@ -15,9 +15,18 @@ _WORD = re.compile(r"\w")
 MAX_WORDS = 12  # longer phrases are not hashed (no rubric phrase comes close)
 
 
-def is_pattern(phrase: str) -> bool:
+MAX_FORMS = 64  # word forms hashed per phrase (every combination of its words' forms, up to this many)
+MAX_FORMULAS = 60  # expressions of an answer compared with one formula claim, as the full check's limit
+
+
+def is_pattern(phrase: Any) -> bool:
     """`re:` entries are regular expressions: they cannot be hashed, so the pack cannot check them."""
-    return phrase.startswith("re:")
+    return isinstance(phrase, dict) and "re" in phrase or isinstance(phrase, str) and phrase.startswith("re:")
+
+
+def is_formula(entry: Any) -> bool:
+    """`{math: LaTeX}`: a formula claim, held as an expression fingerprint (grader/pack/points.py)."""
+    return isinstance(entry, dict) and "math" in entry
 
 
 def canonical(phrase: str) -> str:
@@ -36,6 +45,10 @@ def as_phrase(phrase: str) -> str | None:
     """What the pack can hash for a rubric entry: the phrase itself, or a pattern that is only words from a word
     start as the phrase it matches like (`\\bmore\\s+regulari` -> `more regulari*`, a prefix; `\\bbern\\b` ->
     `bern`); None for any other pattern."""
+    if isinstance(phrase, dict):
+        if "re" not in phrase:
+            return None
+        phrase = "re:" + str(phrase["re"])
     if not is_pattern(phrase):
         return phrase
     m = _WORDS_PATTERN.fullmatch(phrase[3:])
@@ -45,13 +58,82 @@ def as_phrase(phrase: str) -> str | None:
     return words if m.group(2) == "\\b" else words + "*"
 
 
-def hashed(phrases: Iterable[str], salt: str) -> dict[str, Any]:
-    """The hashable phrases' digests (a trailing `*`: any word that starts so), how many were patterns the pack
-    cannot hold, and the longest phrase in words."""
-    readable = [as_phrase(p) for p in phrases]
-    plain = [p for p in readable if p is not None and p.strip() and len(p.split()) <= MAX_WORDS]
-    return {"digests": [phrase_digest(p, salt) for p in plain], "patterns": len(readable) - len(plain),
-            "words": max((len(p.split()) for p in plain), default=0)}
+def forms(phrase: str) -> list[str]:
+    """The phrase as the full check reads it: every combination of its words' plural and verb forms
+    (evidence.inflections), the phrase itself first; `*` words and "not" stay as written."""
+    out = [""]
+    for word in canonical(phrase).split():
+        options = (word,) if word.endswith("*") or word == "not" else (word, *(f for f in inflections(word) if f != word))
+        out = [f"{head} {w}".strip() for head in out for w in options][:MAX_FORMS]
+    return out
+
+
+def hashed(phrases: Iterable[Any], salt: str, assume: Sequence[str] = (),
+           synonyms: dict[str, Sequence[str]] | None = None) -> dict[str, Any]:
+    """The hashable phrases' digests (a trailing `*`: any word that starts so; each word also in its other forms,
+    and the phrase's `synonyms`), `groups` (per phrase, the indices of its digests), formula claims as expression
+    fingerprints, how many entries were patterns the pack cannot hold, and the longest phrase in words."""
+    from grader.pack import points
+
+    entries = list(phrases)
+    # a word pattern (`re:\bvanish`) matches as written: no other word forms, and negated uses too
+    readable = [(as_phrase(p), is_pattern(p)) for p in entries if not is_formula(p)]
+    plain = [(p, raw) for p, raw in readable if p is not None and p.strip() and len(p.split()) <= MAX_WORDS]
+    digests: list[str] = []
+    groups: list[list[int]] = []
+    others = {canonical(k): [w for w in v if w.strip() and len(w.split()) <= MAX_WORDS]
+              for k, v in (synonyms or {}).items()}
+    for p, raw in plain:
+        start = len(digests)
+        said = [p, f"not {p}"] if raw else [f for s in (p, *others.get(canonical(p), ())) for f in forms(s)]
+        digests += [phrase_digest(f, salt) for f in said]
+        groups.append(list(range(start, len(digests))))
+    formulas: list[dict[str, Any]] = []
+    unheld = 0
+    for k, entry in enumerate(e for e in entries if is_formula(e)):
+        try:
+            formulas.append(points.fingerprint(str(entry["math"]), assume, salt, f"claim.{k}"))
+        except points.Unfingerprintable:
+            unheld += 1
+    return {"digests": digests, "groups": groups, "formulas": formulas,
+            "patterns": len(readable) - len(plain) + unheld,
+            "words": max((len(w.split()) for p, _ in plain for w in (p, *others.get(canonical(p), ()))), default=0)}
+
+
+def find_formula(reading: Any, fp: dict[str, Any], assume: Sequence[str], salt: str) -> Gram | None:
+    """Where the answer states an expression equivalent to a fingerprinted formula claim: a relation's side, a
+    bare formula, or a term, factor or argument inside one (those the printer can write back), or None."""
+    from grader.math import MathError, parse
+    from grader.math.printer import Unprintable, to_latex
+    from grader.pack import points
+    from grader.read.evidence import subexpressions
+
+    relation = fp.get("form") == "relation"
+    compared, seen = 0, set()
+    for side in reading.sides:
+        latex = side.relation if relation else side.latex
+        if (latex, side.line) in seen:
+            continue
+        seen.add((latex, side.line))
+        texts = [latex]
+        if not relation:
+            try:
+                root = parse(latex).root
+                for node in subexpressions(root):
+                    if node is not root:
+                        try:
+                            texts.append(to_latex(node))
+                        except (Unprintable, MathError):
+                            continue
+            except (MathError, RecursionError):
+                pass
+        for text in texts:
+            if compared >= MAX_FORMULAS:
+                return None
+            compared += 1
+            if points.compare(text, fp, assume, salt).verdict == "equivalent":
+                return Gram(side.line, text.strip())
+    return None
 
 
 def _is_word(ch: str) -> bool:
@@ -96,30 +178,36 @@ def answer_grams(lines: Sequence[str], numbers: Sequence[int], words: int, salt:
     out: dict[str, Gram] = {}
     for text, number in zip(lines, numbers):
         for reading in readings(text):
-            _add_grams(out, reading.split(), number, words, salt)
+            _add_grams(out, reading, number, words, salt)
     return out
 
 
-def _add_grams(out: dict[str, Gram], tokens: list[str], number: int, words: int, salt: str) -> None:
-    for i, token in enumerate(tokens):
-        found: dict[str, str] = {}  # gram -> the answer's words it stands for
+def _add_grams(out: dict[str, Gram], reading: str, number: int, words: int, salt: str) -> None:
+    spans = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", reading)]
+    tokens = [t for _, t in spans]
+    for i, (at, token) in enumerate(spans):
+        found: dict[str, tuple[str, int]] = {}  # gram -> the answer's words it stands for, where they start
         if words >= 1:
             for single in _singles(token):
-                found[single] = single
+                found[single] = (single, at + token.find(single))
             for start in _starts(token):  # `normaliz*`: a word that starts so
                 for j in range(1, len(start) + 1):
-                    found.setdefault(start[:j] + "*", start)
+                    found.setdefault(start[:j] + "*", (start, at + len(token) - len(start)))
         for k in range(2, words + 1):
             if i + k > len(tokens):
                 break
             middle, last = tokens[i + 1:i + k - 1], tokens[i + k - 1]
             for head in _starts(token):
+                where = at + len(token) - len(head)
                 for tail in _ends(last):
-                    found[" ".join([head, *middle, tail])] = " ".join([head, *middle, tail])
+                    found[" ".join([head, *middle, tail])] = (" ".join([head, *middle, tail]), where)
                 for j in range(1, len(last) + 1):
-                    found.setdefault(" ".join([head, *middle, last[:j]]) + "*", " ".join([head, *middle, last]))
+                    found.setdefault(" ".join([head, *middle, last[:j]]) + "*", (" ".join([head, *middle, last]), where))
         for gram in sorted(found):
-            out.setdefault(phrase_digest(gram, salt), Gram(number, found[gram]))
+            text, where = found[gram]
+            # a negated use is no use of the phrase ("does not vanish"), but is one of `not vanish`
+            key = f"not {gram}" if negated(reading, where) else gram
+            out.setdefault(phrase_digest(key, salt), Gram(number, text))
 
 
 def lookup(answer: Answer, digests: Sequence[str], words: int, salt: str) -> list[Gram | None]:

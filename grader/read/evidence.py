@@ -6,6 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from grader.math.lexer import UNICODE, UNICODE_OPS
 from grader.read.segment import Answer
@@ -59,15 +62,180 @@ def _normalise(text: str) -> str:
     return re.sub(r"(?<!\w)_{1,3}([^_\n]+)_{1,3}(?!\w)", r"\1", text).lower()
 
 
+# ---------------------------------------------------------------- what a rubric claim may be
+
+class MathClaim(BaseModel):
+    """`{math: '<LaTeX>'}`: some expression of the answer (a relation's side, a bare formula, or a term, factor,
+    numerator, denominator or argument inside one) is equivalent to this one, as final_answer compares."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    math: str
+
+    @field_validator("math")
+    @classmethod
+    def _readable(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("empty formula: write the LaTeX the answer must contain")
+        from grader.math import MathError, parse
+
+        try:
+            parse(v)
+        except MathError as exc:
+            raise ValueError(f"cannot read the LaTeX {v!r}: {exc}") from None
+        except RecursionError:
+            raise ValueError(f"cannot read the LaTeX {v!r}: nested too deeply") from None
+        return v
+
+
+class Pattern(BaseModel):
+    """`{re: '<regular expression>', why: '<reason>'}`: a pattern kept where no phrase or formula says the same."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    regex: str = Field(alias="re")
+    why: str
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("empty pattern")
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"the pattern {v!r} does not compile: {exc}") from None
+        return v
+
+    @field_validator("why")
+    @classmethod
+    def _said(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("say why a regular expression is needed here")
+        return v
+
+
+def _entry(v: Any) -> Any:
+    """A claim as written: a phrase, `re:...` (a pattern of an older rubric), `{math: ...}` or `{re: ..., why: ...}`."""
+    if isinstance(v, str):
+        if not v.strip():
+            raise ValueError("empty phrase")
+        if v.startswith("re:"):
+            try:
+                re.compile(v[3:])
+            except re.error as exc:
+                raise ValueError(f"the pattern {v[3:]!r} does not compile: {exc}") from None
+        return v
+    if isinstance(v, dict):
+        model: type[BaseModel] | None = MathClaim if "math" in v else Pattern if "re" in v else None
+        if model is None:
+            if "why" in v:
+                raise ValueError("a reason (`why`) needs its pattern: {re: '...', why: '...'}")
+            raise ValueError("a claim is a phrase, {math: '<LaTeX>'} or {re: '<pattern>', why: '<reason>'}")
+        try:
+            return model.model_validate(v)
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'claim'}: {e['msg']}"
+                                       for e in exc.errors())) from None
+    return v
+
+
+# one entry of a claim list (`any`, `all`, `none`, a free-text point's `any`)
+Entry = Annotated[Union[str, MathClaim, Pattern], BeforeValidator(_entry)]
+
+
+def entry_text(entry: str | MathClaim | Pattern) -> str:
+    """The entry as one line of text (a pattern as `re:...`, a formula as `math:...`), for messages and keys."""
+    if isinstance(entry, MathClaim):
+        return "math:" + entry.math
+    if isinstance(entry, Pattern):
+        return "re:" + entry.regex
+    return entry
+
+
+# ---------------------------------------------------------------- phrases as words
+
+_APOSTROPHE = "['\u2019]"
+_NOT = r"(?:(?<!\w)not|n" + _APOSTROPHE + "t)"  # "not", and the "n't" of "isn't"
+# words that deny what follows them in the same clause: "does not vanish", "no longer vanishes", "isn't unbiased"
+_NEGATION = re.compile(r"(?<!\w)(?:not|no|never|cannot|neither|nor|without|hardly)(?!\w)|\w+n" + _APOSTROPHE + "t(?!\\w)")
+_CLAUSE_END = re.compile(r"[.;:,!?()]|(?<!\w)(?:but|because|since|while|whereas|although|though|and|so|which|"
+                         r"that|when|if|then|as)(?!\w)")
+NEGATION_WORDS = 3  # how many words before a phrase a negation may stand and still deny it
+_NOT_DENYING = ("only", "just", "merely")  # "not only X" still says X
+_SIBILANT = ("s", "x", "z", "ch", "sh")
+_VOWELS = "aeiou"
+
+
+def inflections(word: str) -> tuple[str, ...]:
+    """The forms a phrase's word also matches: plural and verb endings ("vanish": vanishes, vanished,
+    vanishing; "vary": varies, varied; "stop": stopped), never another word ("soft" is not "softmax")."""
+    if not word.isalpha() or len(word) < 3:
+        return (word,)
+    base = word
+    if word.endswith("ies") and len(word) > 4:
+        base = word[:-3] + "y"
+    elif word.endswith("es") and word[:-2].endswith(_SIBILANT):
+        base = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is", "as", "os")) and len(word) > 3:
+        base = word[:-1]
+    forms = {word, base}
+    if base.endswith("e"):
+        forms |= {base + "s", base + "d", base[:-1] + "ing"}
+    elif base.endswith("y") and base[-2] not in _VOWELS:
+        forms |= {base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
+    elif base.endswith(_SIBILANT):
+        forms |= {base + "es", base + "ed", base + "ing"}
+    else:
+        forms |= {base + "s", base + "ed", base + "ing"}
+        if len(base) <= 4 and base[-1] not in _VOWELS + "wxy" and base[-2] in _VOWELS and base[-3] not in _VOWELS:
+            forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}  # stop -> stopped
+    return tuple(sorted(forms, key=lambda f: (-len(f), f)))
+
+
+def _word_pattern(word: str) -> str:
+    if word.endswith("*") and len(word) > 1:
+        return re.escape(word[:-1]) + r"\w*"
+    if word == "not":
+        return _NOT
+    if re.fullmatch(r"\w+n['\u2019]t", word):  # "isn't" written in the rubric: also "is not"
+        head = word[:-3]
+        head = {"ca": "can", "wo": "will"}.get(head, head)
+        return rf"(?:{re.escape(head)}\s*not|{re.escape(word[:-3])}n{_APOSTROPHE}t)"
+    forms = inflections(word)
+    return re.escape(word) if len(forms) == 1 else "(?:" + "|".join(re.escape(f) for f in forms) + ")"
+
+
 @lru_cache(maxsize=1024)
 def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """`re:...` is a regular expression written by the course; anything else is a phrase matched as words,
-    where a word ending in `*` matches any ending (`vanish*` finds "vanishes", "vanishing")."""
+    """`re:...` is a regular expression written by the course; anything else is a phrase matched as whole words,
+    each word also in its plural and verb forms (`vanish` finds "vanishes", "vanishing"), where a word ending in
+    `*` matches any ending (`normaliz*` finds "normalization")."""
     if pattern.startswith("re:"):
         return re.compile(pattern[3:], re.IGNORECASE)
-    words = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") and len(w) > 1 else re.escape(w)
-             for w in pattern.lower().split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+    words = pattern.lower().split()
+    # "not" carries its own left edge: the "n't" of "isn't" starts inside a word
+    edge = "" if words and words[0] == "not" else r"(?<!\w)"
+    return re.compile(edge + r"\s+".join(_word_pattern(w) for w in words) + r"(?!\w)")
+
+
+def negated(text: str, start: int) -> bool:
+    """Whether a negation among the few words before `start`, in the same clause, denies what starts there
+    ("whether or not it vanishes" and "not only vanishes" deny nothing)."""
+    head = text[:start]
+    cut = 0
+    for m in _CLAUSE_END.finditer(head):
+        cut = m.end()
+    words = head[cut:].split()
+    first = max(len(words) - NEGATION_WORDS, 0)
+    for k in range(first, len(words)):
+        if not _NEGATION.fullmatch(words[k]):
+            continue
+        after = words[k + 1] if k + 1 < len(words) else ""
+        if words[k] == "not" and (k > 0 and words[k - 1] == "or" or after in _NOT_DENYING):
+            continue
+        return True
+    return False
 
 
 def readings(text: str) -> tuple[str, ...]:
@@ -84,11 +252,181 @@ def find(answer: Answer, pattern: str) -> Match | None:
 
 
 def search(rows: Iterable[tuple[Iterable[str], int]], pattern: str) -> Match | None:
-    """The first match of `pattern` in rows of (a line's readings, its line number), or None."""
+    """The first match of `pattern` in rows of (a line's readings, its line number), or None. A phrase that a
+    negation denies ("does not vanish" for `vanish`) is not found there, and a phrase that starts with "not"
+    (`not vanish`) is also found where any negation denies the rest ("neither vanish", "no longer vanishes").
+    A course's `re:` pattern is matched as written."""
     rx = compile_pattern(pattern)
+    words = not pattern.startswith("re:")
+    head, _, rest = pattern.lower().strip().partition(" ")
+    denied = compile_pattern(rest) if words and head == "not" and rest.strip() else None
     for texts, number in rows:
         for text in texts:
-            m = rx.search(text)
-            if m:
+            for m in rx.finditer(text):
+                if words and negated(text, m.start()):
+                    continue
                 return Match(pattern=pattern, line=number, text=m.group(0))
+            for m in denied.finditer(text) if denied is not None else ():
+                if negated(text, m.start()):
+                    return Match(pattern=pattern, line=number, text=_from_negation(text, m))
+    return None
+
+
+def _from_negation(text: str, m: re.Match[str]) -> str:
+    """The student's words from the negation to the end of the phrase ("neither vanish")."""
+    head = text[:m.start()]
+    last = None
+    for n in _NEGATION.finditer(head):
+        last = n
+    return text[last.start():m.end()] if last is not None else m.group(0)
+
+
+# ---------------------------------------------------------------- formulas by meaning
+
+MATH_COMPARISONS = 60  # most expressions of one answer compared with one formula (those sharing its symbols)
+MATH_BUDGET_S = 3.0  # and the time they may take together
+
+
+def _leaf(node: Any) -> bool:
+    from grader.math import nodes as N
+
+    return isinstance(node, (N.Sym, N.Num, N.Const, N.Label))
+
+
+def symbols(node: Any) -> frozenset[Any]:
+    """The symbols an expression is written in (`\\mathbf v_t` is one symbol: its index is part of its name)."""
+    from grader.math import nodes as N
+
+    out: set[Any] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, N.Sym):
+            out.add(n)
+        else:
+            stack.extend(n.children())
+    return frozenset(out)
+
+
+def subexpressions(root: Any) -> list[Any]:
+    """An expression and what is inside it (terms, factors, numerators, denominators, arguments, each side of a
+    relation), outermost first; symbols and numbers alone are not."""
+    from grader.math import nodes as N
+
+    out, stack = [], [root]
+    while stack:
+        n = stack.pop(0)
+        if _leaf(n):
+            continue
+        if not isinstance(n, (N.Relation, N.Chain, N.System)):
+            out.append(n)
+        stack.extend(n.children())
+    return out
+
+
+def _rename(node: Any, renames: dict[Any, Any]) -> Any:
+    """The expression with the answer's own names replaced by the rubric's (`aliases`)."""
+    import dataclasses
+
+    from grader.math import nodes as N
+
+    if node in renames:
+        return renames[node]
+    if _leaf(node) and not isinstance(node, N.Sym):
+        return node
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, N.Node):
+            new = _rename(value, renames)
+        elif isinstance(value, tuple):
+            new = tuple(_rename(v, renames) if isinstance(v, N.Node) else
+                        tuple(_rename(x, renames) if isinstance(x, N.Node) else x for x in v) if isinstance(v, tuple)
+                        else v for v in value)
+        else:
+            continue
+        if new != value:
+            changes[f.name] = new
+    return dataclasses.replace(node, **changes) if changes else node
+
+
+@lru_cache(maxsize=256)
+def _formula(latex: str) -> Any:
+    from grader.math import parse
+
+    return parse(latex).root
+
+
+def _same_value(a: Any, b: Any, assume: tuple[str, ...], deadline: float) -> bool:
+    """`equivalent`'s comparison of two parsed expressions (the part inside a side has no LaTeX of its own)."""
+    import time
+
+    from grader.math.assume import assumptions
+    from grader.math.equivalence import EVAL_ERRORS, Ctx, Inconclusive, compare_statements, implied_range
+    from grader.math.errors import MathError
+    from grader.math.randenv import infer_types
+
+    try:
+        ctx = Ctx(infer_types([a, b]), assumptions(assume), min(deadline, time.monotonic() + 1.5))
+        ctx.implied = implied_range([a, b]) if a != b else None
+        return compare_statements(a, b, ctx).verdict == "equivalent"
+    except Inconclusive:
+        from grader.math.solve import symbolic_equal
+
+        v = symbolic_equal(a, b)
+        return v is not None and v.verdict == "equivalent"
+    except (MathError, RecursionError, *EVAL_ERRORS):
+        return False
+
+
+def _shown(node: Any) -> str:
+    from grader.math.printer import to_latex, to_text
+
+    try:
+        return to_latex(node)
+    except Exception:  # the printer knows fewer forms than the parser: its plain text then
+        return to_text(node)
+
+
+def find_math(sides: Iterable[Any], formula: str, assume: tuple[str, ...] = (),
+              aliases: dict[str, str] | None = None) -> Match | None:
+    """The first expression among the answer's relation sides (`Reading.sides`: `.latex`, `.line`), or inside one,
+    that is equivalent to `formula` under `assume`, with the answer's names mapped by `aliases` (answer's LaTeX ->
+    the formula's). A relation as `formula` is compared with the answer's whole relations."""
+    import time
+
+    from grader.math import MathError, equivalent, parse
+    from grader.math import nodes as N
+
+    target = _formula(formula)
+    relation = isinstance(target, (N.Relation, N.Chain, N.System))
+    want = symbols(target)
+    renames: dict[Any, Any] = {}
+    for theirs, ours in (aliases or {}).items():
+        try:
+            renames[_formula(theirs)] = _formula(ours)
+        except (MathError, RecursionError):
+            continue
+    deadline = time.monotonic() + MATH_BUDGET_S
+    compared, seen = 0, set()
+    for side in sides:
+        latex = side.relation if relation else side.latex
+        if (latex, side.line) in seen:
+            continue
+        seen.add((latex, side.line))
+        try:
+            root = parse(latex).root
+        except (MathError, RecursionError):
+            continue
+        renamed = _rename(root, renames) if renames else root
+        candidates = [renamed] if relation else [renamed] + [n for n in subexpressions(renamed) if n is not renamed]
+        for k, node in enumerate(candidates):
+            if symbols(node) != want or time.monotonic() > deadline or compared >= MATH_COMPARISONS:
+                continue
+            compared += 1
+            whole = k == 0 and renamed is root
+            same = (equivalent(latex, formula, assume).verdict == "equivalent" if whole
+                    else _same_value(node, target, assume, deadline))
+            if same:
+                return Match(pattern="math:" + formula, line=side.line, text=latex.strip() if whole else _shown(node))
     return None

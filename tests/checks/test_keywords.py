@@ -37,3 +37,32 @@ def test_open_entries_are_undecided_unless_something_else_decides() -> None:
     assert decide("c", [Hit(1, "x")], [], 1, True, (True, True, True), undecided).verdict is Verdict.FAIL
     # open with no one to ask: unknown, never a pass
     assert decide("c", [], [], 0, True, (True, False, False)).verdict is Verdict.UNKNOWN
+
+
+def _run(text: str, **params: object) -> CheckOutcome:
+    from grader.checks.base import CheckContext
+    from grader.checks.keywords import KeywordCheck, KeywordParams
+    from grader.read.segment import Answer
+
+    lines = tuple(text.split("\n"))
+    ctx = CheckContext(question=None, answer=Answer("1", lines, tuple(range(10, 10 + len(lines)))),  # type: ignore[arg-type]
+                       params=KeywordParams.model_validate(params), course=None,  # type: ignore[arg-type]
+                       document=None, seed=0, timeout=5.0, label="the bias correction")  # type: ignore[arg-type]
+    return KeywordCheck().run(ctx)
+
+
+def test_a_formula_claim_passes_on_an_equivalent_form_and_says_where() -> None:
+    out = _run("We divide:\n$$\\hat v_t = v_t (1-\\beta^t)^{-1}$$", any=[{"math": "\\frac{v_t}{1-\\beta^t}"}])
+    assert out.verdict is Verdict.PASS
+    assert out.findings[0].message == "the bias correction: found at line 11: v_t (1-\\beta^t)^{-1}"
+    assert _run("$\\hat v_t = v_t$", any=[{"math": "\\frac{v_t}{1-\\beta^t}"}]).verdict is Verdict.FAIL
+
+
+def test_synonyms_negation_and_patterns_with_reasons() -> None:
+    synonyms = {"vanish": ["tend to zero"]}
+    assert _run("the norm tends to zero", any=["vanish"], synonyms=synonyms).verdict is Verdict.PASS
+    assert _run("the norm tends to zero", any=["vanish"]).verdict is Verdict.FAIL
+    # a wrong claim that the answer denies is no contradiction
+    assert _run("it is not unbiased, it vanishes", any=["vanish"], none=["unbiased"]).verdict is Verdict.PASS
+    assert _run("it is unbiased and vanishes", any=["vanish"], none=["unbiased"]).verdict is Verdict.FAIL
+    assert _run("x = 1", any=[{"re": "=\\s*1", "why": "a row sum"}]).verdict is Verdict.PASS

@@ -59,6 +59,15 @@ def _reference_sources(target: str) -> list[str]:
     return []
 
 
+def _claims(found: dict[str, set[str]], entries: Any) -> None:
+    """A claim list's needles: phrases and patterns as phrases, formulas as math."""
+    for p in entries:
+        if isinstance(p, dict):
+            found["math" if "math" in p else "phrase"].add(str(p.get("math", p.get("re", ""))))
+        else:
+            found["phrase"].add(p.removeprefix("re:"))
+
+
 def needles(course: Course, assignment: str) -> tuple[dict[str, set[str]], str, str]:
     """Reference answers by kind; the rubric's public text (prompts, titles, labels, targets, assumptions); and
     its feedback, public too, where a phrase a rubric looks for may appear in the author's own advice."""
@@ -83,11 +92,13 @@ def needles(course: Course, assignment: str) -> tuple[dict[str, set[str]], str, 
                         pass
             if spec.kind == "keywords":
                 for key in ("any", "all", "none"):
-                    found["phrase"] |= {p.removeprefix("re:") for p in prm.get(key, ()) or ()}
+                    _claims(found, prm.get(key, ()) or ())
+                for others in (prm.get("synonyms") or {}).values():
+                    found["phrase"] |= set(others)
             if spec.kind == "free_text":
                 for claim in prm.get("claims", ()):
                     found["phrase"].add(claim["claim"])
-                    found["phrase"] |= {p.removeprefix("re:") for p in claim.get("any", ())}
+                    _claims(found, claim.get("any", ()))
             if spec.kind == "code":
                 found["code"] |= set(_reference_sources(prm["reference"]))
     return found, fold(" ".join(p for p in public if p)).lower(), fold(" ".join(feedback)).lower()
@@ -114,7 +125,10 @@ def test_pack_holds_no_reference_answer(assignment: str, course: Course, tmp_pat
             if len(key) < MIN_CHARS or key in public or kind == "phrase" and key in feedback:
                 continue  # too short to mean anything, or stated by the rubric's own public text
             searched += 1
-            if any(needle in h for h in haystacks) or fold(needle).lower() in folded:
+            if re.fullmatch(r"-?\d+", needle):  # a whole number: as a number, not inside a hex digest
+                if any(re.search(rf"(?<![\w.]){re.escape(needle)}(?![\w.])", h) for h in haystacks):
+                    leaks.append(f"{kind}: {needle!r}")
+            elif any(needle in h for h in haystacks) or fold(needle).lower() in folded:
                 leaks.append(f"{kind}: {needle!r}")
     for number in sorted(found["number"]):
         if number.lstrip("-") in public:

@@ -91,14 +91,15 @@ def test_word_patterns_are_hashed_and_match_as_the_full_check_does(line: str, pa
     from grader.read.segment import Answer
 
     group = phrases.hashed([pattern], SALT)
-    assert group["patterns"] == 0 and len(group["digests"]) == 1
+    assert group["patterns"] == 0 and len(group["groups"]) == 1
     grams = phrases.answer_grams([line], [1], group["words"], SALT)
-    assert (group["digests"][0] in grams) is (find(Answer("1", (line,), (1,)), pattern) is not None)
+    held = any(d in grams for d in group["digests"])  # any of its digests: its word forms, or a negated use
+    assert held is (find(Answer("1", (line,), (1,)), pattern) is not None)
 
 
 def test_other_patterns_stay_out_of_the_pack() -> None:
     group = phrases.hashed([r"re:max", r"re:\\geq?\s*0", r"re:\bvar\s*(\(|\[)", "plain"], SALT)
-    assert group["patterns"] == 3 and len(group["digests"]) == 1
+    assert group["patterns"] == 3 and len(group["groups"]) == 1
 
 
 def test_pack_folder_errors(tmp_path: Path) -> None:
@@ -163,3 +164,37 @@ def test_check_with_a_pack_says_what_it_did_not_check(tmp_path: Path, capsys: py
     assert "Question 2.1: Number of sequences -- incorrect" in text
     assert "all passed" not in text.lower()
     assert cli.main(["check", writeup, "--pack", str(tmp_path / "nothing")]) == 2
+
+
+@pytest.mark.parametrize("line", ["the gradients vanish", "it vanished", "it does not vanish", "it no longer vanishes",
+                                  "signals neither vanish nor explode", "vanishing gradients", "a softmax"])
+@pytest.mark.parametrize("phrase", ["vanish", "not vanish", "vanishes", "soft", "explode"])
+def test_phrases_match_in_the_pack_as_in_the_full_check(line: str, phrase: str) -> None:
+    from grader.read.evidence import find
+    from grader.read.segment import Answer
+
+    group = phrases.hashed([phrase], SALT)
+    grams = phrases.answer_grams([line], [1], group["words"], SALT)
+    held = any(d in grams for d in group["digests"])
+    assert held is (find(Answer("1", (line,), (1,)), phrase) is not None)
+
+
+def test_synonyms_join_their_phrase_in_one_entry() -> None:
+    group = phrases.hashed(["vanish", "deep"], SALT, synonyms={"vanish": ["tend to zero"]})
+    assert len(group["groups"]) == 2 and group["words"] == 3
+    grams = phrases.answer_grams(["the norm tends to zero"], [1], group["words"], SALT)
+    assert any(group["digests"][i] in grams for i in group["groups"][0])
+
+
+def test_formula_claims_are_fingerprinted_and_found_without_the_formula() -> None:
+    from grader.read.reading import Reading
+    from grader.read.segment import Answer
+
+    group = phrases.hashed([{"math": r"\frac{v_t}{1-\beta^t}"}, {"re": "x", "why": "w"}], SALT)
+    assert len(group["formulas"]) == 1 and group["patterns"] == 1 and not group["digests"]
+    assert r"\beta" not in json.dumps(group)  # a fingerprint, not the formula
+    right = Reading(Answer("1", (r"$\hat v_t = v_t (1-\beta^t)^{-1} + 0$",), (4,)))
+    wrong = Reading(Answer("1", (r"$\hat v_t = v_t (1+\beta^t)^{-1}$",), (4,)))
+    hit = phrases.find_formula(right, group["formulas"][0], (), SALT)
+    assert hit is not None and hit.line == 4
+    assert phrases.find_formula(wrong, group["formulas"][0], (), SALT) is None

@@ -6,6 +6,7 @@ from typing import Any
 
 from grader.checks.base import Check, CheckContext, CheckOutcome
 from grader.checks.free_text import Point, decide
+from grader.checks.keywords import question_assumptions
 from grader.pack import phrases
 from grader.pack.kinds.base import NOT_CHECKED, PackParams
 
@@ -26,8 +27,11 @@ class PackFreeTextCheck(Check):
         longest = max((c["words"] for c in p.claims), default=0)
         grams = phrases.answer_grams(ctx.answer.lines, ctx.answer.line_numbers, longest, p.salt)
         points = []
+        assume = question_assumptions(ctx)  # formula claims compare under the question's assumptions
         for claim in p.claims:
-            hit = next((grams[d] for d in claim["digests"] if d in grams), None)
+            hit = next((grams[d] for d in claim["digests"] if d in grams), None) or next(
+                (h for h in (phrases.find_formula(ctx.reading, fp, assume, p.salt) for fp in claim.get("formulas", ())) if h),
+                None)
             points.append(Point(claim["weight"], hit, UNSEEN if hit is None and claim["patterns"] else None))
         unseen = sum(pt.unseen is not None for pt in points)
         details = {NOT_CHECKED: f"{unseen} of {len(points)} rubric points are recognised by patterns the pack "

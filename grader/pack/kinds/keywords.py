@@ -1,4 +1,5 @@
-"""`pack_keywords`: the keywords check with phrases known by their hashes; `re:` patterns are not in the pack."""
+"""`pack_keywords`: the keywords check with phrases known by their hashes and formulas by their fingerprints;
+`re:` patterns are not in the pack."""
 
 from __future__ import annotations
 
@@ -14,17 +15,24 @@ from grader.pack.kinds.base import PackParams, not_checked
 
 
 def _empty() -> dict[str, Any]:
-    return {"digests": [], "patterns": 0, "words": 0}
+    return {"digests": [], "groups": [], "formulas": [], "patterns": 0, "words": 0}
 
 
 class PackKeywordParams(PackParams):
     any: dict[str, Any] = Field(default_factory=_empty)  # phrases.hashed() of each list
     all: dict[str, Any] = Field(default_factory=_empty)
     none: dict[str, Any] = Field(default_factory=_empty)
+    assume: tuple[str, ...] = ()  # the formulas' assumptions, as the full check compares under
 
 
 def _given(group: dict[str, Any]) -> bool:
-    return bool(group["digests"]) or group["patterns"] > 0
+    return bool(group["digests"]) or bool(group.get("formulas")) or group["patterns"] > 0
+
+
+def _entries(group: dict[str, Any]) -> list[list[str]]:
+    """The digests of each phrase of a list (all its word forms); a pack without groups has one per phrase."""
+    digests = group["digests"]
+    return [[digests[i] for i in g] for g in group["groups"]] if "groups" in group else [[d] for d in digests]
 
 
 class PackKeywordCheck(Check):
@@ -36,9 +44,15 @@ class PackKeywordCheck(Check):
         label = ctx.label or "the expected claim"
         words = max(p.any["words"], p.all["words"], p.none["words"])
         grams = phrases.answer_grams(ctx.answer.lines, ctx.answer.line_numbers, words, p.salt)
-        found = [grams[d] for d in p.any["digests"] if d in grams]
-        missing = sum(d not in grams for d in p.all["digests"])
-        wrong = [grams[d] for d in p.none["digests"] if d in grams]
+        def hits(group: dict[str, Any]) -> list[Any]:
+            """Per entry of a list, where the answer says it (or None): phrases, then formulas."""
+            out = [next((grams[d] for d in forms if d in grams), None) for forms in _entries(group)]
+            return out + [phrases.find_formula(ctx.reading, fp, p.assume, p.salt) for fp in group.get("formulas", ())]
+
+
+        found = [h for h in hits(p.any) if h is not None]
+        missing = sum(h is None for h in hits(p.all))
+        wrong = [h for h in hits(p.none) if h is not None]
 
         def undecided(findings: tuple[Finding, ...]) -> CheckOutcome:
             return not_checked(ctx, "keywords", "some of what it looks for is a pattern, which a pack does not hold",
