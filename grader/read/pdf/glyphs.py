@@ -78,7 +78,10 @@ OPERATOR_NAMES = {"sin", "cos", "tan", "exp", "log", "ln", "max", "min", "arg", 
                   "tanh", "sigmoid", "ReLU", "relu", "Tr", "dim", "ker", "span", "mod"}
 LIMIT_NAMES = {"max", "min", "sup", "inf", "lim", "argmax", "argmin", "limsup", "liminf"}
 ACCENTS = {"˜": "\\tilde", "~": "\\tilde", "^": "\\hat", "ˆ": "\\hat", "¯": "\\bar", "˙": "\\dot",
-           "¨": "\\ddot", "⃗": "\\vec", "→": "\\vec", "ˇ": "\\check", "˘": "\\breve"}
+           "¨": "\\ddot", "⃗": "\\vec", "→": "\\vec", "ˇ": "\\check", "˘": "\\breve",
+           # combining marks, as OpenType math fonts (unicode-math) name their accents
+           "\u0302": "\\hat", "\u0303": "\\tilde", "\u0304": "\\bar", "\u0305": "\\bar", "\u0307": "\\dot",
+           "\u0308": "\\ddot", "\u030c": "\\check", "\u0306": "\\breve", "\u20d7": "\\vec"}
 # operator names LaTeX has a command for; any other (softmax, tr, Var) is written \operatorname{...}
 LATEX_OPERATORS = {"sin", "cos", "tan", "exp", "log", "ln", "max", "min", "arg", "sup", "inf", "lim", "det", "dim",
                    "ker", "tanh", "limsup", "liminf", "mod"}

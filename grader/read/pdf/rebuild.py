@@ -113,8 +113,11 @@ def _structures(atoms: list[Atom], rules: list[Rule], ref: float) -> list[Atom]:
                  and r.y - a.top < 1.4 * ref]
         if radical is not None:
             body = [a for a in below if a.bottom >= radical.bottom - 1.0]
+            # an index sits in the sign's crook: over its left part, under its bar (TeX kerns it 10mu into the
+            # sign), so a script that ends before the sign (the T of a^T\sqrt{b}) or above the bar is none
             index = [a for a in atoms if a is not radical and a.x1 <= radical.x0 + 0.6 * (radical.x1 - radical.x0)
-                     and a.x0 >= radical.x0 - 0.8 * ref and a.size < 0.85 * ref and a.bottom > radical.bottom]
+                     and a.x1 > radical.x0 + 0.1 * ref and a.x0 >= radical.x0 - 0.8 * ref and a.size < 0.85 * ref
+                     and a.bottom > radical.bottom and a.top <= r.y + 0.5]
             inner = _build(body)
             root = f"\\sqrt[{_build(index)}]{{{inner}}}" if index else f"\\sqrt{{{inner}}}"
             gone = {id(a) for a in body + index} | {id(radical)}
@@ -288,10 +291,14 @@ def _tex(a: Atom) -> str:
             tex += f"_{{{_build(a.under)}}}"
         if a.over:
             tex += f"^{{{_build(a.over)}}}"
+    sup = _build(a.sup)
+    while sup.startswith("'"):  # a prime is set as a superscript: v'^t is v, a prime, then the script t
+        tex += "'"
+        sup = sup[1:].lstrip()
     if a.sub:
         tex += f"_{{{_build(a.sub)}}}"
-    if a.sup:
-        tex += f"^{{{_build(a.sup)}}}"
+    if sup:
+        tex += f"^{{{sup}}}"
     return tex
 
 
