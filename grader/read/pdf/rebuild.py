@@ -265,11 +265,28 @@ def _lone_letters(main: list[Atom]) -> list[Atom]:
         joined = any(0 <= k < len(main) and main[k].kind == "T" and abs(main[k].cx - a.cx) < 1.2 * a.size
                      for k in (i - 1, i + 1))
         near_math = any(0 <= k < len(main) and main[k].kind in ("M", "S") for k in (i - 2, i - 1, i + 1, i + 2))
+        if a.tex.startswith("\\mathbf") and joined:  # bold letters set close together: math if one carries a script
+            run = _bold_run(main, i)   # (W g_{t-1} as in \mathbf{W}\mathbf{g}_{t-1}); a bold word has none
+            joined = not any(m.sup or m.sub for m in run)
+            near_math = near_math or not joined
         if greek or a.tex.startswith("\\mathbf") and not joined and near_math:
             a.kind = "M"
             if greek:
                 a.tex = latex_of(a.text, "")[0]
     return main
+
+
+def _bold_run(main: list[Atom], i: int) -> list[Atom]:
+    """The bold letters set close together around main[i]."""
+    def bold(k: int) -> bool:
+        return main[k].kind == "T" and len(main[k].text) == 1 and main[k].tex.startswith("\\mathbf")
+
+    lo = hi = i
+    while lo > 0 and bold(lo - 1) and abs(main[lo - 1].cx - main[lo].cx) < 1.2 * main[lo].size:
+        lo -= 1
+    while hi + 1 < len(main) and bold(hi + 1) and abs(main[hi + 1].cx - main[hi].cx) < 1.2 * main[hi].size:
+        hi += 1
+    return main[lo:hi + 1]
 
 
 def _glue(parts: list[str]) -> str:
