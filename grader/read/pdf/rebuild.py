@@ -319,12 +319,28 @@ def _tex(a: Atom) -> str:
     return tex
 
 
+# a relation built from two glyphs overlapping (TeX's \joinrel): = then => is \implies, <= then = \impliedby
+_JOINED = {("=", "\\Rightarrow"): "\\implies", ("\\Leftarrow", "="): "\\impliedby",
+           ("\\Leftarrow", "\\Rightarrow"): "\\iff", ("-", "\\to"): "\\longrightarrow",
+           ("\\leftarrow", "-"): "\\longleftarrow"}
+
+
 def _negate(main: list[Atom]) -> list[Atom]:
-    """A negation slash drawn over the next symbol (CMSY code 0x36) makes one negated relation."""
+    """A negation slash drawn over the next symbol (CMSY code 0x36) makes one negated relation; two glyphs drawn
+    overlapping into one long arrow (= and =>) make that arrow."""
     out: list[Atom] = []
     skip = -1
     for i, a in enumerate(main):
         if i == skip:
+            continue
+        nxt = main[i + 1] if i + 1 < len(main) else None
+        if nxt is not None and (a.tex, nxt.tex) in _JOINED and nxt.x0 < a.x1 + 0.3 and not (a.sup or a.sub) \
+                and abs(a.baseline - nxt.baseline) < 0.1 * a.size:
+            nxt.tex = _JOINED[(a.tex, nxt.tex)]
+            nxt.x0 = min(nxt.x0, a.x0)
+            nxt.kind = "M"
+            out.append(nxt)
+            skip = i + 1
             continue
         if a.tex == "\\not" and i + 1 < len(main) and main[i + 1].x0 < a.x1 + 0.5:
             nxt = main[i + 1]
