@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from grader.read.pdf.glyphs import (ACCENTS, BIG_OPERATORS, LIMIT_NAMES, NEGATED, OPEN_BRACKETS, OPERATOR_NAMES, latex_of,
                                     role)
@@ -336,17 +336,12 @@ def _negate(main: list[Atom]) -> list[Atom]:
         nxt = main[i + 1] if i + 1 < len(main) else None
         if nxt is not None and (a.tex, nxt.tex) in _JOINED and nxt.x0 < a.x1 + 0.3 and not (a.sup or a.sub) \
                 and abs(a.baseline - nxt.baseline) < 0.1 * a.size:
-            nxt.tex = _JOINED[(a.tex, nxt.tex)]
-            nxt.x0 = min(nxt.x0, a.x0)
-            nxt.kind = "M"
-            out.append(nxt)
+            out.append(replace(nxt, tex=_JOINED[(a.tex, nxt.tex)], x0=min(nxt.x0, a.x0), kind="M"))
             skip = i + 1
             continue
         if a.tex == "\\not" and i + 1 < len(main) and main[i + 1].x0 < a.x1 + 0.5:
             nxt = main[i + 1]
-            nxt.tex = NEGATED.get(nxt.tex, "\\not" + nxt.tex)
-            nxt.x0 = min(nxt.x0, a.x0)
-            out.append(nxt)
+            out.append(replace(nxt, tex=NEGATED.get(nxt.tex, "\\not" + nxt.tex), x0=min(nxt.x0, a.x0)))
             skip = i + 1
             continue
         out.append(a)
@@ -588,6 +583,7 @@ def rebuild_page(page: Page) -> list[Line]:
     margin = max(set(starts), key=lambda x: (starts.count(x), -x)) if starts else 0
     right = max((max(g.x1 for g in glyphs) for glyphs, _ in groups), default=page.width)
     center = (margin + right) / 2
+    built: list[tuple[list[Atom], float, bool]] = []
     for glyphs, rules in groups:
         atoms = _stack_pieces([_atom(g) for g in glyphs])
         plain_sizes = [a.size for a in atoms if not a.big]
@@ -597,8 +593,40 @@ def rebuild_page(page: Page) -> list[Line]:
         x0, x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
         # a display stands apart: centred in the text block, or set in by more than a list's indentation
         indented = x0 - margin > 1.5 * ref and (abs((x0 + x1) / 2 - center) < 3 * ref or x0 - margin > 4 * ref)
+        built.append((main, ref, indented))
         text, display, unreadable, plain = _render(main, ref, indented)
         out.append(Line(text=text, top=max(g.top for g in glyphs), bottom=min(g.bottom for g in glyphs),
                         x0=min(g.x0 for g in glyphs), size=ref, display=display, unreadable=unreadable,
                         plain=plain))
+    _aligned_rows(out, built, margin)
     return out
+
+
+_RELATIONS = {"=", "\\le", "\\ge", "<", ">", "\\approx", "\\equiv", "\\sim", "\\simeq", "\\propto", "\\ne",
+              "\\implies", "\\iff", "\\Rightarrow", "\\Leftrightarrow", "\\to"}
+
+
+def _aligned_rows(out: list[Line], built: list[tuple[list[Atom], float, bool]], margin: float) -> None:
+    """Rows of an align set apart from the margin and holding only math, whose relation stands right under (or over)
+    the relation of a display row next to them, are display rows too: an align's rows are left-aligned at their
+    relation, so the short ones are neither centred nor far in."""
+    rel_x = [[a.x0 for a in main if a.tex in _RELATIONS] for main, _, _ in built]
+    changed = True
+    while changed:
+        changed = False
+        for i, line in enumerate(out):
+            main, ref, _ = built[i]
+            if line.display or not rel_x[i] or line.x0 - margin <= 1.5 * ref:
+                continue
+            if not any(0 <= j < len(out) and out[j].display and abs(out[j].top - line.bottom) < 3 * ref
+                       or 0 <= j < len(out) and out[j].display and abs(line.top - out[j].bottom) < 3 * ref
+                       for j in (i - 1, i + 1)):
+                continue
+            neighbours = [x for j in (i - 1, i + 1) if 0 <= j < len(out) and out[j].display for x in rel_x[j]]
+            if not any(abs(x - y) < 0.6 for x in rel_x[i] for y in neighbours):
+                continue
+            text, display, unreadable, plain = _render(main, ref, True)
+            if display:
+                out[i] = Line(text=text, top=line.top, bottom=line.bottom, x0=line.x0, size=line.size, display=True,
+                              unreadable=unreadable, plain=plain)
+                changed = True
