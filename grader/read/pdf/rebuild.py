@@ -65,7 +65,7 @@ def _atom(g: Glyph) -> Atom:
 
 def _stack_pieces(atoms: list[Atom]) -> list[Atom]:
     """Pieces of one tall delimiter drawn one above the other (CMEX top, extension, bottom) become one atom."""
-    pieces = sorted((a for a in atoms if a.big and a.tex not in BIG_OPERATORS), key=lambda a: (round(a.x0), -a.top))
+    pieces = sorted((a for a in atoms if a.big and a.tex not in BIG_OPERATORS), key=lambda a: (-a.top, a.x0))
     merged: set[int] = set()
     for i, a in enumerate(pieces):
         if id(a) in merged:
@@ -73,8 +73,11 @@ def _stack_pieces(atoms: list[Atom]) -> list[Atom]:
         for b in pieces[i + 1:]:
             if id(b) in merged:
                 continue
-            if (abs(b.x0 - a.x0) < 1.0 or abs(b.x1 - a.x1) < 1.0) and b.top >= a.bottom - 1.5 \
-                    and b.bottom < a.bottom and (a.tex == "\\sqrt") == (b.tex == "\\sqrt"):
+            radical = a.tex == "\\sqrt" and b.tex == "\\sqrt"
+            # a delimiter's pieces share an edge; a radical's hook (bottom piece) juts out left of its stem
+            aligned = abs(b.x0 - a.x0) < 1.0 or abs(b.x1 - a.x1) < 1.0 or radical and b.x1 > a.x0 - 0.5 \
+                and b.x0 < a.x1 + 0.5
+            if aligned and b.top >= a.bottom - 1.5 and b.bottom < a.bottom and (a.tex == "\\sqrt") == (b.tex == "\\sqrt"):
                 a.bottom = b.bottom
                 if b.tex == "\\sqrt":  # a radical's bottom piece holds the hook: it names the whole sign
                     a.x0 = min(a.x0, b.x0)
@@ -111,8 +114,9 @@ def _structures(atoms: list[Atom], rules: list[Rule], ref: float) -> list[Atom]:
                         and abs(a.top - r.y) < 2.0), None)
         below = [a for a in atoms if a is not radical and _inside(a, r) and a.top <= r.y + 0.6
                  and r.y - a.top < 1.4 * ref]
-        if radical is not None:
-            body = [a for a in below if a.bottom >= radical.bottom - 1.0]
+        if radical is not None:  # its body is all under the bar down to the sign's foot (a sum's limits too)
+            body = [a for a in atoms if a is not radical and _inside(a, r) and a.top <= r.y + 0.6
+                    and a.bottom >= radical.bottom - 1.0 and a.x0 < r.x1 - 0.5]
             # an index sits in the sign's crook: over its left part, under its bar (TeX kerns it 10mu into the
             # sign), so a script that ends before the sign (the T of a^T\sqrt{b}) or above the bar is none
             index = [a for a in atoms if a is not radical and a.x1 <= radical.x0 + 0.6 * (radical.x1 - radical.x0)
@@ -190,10 +194,14 @@ def _attach(atoms: list[Atom]) -> list[Atom]:
         (main if on or a.big or a.kind == "S" else rest).append(a)
     main.sort(key=lambda a: a.x0)
     loose: list[Atom] = []
+    spans = _limit_words(main)
     for a in sorted(rest, key=lambda a: a.x0):
         host = next((m for m in main if (m.big or m.text in LIMIT_NAMES or m.tex.startswith("\\operatorname*"))
                      and m.x0 - 1.0 <= a.cx <= m.x1 + 1.0 and (a.bottom >= m.top - 1.0 or a.top <= m.bottom + 1.0)),
                     None)
+        if host is None:  # under or over a word that takes limits (lim, max) spelt in upright letters
+            host = next((last for x0, x1, last in spans if x0 - 1.0 <= a.cx <= x1 + 1.0
+                         and (a.bottom >= last.top - 1.0 or a.top <= last.bottom + 1.0)), None)
         if host is not None:
             (host.over if a.baseline > host.baseline or a.bottom >= host.top - 1.0 else host.under).append(a)
             continue
@@ -209,6 +217,24 @@ def _attach(atoms: list[Atom]) -> list[Atom]:
                                    tex=a.tex, text=a.text, kind=a.kind, ok=a.ok) for a in loose],
                       key=lambda a: a.x0)
     return main
+
+
+def _limit_words(main: list[Atom]) -> list[tuple[float, float, Atom]]:
+    """Upright letters set close together that spell a word taking limits (lim, max, argmin): the span's left and
+    right edge and its last letter (which then carries the limits; _words gathers them onto the operator)."""
+    out: list[tuple[float, float, Atom]] = []
+    i = 0
+    while i < len(main):
+        a = main[i]
+        j = i
+        if a.kind == "T" and a.text.isalpha():
+            while j + 1 < len(main) and main[j + 1].kind == "T" and main[j + 1].x0 - main[j].x1 < 0.12 * a.size:
+                j += 1
+            word = "".join(m.text for m in main[i:j + 1])
+            if word in LIMIT_NAMES:
+                out.append((a.x0, main[j].x1, main[j]))
+        i = j + 1
+    return out
 
 
 def _words(main: list[Atom]) -> list[Atom]:
