@@ -487,6 +487,16 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
         if above and below:
             lo = min(above, key=lambda i: info[i][0] - y)
             hi = min(below, key=lambda i: y - info[i][0])
+            # a numerator or denominator of several rows (a sum whose limit K is a row of its own): the rows
+            # under the bar that reach up to the lowest one taken so far
+            reach = min(info[i][4] for i in below if info[i][0] >= info[hi][0])
+            for k in range(hi + 1, min(n, hi + 8)):
+                if not all(rule.x0 - 2 <= (g.x0 + g.x1) / 2 <= rule.x1 + 2 for g in rows[k]) \
+                        or y - info[k][0] > 2.5 * info[k][1]:
+                    continue
+                if info[k][5] >= reach - 0.1 * info[k][1]:
+                    hi = k
+                    reach = min(reach, info[k][4])
             for i in range(min(lo, hi), max(lo, hi) + 1):
                 union(i, lo)
     for i in range(n):  # tall glyphs (big operators, delimiters) hold what lies within their height
@@ -613,7 +623,8 @@ def rebuild_page(page: Page) -> list[Line]:
     for glyphs, rules in groups:
         atoms = _stack_pieces([_atom(g) for g in glyphs])
         plain_sizes = [a.size for a in atoms if not a.big]
-        ref = max(set(plain_sizes), key=plain_sizes.count) if plain_sizes else atoms[0].size
+        # the line's body size: glyphs weighed by their area, so that a formula's many scripts do not outvote it
+        ref = max(set(plain_sizes), key=lambda z: plain_sizes.count(z) * z * z) if plain_sizes else atoms[0].size
         atoms = _structures(_accents(atoms), rules, ref)
         main = _lone_letters(_words(_attach(atoms)))
         x0, x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
