@@ -153,6 +153,69 @@ def _structures(atoms: list[Atom], rules: list[Rule], ref: float) -> list[Atom]:
     return atoms
 
 
+# a tall opening delimiter and the closing one that makes it a matrix environment; `{` alone opens cases
+_MATRICES = {("(", ")"): "pmatrix", ("[", "]"): "bmatrix", ("\\{", "\\}"): "Bmatrix", ("|", "|"): "vmatrix",
+             ("\\|", "\\|"): "Vmatrix"}
+
+
+def _arrays(atoms: list[Atom], ref: float) -> list[Atom]:
+    """A tall delimiter holding rows of math becomes a matrix (with its closing delimiter) or cases (a `{` with
+    none): rows are the baselines inside its height, columns the wide gaps shared by all rows."""
+    for opener in sorted((a for a in atoms if a.big and a.tex in OPEN_BRACKETS | {"|", "\\|"}), key=lambda a: a.x0):
+        if opener.top - opener.bottom < 1.8 * ref or opener not in atoms:
+            continue
+        closer = min((a for a in atoms if a.big and a is not opener and a.x0 > opener.x1
+                      and (opener.tex, a.tex) in _MATRICES and abs(a.top - opener.top) < 2.0
+                      and abs(a.bottom - opener.bottom) < 2.0), key=lambda a: a.x0, default=None)
+        if closer is None and opener.tex != "\\{":
+            continue
+        end = closer.x0 if closer is not None else float("inf")
+        inside = [a for a in atoms if a is not opener and a is not closer and opener.x1 - 0.5 <= a.cx < end
+                  and opener.bottom - 1.0 <= (a.top + a.bottom) / 2 <= opener.top + 1.0]
+        rows = _array_rows(inside, ref)
+        if len(rows) < 2:
+            continue
+        cells = _array_columns(rows, ref)
+        body = " \\\\ ".join(" & ".join(_build(cell) for cell in row) for row in cells)
+        env = "cases" if closer is None else _MATRICES[(opener.tex, closer.tex)]
+        tex = f"\\begin{{{env}}} {body} \\end{{{env}}}"
+        right = closer.x1 if closer is not None else max(a.x1 for a in inside)
+        piece = Atom(x0=opener.x0, x1=right, bottom=opener.bottom, top=opener.top, baseline=opener.baseline,
+                     size=ref, tex=tex, text=tex, kind="S", ok=all(_ok(a) for a in inside), lx0=opener.lx0,
+                     lx1=closer.lx1 if closer is not None else right)
+        gone = {id(a) for a in inside} | {id(opener), id(closer)}
+        atoms = [a for a in atoms if id(a) not in gone] + [piece]
+    return atoms
+
+
+def _array_rows(inside: list[Atom], ref: float) -> list[list[Atom]]:
+    """The atoms inside a tall delimiter grouped by the full-size baselines they sit on (scripts join the nearest)."""
+    bases: list[float] = []
+    for a in sorted((a for a in inside if not a.big and a.size >= 0.85 * ref), key=lambda a: -a.baseline):
+        if not bases or bases[-1] - a.baseline > 0.5 * ref:
+            bases.append(a.baseline)
+    rows: list[list[Atom]] = [[] for _ in bases]
+    for a in inside:
+        if bases:
+            rows[min(range(len(bases)), key=lambda k: abs(bases[k] - a.baseline))].append(a)
+    return rows
+
+
+def _array_columns(rows: list[list[Atom]], ref: float) -> list[list[list[Atom]]]:
+    """Each row cut into cells at the wide gaps that every row leaves empty (a matrix's column separation, the
+    quad between a case's value and its condition)."""
+    spans = sorted((a.x0, a.x1) for row in rows for a in row)
+    cuts: list[float] = []
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach > 0.7 * ref:
+            cuts.append((x0 + reach) / 2)
+        reach = max(reach, x1)
+    return [[[a for a in row if (cuts[k - 1] if k else float("-inf")) <= a.cx < (cuts[k] if k < len(cuts)
+                                                                                 else float("inf"))]
+             for k in range(len(cuts) + 1)] for row in rows]
+
+
 def _connected(cands: list[Atom], y: float, up: bool) -> list[Atom]:
     """The atoms next to the bar and those touching them: a numerator stops where a gap opens."""
     order = sorted(cands, key=lambda a: a.bottom if up else -a.top)
@@ -625,7 +688,7 @@ def rebuild_page(page: Page) -> list[Line]:
         plain_sizes = [a.size for a in atoms if not a.big]
         # the line's body size: glyphs weighed by their area, so that a formula's many scripts do not outvote it
         ref = max(set(plain_sizes), key=lambda z: plain_sizes.count(z) * z * z) if plain_sizes else atoms[0].size
-        atoms = _structures(_accents(atoms), rules, ref)
+        atoms = _arrays(_structures(_accents(atoms), rules, ref), ref)
         main = _lone_letters(_words(_attach(atoms)))
         x0, x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
         # a display stands apart: centred in the text block, or set in by more than a list's indentation
