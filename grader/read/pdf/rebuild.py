@@ -591,8 +591,9 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
 _TRIM_END = {".", ",", ";", ":"}
 
 
-def _drop_tag(main: list[Atom], size: float) -> list[Atom]:
-    """A display's equation number, `(3)` or `(2.1)` set far to the right, is not part of the formula."""
+def _drop_tag(main: list[Atom], size: float, edge: float) -> list[Atom]:
+    """A display's equation number, `(3)` or `(2.1)` set far to the right (or, after a wide formula, nearer but
+    flush with the text block's right edge), is not part of the formula."""
     if len(main) < 4 or main[-1].text != ")":
         return main
     k = len(main) - 2
@@ -601,16 +602,19 @@ def _drop_tag(main: list[Atom], size: float) -> list[Atom]:
         k -= 1
     if k == len(main) - 2 or main[k].text != "(" or k == 0:
         return main
-    if main[k].lx0 - _right(main[k - 1]) < 2.0 * size:
+    gap = main[k].lx0 - _right(main[k - 1])
+    flush = abs(main[-1].x1 - edge) < 1.0 and gap > 0.25 * size \
+        and main[k - 1].tex not in _RELATIONS | {"+", "-", "\\cdot", "\\times", ","}
+    if gap < 2.0 * size and not flush:
         return main
     return main[:k]
 
 
 
-def _render(main: list[Atom], size: float, indented: bool) -> tuple[str, bool, int, str]:
+def _render(main: list[Atom], size: float, indented: bool, edge: float = float("inf")) -> tuple[str, bool, int, str]:
     """The text of a line with its math runs as $...$ (or the whole line as $$...$$), and unreadable formulas."""
     if indented:
-        main = _drop_tag(main, size)
+        main = _drop_tag(main, size, edge)
     n = len(main)
     is_math = [a.kind in ("M", "S") or bool(a.sup or a.sub or a.over or a.under) for a in main]
     gaps = [main[i].lx0 - _right(main[i - 1]) if i else 0.0 for i in range(n)]
@@ -681,6 +685,8 @@ def rebuild_page(page: Page) -> list[Line]:
     starts = [round(min(g.x0 for g in glyphs)) for glyphs, _ in groups]
     margin = max(set(starts), key=lambda x: (starts.count(x), -x)) if starts else 0
     right = max((max(g.x1 for g in glyphs) for glyphs, _ in groups), default=page.width)
+    ends = [round(max(g.x1 for g in glyphs)) for glyphs, _ in groups]
+    edge = float(max(set(ends), key=ends.count)) if ends else right  # where justified lines end
     center = (margin + right) / 2
     built: list[tuple[list[Atom], float, bool]] = []
     for glyphs, rules in groups:
@@ -699,7 +705,30 @@ def rebuild_page(page: Page) -> list[Line]:
                         x0=min(g.x0 for g in glyphs), size=ref, display=display, unreadable=unreadable,
                         plain=plain))
     _aligned_rows(out, built, margin)
+    _wide_displays(out, built, edge)
     return out
+
+
+def _wide_displays(out: list[Line], built: list[tuple[list[Atom], float, bool]], edge: float) -> None:
+    """A formula wider than the text block starts at the margin, so it is not set in; it is still a display when it
+    is all math and stands apart: the gaps above and below it are each several times the page's gap between lines."""
+    # the usual gap between two lines of running text (displays, which have their own space around, left out)
+    gaps = sorted(a.bottom - b.top for a, b in zip(out, out[1:]) if a.bottom > b.top and not a.display
+                  and not b.display)
+    if not gaps:
+        return
+    usual = gaps[len(gaps) // 4]  # a lower quartile: where paragraphs are spaced apart, most gaps are between them
+    for i in range(1, len(out) - 1):
+        line, ref = out[i], built[i][1]
+        if line.display:
+            continue
+        above, below = out[i - 1].bottom - line.top, line.bottom - out[i + 1].top
+        if min(above, below) < max(3 * usual, 0.8 * ref):
+            continue
+        text, display, unreadable, plain = _render(built[i][0], ref, True, edge)
+        if display:
+            out[i] = Line(text=text, top=line.top, bottom=line.bottom, x0=line.x0, size=line.size, display=True,
+                          unreadable=unreadable, plain=plain)
 
 
 _RELATIONS = {"=", "\\le", "\\ge", "<", ">", "\\approx", "\\equiv", "\\sim", "\\simeq", "\\propto", "\\ne",
