@@ -53,7 +53,8 @@ def _atom(g: Glyph) -> Atom:
     if r == "bold" and g.text.isalnum():
         tex = f"\\mathbf{{{g.text}}}"
     text = g.text if kind == "T" or not ok else (tex if tex in ("fi", "fl", "ff", "ffi", "ffl", "'") else g.text)
-    big = r == "extension" or tex in BIG_OPERATORS and g.top - g.bottom > 1.2 * g.size
+    big = r == "extension" or tex in BIG_OPERATORS and g.top - g.bottom > 1.2 * g.size \
+        or tex in _DELIMITERS and g.top - g.bottom > 1.5 * g.size  # an OpenType font's size variant of ( or {
     if r == "extension" and tex in ("\\sqrt",):
         big = True
     baseline = g.baseline
@@ -61,6 +62,9 @@ def _atom(g: Glyph) -> Atom:
         baseline = (g.top + g.bottom) / 2 - 0.25 * g.size
     return Atom(x0=g.x0, x1=g.x1, bottom=g.bottom, top=g.top, baseline=baseline, size=g.size, tex=tex,
                 text=text, kind=kind, ok=ok, big=big, lx0=g.adv_x0 or g.x0, lx1=g.adv_x1 or g.x1)
+
+
+_DELIMITERS = OPEN_BRACKETS | {")", "]", "\\}", "\\rangle", "\\rfloor", "\\rceil", "|", "\\|", "\\sqrt"}
 
 
 def _stack_pieces(atoms: list[Atom]) -> list[Atom]:
@@ -109,7 +113,9 @@ def _accents(atoms: list[Atom]) -> list[Atom]:
 
 def _structures(atoms: list[Atom], rules: list[Rule], ref: float) -> list[Atom]:
     """Fractions, radicals and overlines from drawn rules, innermost (shortest rule) first."""
+    done: set[int] = set()  # rules already read: their bars are inside the pieces they made
     for r in sorted(rules, key=lambda r: r.x1 - r.x0):
+        done.add(id(r))
         radical = next((a for a in atoms if a.tex in ("\\sqrt", "\\surd") and abs(a.x1 - r.x0) < 1.5
                         and abs(a.top - r.y) < 2.0), None)
         below = [a for a in atoms if a is not radical and _inside(a, r) and a.top <= r.y + 0.6
@@ -131,6 +137,13 @@ def _structures(atoms: list[Atom], rules: list[Rule], ref: float) -> list[Atom]:
             atoms = [a for a in atoms if id(a) not in gone] + [piece]
             continue
         above = [a for a in atoms if _inside(a, r) and a.bottom >= r.y - 0.6 and a.bottom - r.y < 1.4 * ref]
+        # a longer bar between an atom and this one parts them (a nested fraction's denominator is not under the
+        # outer fraction's bar)
+        live = [q for q in rules if id(q) not in done]
+        below = [a for a in below if not any(q.x0 - 1.0 <= a.cx <= q.x1 + 1.0 and a.top - 0.6 < q.y < r.y
+                                             for q in live)]
+        above = [a for a in above if not any(q.x0 - 1.0 <= a.cx <= q.x1 + 1.0 and r.y < q.y < a.bottom + 0.6
+                                             for q in live)]
         if above and below:
             num, den = _connected(above, r.y, up=True), _connected(below, r.y, up=False)
             tex = f"\\frac{{{_build(num)}}}{{{_build(den)}}}"
