@@ -55,7 +55,7 @@ def _atom(g: Glyph) -> Atom:
     text = g.text if kind == "T" or not ok else (tex if tex in ("fi", "fl", "ff", "ffi", "ffl", "'") else g.text)
     big = r == "extension" or tex in BIG_OPERATORS and g.top - g.bottom > 1.2 * g.size \
         or tex in _DELIMITERS and g.top - g.bottom > 1.5 * g.size  # an OpenType font's size variant of ( or {
-    if r == "extension" and tex in ("\\sqrt",):
+    if tex == "\\sqrt":  # a radical sign, whole or a piece of a tall one, takes its bar and body (never limits)
         big = True
     baseline = g.baseline
     if r == "extension":  # CMEX glyphs hang from their origin: the line's baseline is below the math axis
@@ -89,6 +89,12 @@ def _stack_pieces(atoms: list[Atom]) -> list[Atom]:
     return [a for a in atoms if id(a) not in merged]
 
 
+def _bar_of(x1: float, top: float, r: Rule, size: float) -> bool:
+    """The rule starts where a radical sign (right edge x1, top) ends: its bar. Computer Modern's sign meets its bar;
+    an OpenType font's extended sign can be reported a little short of it."""
+    return abs(x1 - r.x0) < max(1.5, 0.4 * size) and -2.0 < r.y - top < max(2.0, 0.6 * size)
+
+
 def _inside(a: Atom, r: Rule) -> bool:
     return r.x0 - 1.0 <= a.cx <= r.x1 + 1.0 and a.x0 >= r.x0 - 2.5 and a.x1 <= r.x1 + 2.5
 
@@ -116,8 +122,7 @@ def _structures(atoms: list[Atom], rules: list[Rule], ref: float) -> list[Atom]:
     done: set[int] = set()  # rules already read: their bars are inside the pieces they made
     for r in sorted(rules, key=lambda r: r.x1 - r.x0):
         done.add(id(r))
-        radical = next((a for a in atoms if a.tex in ("\\sqrt", "\\surd") and abs(a.x1 - r.x0) < 1.5
-                        and abs(a.top - r.y) < 2.0), None)
+        radical = next((a for a in atoms if a.tex in ("\\sqrt", "\\surd") and _bar_of(a.x1, a.top, r, ref)), None)
         below = [a for a in atoms if a is not radical and _inside(a, r) and a.top <= r.y + 0.6
                  and r.y - a.top < 1.4 * ref]
         if radical is not None:  # its body is all under the bar down to the sign's foot (a sum's limits too)
@@ -550,9 +555,10 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
         if nearest is not None:  # sub- or superscripts on their own baseline join the nearest larger row only
             union(i, nearest[1])
     surds = [g for g in page.glyphs if latex_of(g.text, g.font)[0] == "\\sqrt"]
+    surd_set = set(surds)
     for rule in page.rules:
         y = rule.y
-        if any(abs(g.x1 - rule.x0) < 1.5 and abs(g.top - y) < 1.5 for g in surds):
+        if any(_bar_of(g.x1, g.top, rule, g.size) for g in surds):
             continue  # a radical's bar, not a fraction's: what lies above it is the line before, not a numerator
         near = [i for i in range(n) if info[i][2] < rule.x1 + 1 and info[i][3] > rule.x0 - 1
                 and abs(info[i][0] - y) < 1.6 * info[i][1]]
@@ -595,7 +601,9 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
         bottom = min(g.bottom for g in glyphs) - 1.0
         top = max(g.top for g in glyphs) + 1.0
         x0, x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
-        rules = [r for r in page.rules if bottom <= r.y <= top and r.x0 >= x0 - 2 and r.x1 <= x1 + 2]
+        rules = [r for r in page.rules if (bottom <= r.y <= top or any(_bar_of(g.x1, g.top, r, g.size) for g in glyphs
+                                                                      if g in surd_set))
+                 and r.x0 >= x0 - 2 and r.x1 <= x1 + 2]
         out.append((glyphs, rules))
     out.sort(key=lambda gr: -max(g.baseline for g in gr[0] if g.size >= 0.85 * max(h.size for h in gr[0])))
     return out
