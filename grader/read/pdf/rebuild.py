@@ -106,6 +106,7 @@ def _accents(atoms: list[Atom]) -> list[Atom]:
         if a.text not in ACCENTS:
             continue
         hosts = [h for h in atoms if h is not a and id(h) not in gone and h.text not in ACCENTS
+                 and a.size <= 1.05 * h.size  # an accent is set in its letter's size: a bigger glyph is no accent
                  and h.x0 - 1.0 <= a.cx <= h.x1 + 1.0 and a.bottom >= h.top - 0.35 * h.size
                  and a.bottom - h.top < 0.5 * h.size]
         if not hosts:
@@ -261,10 +262,44 @@ def _main_baseline(atoms: list[Atom]) -> float:
     return max(votes, key=lambda k: (votes[k], -abs(k)))
 
 
+_LABELLED = {"\\xrightarrow", "\\xleftarrow"}  # arrows stretched to hold a label above or below them
+
+
+def _long_arrows(atoms: list[Atom]) -> list[Atom]:
+    """Minus signs drawn overlapping in a row and ending in an arrow head (how \\xrightarrow is stretched) make one
+    arrow; the labels set above and below it attach to it later."""
+    order = sorted(atoms, key=lambda a: a.x0)
+    gone: set[int] = set()
+    out: list[Atom] = []
+    for i, a in enumerate(order):
+        if id(a) in gone or a.tex not in ("-", "\\leftarrow"):
+            continue
+        chain = [a]
+        for b in order[i + 1:]:
+            if abs(b.baseline - a.baseline) > 0.1 * a.size or b.size != a.size:
+                continue
+            if b.x0 >= chain[-1].x1 - 0.2:
+                break
+            if b.tex == "-" or b.tex == "\\to" and chain[0].tex == "-":
+                chain.append(b)
+                if b.tex == "\\to":
+                    break
+        left = chain[0].tex == "\\leftarrow"
+        if len(chain) < (2 if left else 3) or not left and chain[-1].tex != "\\to":
+            continue  # two glyphs only are a \\longrightarrow, read with the other joined relations
+        gone.update(id(c) for c in chain)
+        out.append(Atom(x0=chain[0].x0, x1=max(c.x1 for c in chain), bottom=min(c.bottom for c in chain),
+                        top=max(c.top for c in chain), baseline=a.baseline, size=a.size,
+                        tex="\\xleftarrow" if left else "\\xrightarrow", text="\u2192", kind="M",
+                        lx0=chain[0].lx0, lx1=max(c.lx1 for c in chain)))
+    return [a for a in atoms if id(a) not in gone] + out if out else atoms
+
+
 def _attach(atoms: list[Atom]) -> list[Atom]:
     """The atoms on the main baseline, each carrying its scripts and limits, left to right."""
     if not atoms:
         return []
+    atoms = _long_arrows(atoms)
     base = _main_baseline(atoms)
     size = max(a.size for a in atoms if not a.big) if any(not a.big for a in atoms) else atoms[0].size
     tol = 0.12 * size
@@ -277,7 +312,8 @@ def _attach(atoms: list[Atom]) -> list[Atom]:
     loose: list[Atom] = []
     spans = _limit_words(main)
     for a in sorted(rest, key=lambda a: a.x0):
-        host = next((m for m in main if (m.big or m.text in LIMIT_NAMES or m.tex.startswith("\\operatorname*"))
+        host = next((m for m in main if (m.big or m.text in LIMIT_NAMES or m.tex.startswith("\\operatorname*")
+                                          or m.tex in _LABELLED)
                      and m.x0 - 1.0 <= a.cx <= m.x1 + 1.0 and (a.bottom >= m.top - 1.0 or a.top <= m.bottom + 1.0)),
                     None)
         if host is None:  # under or over a word that takes limits (lim, max) spelt in upright letters
@@ -410,6 +446,9 @@ def _glue(parts: list[str]) -> str:
 
 def _tex(a: Atom) -> str:
     tex = a.tex
+    if tex in _LABELLED:
+        under = f"[{_build(a.under)}]" if a.under else ""
+        return f"{tex}{under}{{{_build(a.over)}}}"
     if a.over or a.under:
         if a.under:
             tex += f"_{{{_build(a.under)}}}"
