@@ -671,6 +671,38 @@ def _drop_tag(main: list[Atom], size: float, edge: float) -> list[Atom]:
 
 
 
+# words a display sets between its formulas, a quad either side (`a = b \\quad \\text{and} \\quad c = d`)
+_CONNECTIVES = {"and", "or", "if", "for", "where", "with", "when", "otherwise", "since", "so", "then", "thus",
+                "hence", "i.e.", "s.t.", "as", "else"}
+
+
+def _with_words(main: list[Atom], is_math: list[bool], gaps: list[float], size: float
+                ) -> tuple[str, bool, int, str] | None:
+    """A display line of formulas joined by connecting words set well apart (and, if, for): the whole line as one
+    display with the words as \\text{...}; None when the line is not that."""
+    pieces: list[tuple[str, list[Atom]]] = []  # ("word", atoms) or ("math", atoms)
+    for k, a in enumerate(main):
+        kind = "word" if a.kind == "T" and not is_math[k] else "math"
+        if pieces and pieces[-1][0] == kind and (kind == "math" or gaps[k] < 0.16 * size):
+            pieces[-1][1].append(a)
+        else:
+            pieces.append((kind, [a]))
+    at = {id(a): k for k, a in enumerate(main)}
+    words = [i for i, (kind, _) in enumerate(pieces) if kind == "word"]
+    if not words or not any(kind == "math" and any(is_math[at[id(a)]] for a in atoms) for kind, atoms in pieces):
+        return None
+    for i in words:
+        word = "".join(a.text for a in pieces[i][1])
+        k, end = at[id(pieces[i][1][0])], at[id(pieces[i][1][-1])]
+        if word not in _CONNECTIVES or k == 0 or end == len(main) - 1 or gaps[k] < 0.6 * size \
+                or gaps[end + 1] < 0.6 * size:
+            return None
+    parts = [f"\\quad \\text{{{''.join(a.text for a in atoms)}}} \\quad" if kind == "word"
+             else _glue([_tex(a) for a in _negate(atoms)]) for kind, atoms in pieces]
+    unreadable = int(not all(_ok(a) for a in main))
+    return f"$${' '.join(parts)}$$", True, unreadable, "".join(a.text for a in main)
+
+
 def _render(main: list[Atom], size: float, indented: bool, edge: float = float("inf")) -> tuple[str, bool, int, str]:
     """The text of a line with its math runs as $...$ (or the whole line as $$...$$), and unreadable formulas."""
     if indented:
@@ -679,6 +711,10 @@ def _render(main: list[Atom], size: float, indented: bool, edge: float = float("
     is_math = [a.kind in ("M", "S") or bool(a.sup or a.sub or a.over or a.under) for a in main]
     gaps = [main[i].lx0 - _right(main[i - 1]) if i else 0.0 for i in range(n)]
     space = [g > 0.16 * size for g in gaps]
+    if indented:
+        joined = _with_words(main, is_math, gaps, size)
+        if joined is not None:
+            return joined
     runs: list[list[int]] = []
     i = 0
     while i < n:
