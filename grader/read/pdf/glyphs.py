@@ -60,6 +60,10 @@ UNICODE: dict[str, str] = {
     "∧": "\\wedge", "∨": "\\vee", "⊤": "\\top", "⊥": "\\bot", "∥": "\\|", "‖": "\\|", "⟨": "\\langle",
     "⟩": "\\rangle", "⌊": "\\lfloor", "⌋": "\\rfloor", "⌈": "\\lceil", "⌉": "\\rceil", "∑": "\\sum",
     "∏": "\\prod", "∫": "\\int", "∮": "\\oint", "⋃": "\\bigcup", "⋂": "\\bigcap", "√": "\\sqrt", "⎷": "\\sqrt",
+    # pieces of tall delimiters by their Adobe glyph names (braceleftmid, ...), as pdfium names CMEX's in private use
+    "\uf8eb": "(", "\uf8ec": "(", "\uf8ed": "(", "\uf8ee": "[", "\uf8ef": "[", "\uf8f0": "[", "\uf8f1": "\\{",
+    "\uf8f2": "\\{", "\uf8f3": "\\{", "\uf8f4": "\\{", "\uf8f6": ")", "\uf8f7": ")", "\uf8f8": ")",
+    "\uf8f9": "]", "\uf8fa": "]", "\uf8fb": "]", "\uf8fc": "\\}", "\uf8fd": "\\}", "\uf8fe": "\\}",
     "…": "\\ldots", "⋯": "\\cdots", "⋮": "\\vdots", "⋱": "\\ddots", "ℓ": "\\ell", "′": "'", "″": "''",
     "{": "\\{", "}": "\\}", "⎛": "(", "⎜": "(", "⎝": "(", "⎞": ")", "⎟": ")", "⎠": ")", "⎡": "[", "⎢": "[",
     "⎣": "[", "⎤": "]", "⎥": "]", "⎦": "]", "⎧": "\\{", "⎨": "\\{", "⎩": "\\{", "⎪": "\\{", "⎫": "\\}",

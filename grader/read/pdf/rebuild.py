@@ -77,9 +77,10 @@ def _stack_pieces(atoms: list[Atom]) -> list[Atom]:
         for b in pieces[i + 1:]:
             if id(b) in merged:
                 continue
-            radical = a.tex == "\\sqrt" and b.tex == "\\sqrt"
-            # a delimiter's pieces share an edge; a radical's hook (bottom piece) juts out left of its stem
-            aligned = abs(b.x0 - a.x0) < 1.0 or abs(b.x1 - a.x1) < 1.0 or radical and b.x1 > a.x0 - 0.5 \
+            same = a.tex == b.tex
+            # a delimiter's pieces share an edge or overlap (a brace's middle piece juts out left of the rest, a
+            # radical's hook left of its stem)
+            aligned = abs(b.x0 - a.x0) < 1.0 or abs(b.x1 - a.x1) < 1.0 or same and b.x1 > a.x0 - 0.5 \
                 and b.x0 < a.x1 + 0.5
             if aligned and b.top >= a.bottom - 1.5 and b.bottom < a.bottom and (a.tex == "\\sqrt") == (b.tex == "\\sqrt"):
                 a.bottom = b.bottom
@@ -195,7 +196,7 @@ def _arrays(atoms: list[Atom], ref: float) -> list[Atom]:
         if len(rows) < 2:
             continue
         cells = _array_columns(rows, ref)
-        body = " \\\\ ".join(" & ".join(_build(cell) for cell in row) for row in cells)
+        body = " \\\\ ".join(" & ".join(_cell(cell) for cell in row) for row in cells)
         env = "cases" if closer is None else _MATRICES[(opener.tex, closer.tex)]
         tex = f"\\begin{{{env}}} {body} \\end{{{env}}}"
         right = closer.x1 if closer is not None else max(a.x1 for a in inside)
@@ -205,6 +206,26 @@ def _arrays(atoms: list[Atom], ref: float) -> list[Atom]:
         gone = {id(a) for a in inside} | {id(opener), id(closer)}
         atoms = [a for a in atoms if id(a) not in gone] + [piece]
     return atoms
+
+
+def _cell(atoms: list[Atom]) -> str:
+    """LaTeX of a matrix or cases cell: math, with a word in upright letters (a condition's `if`) as \\text{...}."""
+    if not atoms:
+        return ""
+    main = _negate(_words(_attach(atoms)))
+    parts: list[str] = []
+    i = 0
+    while i < len(main):
+        j = i
+        while j < len(main) and main[j].kind == "T" and main[j].text.isalpha() and not (main[j].sup or main[j].sub):
+            j += 1
+        if j - i >= 2:
+            parts.append(f"\\text{{{''.join(a.text for a in main[i:j])}}}")
+            i = j
+            continue
+        parts.append(_tex(main[i]))
+        i += 1
+    return _glue(parts)
 
 
 def _array_rows(inside: list[Atom], ref: float) -> list[list[Atom]]:
@@ -475,7 +496,7 @@ def _negate(main: list[Atom]) -> list[Atom]:
     """A negation slash drawn over the next symbol (CMSY code 0x36) makes one negated relation; two glyphs drawn
     overlapping into one long arrow (= and =>) make that arrow."""
     out: list[Atom] = []
-    skip = -1
+    skip = skip2 = -1
     for i, a in enumerate(main):
         if i == skip:
             continue
@@ -484,6 +505,15 @@ def _negate(main: list[Atom]) -> list[Atom]:
                 and abs(a.baseline - nxt.baseline) < 0.1 * a.size:
             out.append(replace(nxt, tex=_JOINED[(a.tex, nxt.tex)], x0=min(nxt.x0, a.x0), kind="M"))
             skip = i + 1
+            continue
+        if a.tex == "." and i + 2 < len(main) and all(
+                main[k].tex == "." and not (main[k].sup or main[k].sub) and main[k].x0 - main[k - 1].x1 < 0.35 * a.size
+                and abs(main[k].baseline - a.baseline) < 0.1 * a.size for k in (i + 1, i + 2)):
+            out.append(replace(a, tex="\\ldots", x1=main[i + 2].x1, lx1=main[i + 2].lx1, kind="M"))
+            skip2 = i + 2  # three low dots set close: an ellipsis
+            skip = i + 1
+            continue
+        if i == skip2:
             continue
         if a.tex == "\\not" and i + 1 < len(main) and main[i + 1].x0 < a.x1 + 0.5:
             nxt = main[i + 1]
@@ -620,16 +650,22 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
                     reach = min(reach, info[k][4])
             for i in range(min(lo, hi), max(lo, hi) + 1):
                 union(i, lo)
-    for i in range(n):  # tall glyphs (big operators, delimiters) hold what lies within their height
-        for g in rows[i]:
-            if g.top - g.bottom > 1.25 * info[i][1] and role(g.font) in MATH_ROLES:
+    for i in range(n):  # tall glyphs (big operators, delimiters, a delimiter's stacked pieces) hold what lies
+        # within their height
+        tall = [(g.x0, g.x1, g.bottom, g.top, latex_of(g.text, g.font)[0]) for g in rows[i]
+                if role(g.font) in MATH_ROLES and (len(rows[i]) == 1 or role(g.font) != "extension")]
+        tall += [(min(g.x0 for g in st), max(g.x1 for g in st), min(g.bottom for g in st), max(g.top for g in st),
+                  latex_of(st[0].text, st[0].font)[0])
+                 for st in _stacks([g for g in rows[i] if role(g.font) == "extension"])] if len(rows[i]) > 1 else []
+        for x0, x1, bottom, top, tex in tall:
+            if top - bottom > 1.25 * info[i][1]:
                 for j in range(max(0, i - 6), min(n, i + 7)):
                     bj = info[j][0]
-                    lim = (info[j][1] < 0.85 * info[i][1] and latex_of(g.text, g.font)[0] in BIG_OPERATORS
-                           and info[j][2] >= g.x0 - 0.8 * info[i][1] and info[j][3] <= g.x1 + 0.8 * info[i][1])
+                    lim = (info[j][1] < 0.85 * info[i][1] and tex in BIG_OPERATORS
+                           and info[j][2] >= x0 - 0.8 * info[i][1] and info[j][3] <= x1 + 0.8 * info[i][1])
                     reach = 0.8 * info[i][1] if lim else 0.0
-                    if g.bottom - reach <= bj <= g.top + reach and info[j][2] < g.x1 + 40 * info[i][1] \
-                            and info[j][3] > g.x0 - 40 * info[i][1]:
+                    if bottom - reach <= bj <= top + reach and info[j][2] < x1 + 40 * info[i][1] \
+                            and info[j][3] > x0 - 40 * info[i][1]:
                         union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
