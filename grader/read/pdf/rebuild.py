@@ -39,7 +39,7 @@ class Atom:
         return (self.x0 + self.x1) / 2
 
 
-def _atom(g: Glyph) -> Atom:
+def _atom(g: Glyph, piece: bool = False) -> Atom:
     tex, ok = latex_of(g.text, g.font)
     if not ok:
         tex = UNREADABLE
@@ -58,7 +58,9 @@ def _atom(g: Glyph) -> Atom:
     if tex == "\\sqrt":  # a radical sign, whole or a piece of a tall one, takes its bar and body (never limits)
         big = True
     baseline = g.baseline
-    if r == "extension":  # CMEX glyphs hang from their origin: the line's baseline is below the math axis
+    if piece:
+        big = True
+    if r == "extension" or piece:  # CMEX glyphs hang from their origin: the line's baseline is below the math axis
         baseline = (g.top + g.bottom) / 2 - 0.25 * g.size
     return Atom(x0=g.x0, x1=g.x1, bottom=g.bottom, top=g.top, baseline=baseline, size=g.size, tex=tex,
                 text=text, kind=kind, ok=ok, big=big, lx0=g.adv_x0 or g.x0, lx1=g.adv_x1 or g.x1)
@@ -555,6 +557,22 @@ class Line:
     plain: str  # the line as plain text (for spotting repeated headers and page numbers)
 
 
+# an OpenType font's pieces of tall delimiters (U+239B..U+23AD): drawn one above the other like CMEX's
+_PIECE_CHARS = set("⎛⎜⎝⎞⎟⎠⎡⎢⎣⎤⎥⎦⎧⎨⎩⎪⎫⎬⎭")
+
+
+def _pieces(glyphs: list[Glyph]) -> set[Glyph]:
+    """Glyphs that are pieces of a tall delimiter: CMEX glyphs, an OpenType font's pieces, and an extender the font
+    names as the plain delimiter (`{`) standing on or under one of those pieces."""
+    out = {g for g in glyphs if role(g.font) == "extension" or g.text in _PIECE_CHARS}
+    named = [g for g in glyphs if g.text in _PIECE_CHARS]
+    if named:
+        out.update(g for g in glyphs if g.text in "{}()[]|" and any(
+            p.x0 - 0.5 < g.x1 and g.x0 < p.x1 + 0.5 and (abs(g.top - p.bottom) < 1.5 or abs(g.bottom - p.top) < 1.5
+                                                         or g.bottom < p.top and p.bottom < g.top) for p in named))
+    return out
+
+
 def _stacks(hanging: list[Glyph]) -> list[list[Glyph]]:
     """Extension glyphs drawn one on another (a tall delimiter's or radical's pieces) grouped, so they stay together."""
     out: list[list[Glyph]] = []
@@ -571,8 +589,9 @@ def _stacks(hanging: list[Glyph]) -> list[list[Glyph]]:
 def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs sharing a baseline; extension glyphs (which hang from their origin) join the row nearest their axis."""
     rows: list[list[Glyph]] = []
-    hanging = [g for g in glyphs if role(g.font) == "extension"]
-    for g in sorted((g for g in glyphs if role(g.font) != "extension"), key=lambda g: (-round(g.baseline, 1), g.x0)):
+    pieces = _pieces(glyphs)
+    hanging = [g for g in glyphs if g in pieces]
+    for g in sorted((g for g in glyphs if g not in pieces), key=lambda g: (-round(g.baseline, 1), g.x0)):
         if rows and abs(rows[-1][0].baseline - g.baseline) <= 0.6:
             rows[-1].append(g)
         else:
@@ -592,6 +611,7 @@ def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
 def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
     """Rows of glyphs joined into visual lines: a script, a limit, a numerator and denominator join their line."""
     rows = _rows(list(page.glyphs))
+    pieces = _pieces(list(page.glyphs))
     n = len(rows)
     parent = list(range(n))
 
@@ -606,7 +626,7 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
 
     info = []
     for r in rows:
-        size = max(g.size for g in r if role(g.font) != "extension") if any(role(g.font) != "extension" for g in r) \
+        size = max(g.size for g in r if g not in pieces) if any(g not in pieces for g in r) \
             else r[0].size
         info.append((r[0].baseline, size, min(g.x0 for g in r), max(g.x1 for g in r),
                      min(g.bottom for g in r), max(g.top for g in r)))
@@ -653,10 +673,10 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
     for i in range(n):  # tall glyphs (big operators, delimiters, a delimiter's stacked pieces) hold what lies
         # within their height
         tall = [(g.x0, g.x1, g.bottom, g.top, latex_of(g.text, g.font)[0]) for g in rows[i]
-                if role(g.font) in MATH_ROLES and (len(rows[i]) == 1 or role(g.font) != "extension")]
+                if role(g.font) in MATH_ROLES and (len(rows[i]) == 1 or g not in pieces)]
         tall += [(min(g.x0 for g in st), max(g.x1 for g in st), min(g.bottom for g in st), max(g.top for g in st),
                   latex_of(st[0].text, st[0].font)[0])
-                 for st in _stacks([g for g in rows[i] if role(g.font) == "extension"])] if len(rows[i]) > 1 else []
+                 for st in _stacks([g for g in rows[i] if g in pieces])] if len(rows[i]) > 1 else []
         for x0, x1, bottom, top, tex in tall:
             if top - bottom > 1.25 * info[i][1]:
                 for j in range(max(0, i - 6), min(n, i + 7)):
@@ -814,6 +834,7 @@ def rebuild_page(page: Page) -> list[Line]:
     """Every visual line of the page, top to bottom, as text with LaTeX math spans."""
     out: list[Line] = []
     groups = _lines(page)
+    pieces = _pieces(list(page.glyphs))
     starts = [round(min(g.x0 for g in glyphs)) for glyphs, _ in groups]
     margin = max(set(starts), key=lambda x: (starts.count(x), -x)) if starts else 0
     right = max((max(g.x1 for g in glyphs) for glyphs, _ in groups), default=page.width)
@@ -822,7 +843,7 @@ def rebuild_page(page: Page) -> list[Line]:
     center = (margin + right) / 2
     built: list[tuple[list[Atom], float, bool]] = []
     for glyphs, rules in groups:
-        atoms = _stack_pieces([_atom(g) for g in glyphs])
+        atoms = _stack_pieces([_atom(g, g in pieces) for g in glyphs])
         plain_sizes = [a.size for a in atoms if not a.big]
         # the line's body size: glyphs weighed by their area, so that a formula's many scripts do not outvote it
         ref = max(set(plain_sizes), key=lambda z: plain_sizes.count(z) * z * z) if plain_sizes else atoms[0].size
