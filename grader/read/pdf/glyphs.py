@@ -65,7 +65,7 @@ UNICODE: dict[str, str] = {
     "\uf8f2": "\\{", "\uf8f3": "\\{", "\uf8f4": "\\{", "\uf8f6": ")", "\uf8f7": ")", "\uf8f8": ")",
     "\uf8f9": "]", "\uf8fa": "]", "\uf8fb": "]", "\uf8fc": "\\}", "\uf8fd": "\\}", "\uf8fe": "\\}",
     "…": "\\ldots", "⋯": "\\cdots", "⋮": "\\vdots", "⋱": "\\ddots", "ℓ": "\\ell", "′": "'", "″": "''",
-    "{": "\\{", "}": "\\}", "⎪": "\\{", "⎛": "(", "⎜": "(", "⎝": "(", "⎞": ")", "⎟": ")", "⎠": ")", "⎡": "[", "⎢": "[",
+    "{": "\\{", "}": "\\}", "⎛": "(", "⎜": "(", "⎝": "(", "⎞": ")", "⎟": ")", "⎠": ")", "⎡": "[", "⎢": "[",
     "⎣": "[", "⎤": "]", "⎥": "]", "⎦": "]", "⎧": "\\{", "⎨": "\\{", "⎩": "\\{", "⎪": "\\{", "⎫": "\\}",
     "⎬": "\\}", "⎭": "\\}", "∣": "|", "̸": "\\not", "ı": "\\imath", "ȷ": "\\jmath", "⋆": "\\star",
     "∖": "\\setminus", "△": "\\triangle", "⊢": "\\vdash", "ℝ": "\\mathbb{R}", "ℕ": "\\mathbb{N}",
@@ -85,7 +85,7 @@ ACCENTS = {"˜": "\\tilde", "~": "\\tilde", "^": "\\hat", "ˆ": "\\hat", "¯": "
            "¨": "\\ddot", "⃗": "\\vec", "→": "\\vec", "ˇ": "\\check", "˘": "\\breve",
            # combining marks, as OpenType math fonts (unicode-math) name their accents
            "\u0302": "\\hat", "\u0303": "\\tilde", "\u0304": "\\bar", "\u0305": "\\bar", "\u0307": "\\dot",
-           "\u0308": "\\ddot", "\u030c": "\\check", "\u0306": "\\breve", "\u20d7": "\\vec"}
+           "\u0308": "\\ddot", "\u030c": "\\check", "\u0306": "\\breve"}
 # operator names LaTeX has a command for; any other (softmax, tr, Var) is written \operatorname{...}
 LATEX_OPERATORS = {"sin", "cos", "tan", "exp", "log", "ln", "max", "min", "arg", "sup", "inf", "lim", "det", "dim",
                    "ker", "tanh", "limsup", "liminf", "mod"}
