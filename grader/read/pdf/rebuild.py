@@ -198,7 +198,7 @@ def _arrays(atoms: list[Atom], ref: float) -> list[Atom]:
         if len(rows) < 2:
             continue
         cells = _array_columns(rows, ref)
-        body = " \\\\ ".join(" & ".join(_cell(cell) for cell in row) for row in cells)
+        body = " \\\\ ".join(" & ".join(_build(cell) for cell in row) for row in cells)
         env = "cases" if closer is None else _MATRICES[(opener.tex, closer.tex)]
         tex = f"\\begin{{{env}}} {body} \\end{{{env}}}"
         right = closer.x1 if closer is not None else max(a.x1 for a in inside)
@@ -208,26 +208,6 @@ def _arrays(atoms: list[Atom], ref: float) -> list[Atom]:
         gone = {id(a) for a in inside} | {id(opener), id(closer)}
         atoms = [a for a in atoms if id(a) not in gone] + [piece]
     return atoms
-
-
-def _cell(atoms: list[Atom]) -> str:
-    """LaTeX of a matrix or cases cell: math, with a word in upright letters (a condition's `if`) as \\text{...}."""
-    if not atoms:
-        return ""
-    main = _negate(_words(_attach(atoms)))
-    parts: list[str] = []
-    i = 0
-    while i < len(main):
-        j = i
-        while j < len(main) and main[j].kind == "T" and main[j].text.isalpha() and not (main[j].sup or main[j].sub):
-            j += 1
-        if j - i >= 2:
-            parts.append(f"\\text{{{''.join(a.text for a in main[i:j])}}}")
-            i = j
-            continue
-        parts.append(_tex(main[i]))
-        i += 1
-    return _glue(parts)
 
 
 def _array_rows(inside: list[Atom], ref: float) -> list[list[Atom]]:
@@ -527,11 +507,25 @@ def _negate(main: list[Atom]) -> list[Atom]:
 
 
 def _build(atoms: list[Atom]) -> str:
-    """LaTeX of a group of atoms that is all math (a script, a numerator, a whole formula)."""
+    """LaTeX of a group of atoms that is all math (a script, a numerator, a whole formula); a word in upright text
+    letters inside it (a script's `dropout`, a case's `if`) is \\text{...}."""
     if not atoms:
         return ""
     main = _negate(_words(_attach(atoms)))
-    return _glue([_tex(a) for a in main])
+    parts: list[str] = []
+    i = 0
+    while i < len(main):
+        j = i
+        while j < len(main) and main[j].kind == "T" and main[j].tex == main[j].text and main[j].text.isalpha() \
+                and not (main[j].sup or main[j].sub) and (j == i or main[j].x0 - main[j - 1].x1 < 0.12 * main[j].size):
+            j += 1
+        if j - i >= 2:
+            parts.append(f"\\text{{{''.join(a.text for a in main[i:j])}}}")
+            i = j
+            continue
+        parts.append(_tex(main[i]))
+        i += 1
+    return _glue(parts)
 
 
 def _right(a: Atom) -> float:

@@ -154,3 +154,8 @@ def test_matrix_cells_are_cut_at_the_gaps_every_row_leaves():
                         at("d", 20.0, 5.0)], 10.0)
     cells = _array_columns(rows, 10.0)
     assert [[[a.tex for a in cell] for cell in row] for row in cells] == [[["a"], ["b"]], [["c", "+"], ["d"]]]
+
+
+def test_a_word_in_upright_letters_inside_a_script_is_text():
+    text = _text("cm_enumerate_enumitem.pdf")
+    assert "$\\lambda^{\\text{dropout}} = ( 1 - p ) / p$" in text
