@@ -72,6 +72,7 @@ def read_pdf(path: str | bytes, where: str) -> PdfText:
                              "PDF (a glyph without a known meaning); its question needs review")
             previous = line
     _dehyphenate(lines)
+    _join_wrapped_math(lines, numbers, on_page)
     return PdfText(lines=tuple(lines), pages=tuple(numbers), page_lines=tuple(on_page), notes=tuple(notes),
                    unreadable=tuple(unreadable), page_count=len(pages))
 
@@ -97,6 +98,30 @@ def _dehyphenate(lines: list[str]) -> None:
             word, _, rest = nxt.partition(" ")
             lines[i] = line[:-1] + word
             lines[i + 1] = rest
+
+
+# a formula broken at a line's end: its last token is a relation or an operator that wants a right side
+_OPEN_END = re.compile(r"(?:=|<|>|\+|-|\\le|\\ge|\\cdot|\\times|\\approx|\\to|\\implies|\\in)\$$")
+_LEADING_SPAN = re.compile(r"\$([^$]+)\$")
+
+
+def _join_wrapped_math(lines: list[str], numbers: list[int], on_page: list[int]) -> None:
+    """Inline math wrapped at a line break (`$E[h^2] =$` then `$\\frac{1}{2}$.` on the next line) made one formula on
+    the first line, as it was written; the next line keeps the rest of its text (a line left with only punctuation
+    is dropped, its punctuation kept)."""
+    i = 0
+    while i < len(lines) - 1:
+        line, nxt = lines[i], lines[i + 1]
+        m = _LEADING_SPAN.match(nxt)
+        if _OPEN_END.search(line) and not line.endswith("$$") and m is not None and numbers[i + 1] != 0:
+            rest = nxt[m.end():]
+            lines[i] = f"{line[:-1]} {m.group(1)}$"
+            if rest.strip(" .,;:") == "":
+                lines[i] += rest.strip()
+                del lines[i + 1], numbers[i + 1], on_page[i + 1]
+            else:
+                lines[i + 1] = rest.lstrip()
+        i += 1
 
 
 def _pitch(lines: list[Line]) -> float:

@@ -74,3 +74,18 @@ def test_hyphen_ending_a_line_is_read_and_the_word_made_whole():
     assert not any("\x02" in line for line in lines)
     assert any(line.endswith("time, $O ( T N )$ memory") for line in lines)
     assert any(line.endswith("With the eigenvalue assumption") for line in lines)
+
+
+def test_inline_math_wrapped_at_a_line_break_is_made_one_formula():
+    from grader.read.pdf import _join_wrapped_math
+
+    lines = ["so $E [ h^{2} ] =$", "$\\frac{1}{2}$.", "then $a +$", "$b$ holds", "ends $x$", "$y$ too"]
+    numbers, on_page = [1] * 6, [1, 2, 3, 4, 5, 6]
+    _join_wrapped_math(lines, numbers, on_page)
+    assert lines == ["so $E [ h^{2} ] = \\frac{1}{2}$.", "then $a + b$", "holds", "ends $x$", "$y$ too"]
+    assert on_page == [1, 3, 4, 5, 6] and len(numbers) == 5
+
+
+def test_a_wrapped_formula_reads_whole_from_the_pdf():
+    doc = read_submission(FIXTURES / "cm_enumerate_enumitem.pdf")
+    assert any(line.endswith("so $\\mathbb{E} [ h^{2} ] = \\frac{1}{2}$.") for line in doc.lines)
