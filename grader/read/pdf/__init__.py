@@ -92,7 +92,7 @@ def _split_labels(text: str) -> list[str]:
 
 # an inline formula cut at a line break: the first part ends in an operator or a relation, or the second starts with a
 # relation ("... $\sigma^{2} =$" then "$2 / d$ with ...")
-_OPEN_END = re.compile(r"(?:[=+\-<>,]|\\(?:cdot|times|le|leq|ge|geq|approx|ne|neq|to|sim|propto|pm|mp))\s*$")
+_OPEN_END = re.compile(r"(?:[=+\-<>,]|\\(?:cdot|times|le|leq|ge|geq|approx|ne|neq|to|sim|propto|pm|mp|implies|in))\s*$")
 _RELATION_START = re.compile(r"^\s*(?:[=<>]|\\(?:le|leq|ge|geq|approx|ne|neq|to|sim|propto)(?![A-Za-z]))")
 
 
@@ -119,10 +119,11 @@ def _join_wrapped_math(lines: list[str], numbers: list[int], on_page: list[int])
             continue
         lines[i] = f"{head.rstrip()} {second.strip()}$"
         rest = nxt[first_end + 1:].lstrip()
-        if rest:
+        if rest.strip(" .,;:"):
             lines[i + 1] = rest
             i += 1
-        else:
+        else:  # nothing but the punctuation that ended the formula is left: it goes with it
+            lines[i] += rest.strip()
             del lines[i + 1], numbers[i + 1], on_page[i + 1]
 
 

@@ -59,13 +59,17 @@ UNICODE: dict[str, str] = {
     "∪": "\\cup", "∩": "\\cap", "∅": "\\emptyset", "∀": "\\forall", "∃": "\\exists", "¬": "\\neg",
     "∧": "\\wedge", "∨": "\\vee", "⊤": "\\top", "⊥": "\\bot", "∥": "\\|", "‖": "\\|", "⟨": "\\langle",
     "⟩": "\\rangle", "⌊": "\\lfloor", "⌋": "\\rfloor", "⌈": "\\lceil", "⌉": "\\rceil", "∑": "\\sum",
-    "∏": "\\prod", "∫": "\\int", "∮": "\\oint", "⋃": "\\bigcup", "⋂": "\\bigcap", "√": "\\sqrt",
+    "∏": "\\prod", "∫": "\\int", "∮": "\\oint", "⋃": "\\bigcup", "⋂": "\\bigcap", "√": "\\sqrt", "⎷": "\\sqrt",
+    # pieces of tall delimiters by their Adobe glyph names (braceleftmid, ...), as pdfium names CMEX's in private use
+    "\uf8eb": "(", "\uf8ec": "(", "\uf8ed": "(", "\uf8ee": "[", "\uf8ef": "[", "\uf8f0": "[", "\uf8f1": "\\{",
+    "\uf8f2": "\\{", "\uf8f3": "\\{", "\uf8f4": "\\{", "\uf8f6": ")", "\uf8f7": ")", "\uf8f8": ")",
+    "\uf8f9": "]", "\uf8fa": "]", "\uf8fb": "]", "\uf8fc": "\\}", "\uf8fd": "\\}", "\uf8fe": "\\}",
     "…": "\\ldots", "⋯": "\\cdots", "⋮": "\\vdots", "⋱": "\\ddots", "ℓ": "\\ell", "′": "'", "″": "''",
     "{": "\\{", "}": "\\}", "⎛": "(", "⎜": "(", "⎝": "(", "⎞": ")", "⎟": ")", "⎠": ")", "⎡": "[", "⎢": "[",
     "⎣": "[", "⎤": "]", "⎥": "]", "⎦": "]", "⎧": "\\{", "⎨": "\\{", "⎩": "\\{", "⎪": "\\{", "⎫": "\\}",
     "⎬": "\\}", "⎭": "\\}", "∣": "|", "̸": "\\not", "ı": "\\imath", "ȷ": "\\jmath", "⋆": "\\star",
     "∖": "\\setminus", "△": "\\triangle", "⊢": "\\vdash", "ℝ": "\\mathbb{R}", "ℕ": "\\mathbb{N}",
-    "ℤ": "\\mathbb{Z}", "ℚ": "\\mathbb{Q}", "ℂ": "\\mathbb{C}", "ℰ": "\\mathcal{E}", "ℒ": "\\mathcal{L}",
+    "ℤ": "\\mathbb{Z}", "ℙ": "\\mathbb{P}", "ℍ": "\\mathbb{H}", "∶": ":", "ℚ": "\\mathbb{Q}", "ℂ": "\\mathbb{C}", "ℰ": "\\mathcal{E}", "ℒ": "\\mathcal{L}",
     "ℋ": "\\mathcal{H}", "ℱ": "\\mathcal{F}", "ℬ": "\\mathcal{B}", "ℳ": "\\mathcal{M}", "ℛ": "\\mathcal{R}",
     "ℎ": "h", "∆": "\\Delta", "µ": "\\mu", "\u2126": "\\Omega", "ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "’": "'", "‘": "`",
 }
@@ -78,7 +82,10 @@ OPERATOR_NAMES = {"sin", "cos", "tan", "exp", "log", "ln", "max", "min", "arg", 
                   "tanh", "sigmoid", "ReLU", "relu", "Tr", "dim", "ker", "span", "mod"}
 LIMIT_NAMES = {"max", "min", "sup", "inf", "lim", "argmax", "argmin", "limsup", "liminf"}
 ACCENTS = {"˜": "\\tilde", "~": "\\tilde", "^": "\\hat", "ˆ": "\\hat", "¯": "\\bar", "˙": "\\dot",
-           "¨": "\\ddot", "⃗": "\\vec", "→": "\\vec", "ˇ": "\\check", "˘": "\\breve"}
+           "¨": "\\ddot", "⃗": "\\vec", "→": "\\vec", "ˇ": "\\check", "˘": "\\breve",
+           # combining marks, as OpenType math fonts (unicode-math) name their accents
+           "\u0302": "\\hat", "\u0303": "\\tilde", "\u0304": "\\bar", "\u0305": "\\bar", "\u0307": "\\dot",
+           "\u0308": "\\ddot", "\u030c": "\\check", "\u0306": "\\breve"}
 # operator names LaTeX has a command for; any other (softmax, tr, Var) is written \operatorname{...}
 LATEX_OPERATORS = {"sin", "cos", "tan", "exp", "log", "ln", "max", "min", "arg", "sup", "inf", "lim", "det", "dim",
                    "ker", "tanh", "limsup", "liminf", "mod"}

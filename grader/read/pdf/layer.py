@@ -6,6 +6,8 @@ import ctypes
 import time
 from dataclasses import dataclass
 
+from grader.read.pdf.glyphs import family
+
 MAX_PAGES = 60  # a write-up is a few to a few dozen pages; more is not a write-up
 MAX_GLYPHS_PER_PAGE = 20_000  # a dense page of math holds ~4,000 glyphs
 MAX_OBJECTS_PER_PAGE = 20_000
@@ -69,6 +71,12 @@ def _font_name(textpage: object, index: int, buf: ctypes.Array[ctypes.c_char], c
     return name
 
 
+def _raw_code_font(font: str) -> bool:
+    """A Computer Modern math font without a Unicode map: its codes 0x0A, 0x0D and 0x20 are glyphs (a big `(`,
+    `\\|`, `\\langle`), not white space."""
+    return family(font) in ("CMEX", "CMSY", "CMMI", "CMBSY", "CMMIB")
+
+
 def _page(pdf: object, number: int, where: str) -> Page:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
@@ -95,8 +103,9 @@ def _page(pdf: object, number: int, where: str) -> Page:
             if raw.FPDFText_IsGenerated(raw_tp, i) == 1:
                 continue  # spaces and line breaks pdfium infers; we infer our own from geometry
             code = raw.FPDFText_GetUnicode(raw_tp, i)
-            if code in (0x20, 0x0D, 0x0A, 0xFFFF):
-                continue
+            if code == 0xFFFF or code in (0x20, 0x0D, 0x0A) and not _raw_code_font(
+                    _font_name(raw_tp, i, buf, cache)):
+                continue  # a space or line break typed in the text, not a glyph drawn from a raw-code math font
             if code == 0xFFFE or raw.FPDFText_IsHyphen(raw_tp, i) == 1:
                 code = 0x2D  # a hyphen that ends a line: pdfium hands it as 0xFFFE or (newer builds) 0x02
             if 0xD800 <= code < 0xDC00:  # pdfium hands astral characters (math italic 𝑎) as UTF-16 pairs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from grader.read.pdf.glyphs import (ACCENTS, BIG_OPERATORS, LIMIT_NAMES, NEGATED, OPEN_BRACKETS, OPERATOR_NAMES, latex_of,
                                     role)
@@ -39,7 +39,7 @@ class Atom:
         return (self.x0 + self.x1) / 2
 
 
-def _atom(g: Glyph) -> Atom:
+def _atom(g: Glyph, piece: bool = False) -> Atom:
     tex, ok = latex_of(g.text, g.font)
     if not ok:
         tex = UNREADABLE
@@ -53,19 +53,25 @@ def _atom(g: Glyph) -> Atom:
     if r == "bold" and g.text.isalnum():
         tex = f"\\mathbf{{{g.text}}}"
     text = g.text if kind == "T" or not ok else (tex if tex in ("fi", "fl", "ff", "ffi", "ffl", "'") else g.text)
-    big = r == "extension" or tex in BIG_OPERATORS and g.top - g.bottom > 1.2 * g.size
-    if r == "extension" and tex in ("\\sqrt",):
+    big = r == "extension" or tex in BIG_OPERATORS and g.top - g.bottom > 1.2 * g.size \
+        or tex in _DELIMITERS and g.top - g.bottom > 1.5 * g.size  # an OpenType font's size variant of ( or {
+    if tex == "\\sqrt":  # a radical sign, whole or a piece of a tall one, takes its bar and body (never limits)
         big = True
     baseline = g.baseline
-    if r == "extension":  # CMEX glyphs hang from their origin: the line's baseline is below the math axis
+    if piece:
+        big = True
+    if r == "extension" or piece:  # CMEX glyphs hang from their origin: the line's baseline is below the math axis
         baseline = (g.top + g.bottom) / 2 - 0.25 * g.size
     return Atom(x0=g.x0, x1=g.x1, bottom=g.bottom, top=g.top, baseline=baseline, size=g.size, tex=tex,
                 text=text, kind=kind, ok=ok, big=big, lx0=g.adv_x0 or g.x0, lx1=g.adv_x1 or g.x1)
 
 
+_DELIMITERS = OPEN_BRACKETS | {")", "]", "\\}", "\\rangle", "\\rfloor", "\\rceil", "|", "\\|", "\\sqrt"}
+
+
 def _stack_pieces(atoms: list[Atom]) -> list[Atom]:
     """Pieces of one tall delimiter drawn one above the other (CMEX top, extension, bottom) become one atom."""
-    pieces = sorted((a for a in atoms if a.big and a.tex not in BIG_OPERATORS), key=lambda a: (round(a.x0), -a.top))
+    pieces = sorted((a for a in atoms if a.big and a.tex not in BIG_OPERATORS), key=lambda a: (-a.top, a.x0))
     merged: set[int] = set()
     for i, a in enumerate(pieces):
         if id(a) in merged:
@@ -73,13 +79,23 @@ def _stack_pieces(atoms: list[Atom]) -> list[Atom]:
         for b in pieces[i + 1:]:
             if id(b) in merged:
                 continue
-            if (abs(b.x0 - a.x0) < 1.0 or abs(b.x1 - a.x1) < 1.0) and b.top >= a.bottom - 1.5 \
-                    and b.bottom < a.bottom and (a.tex == "\\sqrt") == (b.tex == "\\sqrt"):
+            same = a.tex == b.tex
+            # a delimiter's pieces share an edge or overlap (a brace's middle piece juts out left of the rest, a
+            # radical's hook left of its stem)
+            aligned = abs(b.x0 - a.x0) < 1.0 or abs(b.x1 - a.x1) < 1.0 or same and b.x1 > a.x0 - 0.5 \
+                and b.x0 < a.x1 + 0.5
+            if aligned and b.top >= a.bottom - 1.5 and b.bottom < a.bottom and (a.tex == "\\sqrt") == (b.tex == "\\sqrt"):
                 a.bottom = b.bottom
                 if b.tex == "\\sqrt":  # a radical's bottom piece holds the hook: it names the whole sign
                     a.x0 = min(a.x0, b.x0)
                 merged.add(id(b))
     return [a for a in atoms if id(a) not in merged]
+
+
+def _bar_of(x1: float, top: float, r: Rule, size: float) -> bool:
+    """The rule starts where a radical sign (right edge x1, top) ends: its bar. Computer Modern's sign meets its bar;
+    an OpenType font's extended sign can be reported a little short of it."""
+    return abs(x1 - r.x0) < max(1.5, 0.4 * size) and -2.0 < r.y - top < max(2.0, 0.6 * size)
 
 
 def _inside(a: Atom, r: Rule) -> bool:
@@ -93,6 +109,7 @@ def _accents(atoms: list[Atom]) -> list[Atom]:
         if a.text not in ACCENTS:
             continue
         hosts = [h for h in atoms if h is not a and id(h) not in gone and h.text not in ACCENTS
+                 and a.size <= 1.05 * h.size  # an accent is set in its letter's size: a bigger glyph is no accent
                  and h.x0 - 1.0 <= a.cx <= h.x1 + 1.0 and a.bottom >= h.top - 0.35 * h.size
                  and a.bottom - h.top < 0.5 * h.size]
         if not hosts:
@@ -106,15 +123,20 @@ def _accents(atoms: list[Atom]) -> list[Atom]:
 
 def _structures(atoms: list[Atom], rules: list[Rule], ref: float) -> list[Atom]:
     """Fractions, radicals and overlines from drawn rules, innermost (shortest rule) first."""
+    done: set[int] = set()  # rules already read: their bars are inside the pieces they made
     for r in sorted(rules, key=lambda r: r.x1 - r.x0):
-        radical = next((a for a in atoms if a.tex in ("\\sqrt", "\\surd") and abs(a.x1 - r.x0) < 1.5
-                        and abs(a.top - r.y) < 2.0), None)
+        done.add(id(r))
+        radical = next((a for a in atoms if a.tex in ("\\sqrt", "\\surd") and _bar_of(a.x1, a.top, r, ref)), None)
         below = [a for a in atoms if a is not radical and _inside(a, r) and a.top <= r.y + 0.6
                  and r.y - a.top < 1.4 * ref]
-        if radical is not None:
-            body = [a for a in below if a.bottom >= radical.bottom - 1.0]
+        if radical is not None:  # its body is all under the bar down to the sign's foot (a sum's limits too)
+            body = [a for a in atoms if a is not radical and _inside(a, r) and a.top <= r.y + 0.6
+                    and a.bottom >= radical.bottom - 1.0 and a.x0 < r.x1 - 0.5]
+            # an index sits in the sign's crook: over its left part, under its bar (TeX kerns it 10mu into the
+            # sign), so a script that ends before the sign (the T of a^T\sqrt{b}) or above the bar is none
             index = [a for a in atoms if a is not radical and a.x1 <= radical.x0 + 0.6 * (radical.x1 - radical.x0)
-                     and a.x0 >= radical.x0 - 0.8 * ref and a.size < 0.85 * ref and a.bottom > radical.bottom]
+                     and a.x1 > radical.x0 + 0.1 * ref and a.x0 >= radical.x0 - 0.8 * ref and a.size < 0.85 * ref
+                     and a.bottom > radical.bottom and a.top <= r.y + 0.5]
             inner = _build(body)
             root = f"\\sqrt[{_build(index)}]{{{inner}}}" if index else f"\\sqrt{{{inner}}}"
             gone = {id(a) for a in body + index} | {id(radical)}
@@ -124,6 +146,13 @@ def _structures(atoms: list[Atom], rules: list[Rule], ref: float) -> list[Atom]:
             atoms = [a for a in atoms if id(a) not in gone] + [piece]
             continue
         above = [a for a in atoms if _inside(a, r) and a.bottom >= r.y - 0.6 and a.bottom - r.y < 1.4 * ref]
+        # a longer bar between an atom and this one parts them (a nested fraction's denominator is not under the
+        # outer fraction's bar)
+        live = [q for q in rules if id(q) not in done]
+        below = [a for a in below if not any(q.x0 - 1.0 <= a.cx <= q.x1 + 1.0 and a.top - 0.6 < q.y < r.y
+                                             for q in live)]
+        above = [a for a in above if not any(q.x0 - 1.0 <= a.cx <= q.x1 + 1.0 and r.y < q.y < a.bottom + 0.6
+                                             for q in live)]
         if above and below:
             num, den = _connected(above, r.y, up=True), _connected(below, r.y, up=False)
             tex = f"\\frac{{{_build(num)}}}{{{_build(den)}}}"
@@ -144,6 +173,69 @@ def _structures(atoms: list[Atom], rules: list[Rule], ref: float) -> list[Atom]:
                              kind="S", ok=all(a.ok for a in body))
                 atoms = [a for a in atoms if id(a) not in gone] + [piece]
     return atoms
+
+
+# a tall opening delimiter and the closing one that makes it a matrix environment; `{` alone opens cases
+_MATRICES = {("(", ")"): "pmatrix", ("[", "]"): "bmatrix", ("\\{", "\\}"): "Bmatrix", ("|", "|"): "vmatrix",
+             ("\\|", "\\|"): "Vmatrix"}
+
+
+def _arrays(atoms: list[Atom], ref: float) -> list[Atom]:
+    """A tall delimiter holding rows of math becomes a matrix (with its closing delimiter) or cases (a `{` with
+    none): rows are the baselines inside its height, columns the wide gaps shared by all rows."""
+    for opener in sorted((a for a in atoms if a.big and a.tex in OPEN_BRACKETS | {"|", "\\|"}), key=lambda a: a.x0):
+        if opener.top - opener.bottom < 1.8 * ref or opener not in atoms:
+            continue
+        closer = min((a for a in atoms if a.big and a is not opener and a.x0 > opener.x1
+                      and (opener.tex, a.tex) in _MATRICES and abs(a.top - opener.top) < 2.0
+                      and abs(a.bottom - opener.bottom) < 2.0), key=lambda a: a.x0, default=None)
+        if closer is None and opener.tex != "\\{":
+            continue
+        end = closer.x0 if closer is not None else float("inf")
+        inside = [a for a in atoms if a is not opener and a is not closer and opener.x1 - 0.5 <= a.cx < end
+                  and opener.bottom - 1.0 <= (a.top + a.bottom) / 2 <= opener.top + 1.0]
+        rows = _array_rows(inside, ref)
+        if len(rows) < 2:
+            continue
+        cells = _array_columns(rows, ref)
+        body = " \\\\ ".join(" & ".join(_build(cell) for cell in row) for row in cells)
+        env = "cases" if closer is None else _MATRICES[(opener.tex, closer.tex)]
+        tex = f"\\begin{{{env}}} {body} \\end{{{env}}}"
+        right = closer.x1 if closer is not None else max(a.x1 for a in inside)
+        piece = Atom(x0=opener.x0, x1=right, bottom=opener.bottom, top=opener.top, baseline=opener.baseline,
+                     size=ref, tex=tex, text=tex, kind="S", ok=all(_ok(a) for a in inside), lx0=opener.lx0,
+                     lx1=closer.lx1 if closer is not None else right)
+        gone = {id(a) for a in inside} | {id(opener), id(closer)}
+        atoms = [a for a in atoms if id(a) not in gone] + [piece]
+    return atoms
+
+
+def _array_rows(inside: list[Atom], ref: float) -> list[list[Atom]]:
+    """The atoms inside a tall delimiter grouped by the full-size baselines they sit on (scripts join the nearest)."""
+    bases: list[float] = []
+    for a in sorted((a for a in inside if not a.big and a.size >= 0.85 * ref), key=lambda a: -a.baseline):
+        if not bases or bases[-1] - a.baseline > 0.5 * ref:
+            bases.append(a.baseline)
+    rows: list[list[Atom]] = [[] for _ in bases]
+    for a in inside:
+        if bases:
+            rows[min(range(len(bases)), key=lambda k: abs(bases[k] - a.baseline))].append(a)
+    return rows
+
+
+def _array_columns(rows: list[list[Atom]], ref: float) -> list[list[list[Atom]]]:
+    """Each row cut into cells at the wide gaps that every row leaves empty (a matrix's column separation, the
+    quad between a case's value and its condition)."""
+    spans = sorted((a.x0, a.x1) for row in rows for a in row)
+    cuts: list[float] = []
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach > 0.7 * ref:
+            cuts.append((x0 + reach) / 2)
+        reach = max(reach, x1)
+    return [[[a for a in row if (cuts[k - 1] if k else float("-inf")) <= a.cx < (cuts[k] if k < len(cuts)
+                                                                                 else float("inf"))]
+             for k in range(len(cuts) + 1)] for row in rows]
 
 
 def _connected(cands: list[Atom], y: float, up: bool) -> list[Atom]:
@@ -173,10 +265,44 @@ def _main_baseline(atoms: list[Atom]) -> float:
     return max(votes, key=lambda k: (votes[k], -abs(k)))
 
 
+_LABELLED = {"\\xrightarrow", "\\xleftarrow"}  # arrows stretched to hold a label above or below them
+
+
+def _long_arrows(atoms: list[Atom]) -> list[Atom]:
+    """Minus signs drawn overlapping in a row and ending in an arrow head (how \\xrightarrow is stretched) make one
+    arrow; the labels set above and below it attach to it later."""
+    order = sorted(atoms, key=lambda a: a.x0)
+    gone: set[int] = set()
+    out: list[Atom] = []
+    for i, a in enumerate(order):
+        if id(a) in gone or a.tex not in ("-", "\\leftarrow"):
+            continue
+        chain = [a]
+        for b in order[i + 1:]:
+            if abs(b.baseline - a.baseline) > 0.1 * a.size or b.size != a.size:
+                continue
+            if b.x0 >= chain[-1].x1 - 0.2:
+                break
+            if b.tex == "-" or b.tex == "\\to" and chain[0].tex == "-":
+                chain.append(b)
+                if b.tex == "\\to":
+                    break
+        left = chain[0].tex == "\\leftarrow"
+        if len(chain) < (2 if left else 3) or not left and chain[-1].tex != "\\to":
+            continue  # two glyphs only are a \\longrightarrow, read with the other joined relations
+        gone.update(id(c) for c in chain)
+        out.append(Atom(x0=chain[0].x0, x1=max(c.x1 for c in chain), bottom=min(c.bottom for c in chain),
+                        top=max(c.top for c in chain), baseline=a.baseline, size=a.size,
+                        tex="\\xleftarrow" if left else "\\xrightarrow", text="\u2192", kind="M",
+                        lx0=chain[0].lx0, lx1=max(c.lx1 for c in chain)))
+    return [a for a in atoms if id(a) not in gone] + out if out else atoms
+
+
 def _attach(atoms: list[Atom]) -> list[Atom]:
     """The atoms on the main baseline, each carrying its scripts and limits, left to right."""
     if not atoms:
         return []
+    atoms = _long_arrows(atoms)
     base = _main_baseline(atoms)
     size = max(a.size for a in atoms if not a.big) if any(not a.big for a in atoms) else atoms[0].size
     tol = 0.12 * size
@@ -187,10 +313,15 @@ def _attach(atoms: list[Atom]) -> list[Atom]:
         (main if on or a.big or a.kind == "S" else rest).append(a)
     main.sort(key=lambda a: a.x0)
     loose: list[Atom] = []
+    spans = _limit_words(main)
     for a in sorted(rest, key=lambda a: a.x0):
-        host = next((m for m in main if (m.big or m.text in LIMIT_NAMES or m.tex.startswith("\\operatorname*"))
+        host = next((m for m in main if (m.big or m.text in LIMIT_NAMES or m.tex.startswith("\\operatorname*")
+                                          or m.tex in _LABELLED)
                      and m.x0 - 1.0 <= a.cx <= m.x1 + 1.0 and (a.bottom >= m.top - 1.0 or a.top <= m.bottom + 1.0)),
                     None)
+        if host is None:  # under or over a word that takes limits (lim, max) spelt in upright letters
+            host = next((last for x0, x1, last in spans if x0 - 1.0 <= a.cx <= x1 + 1.0
+                         and (a.bottom >= last.top - 1.0 or a.top <= last.bottom + 1.0)), None)
         if host is not None:
             (host.over if a.baseline > host.baseline or a.bottom >= host.top - 1.0 else host.under).append(a)
             continue
@@ -206,6 +337,24 @@ def _attach(atoms: list[Atom]) -> list[Atom]:
                                    tex=a.tex, text=a.text, kind=a.kind, ok=a.ok) for a in loose],
                       key=lambda a: a.x0)
     return main
+
+
+def _limit_words(main: list[Atom]) -> list[tuple[float, float, Atom]]:
+    """Upright letters set close together that spell a word taking limits (lim, max, argmin): the span's left and
+    right edge and its last letter (which then carries the limits; _words gathers them onto the operator)."""
+    out: list[tuple[float, float, Atom]] = []
+    i = 0
+    while i < len(main):
+        a = main[i]
+        j = i
+        if a.kind == "T" and a.text.isalpha():
+            while j + 1 < len(main) and main[j + 1].kind == "T" and main[j + 1].x0 - main[j].x1 < 0.12 * a.size:
+                j += 1
+            word = "".join(m.text for m in main[i:j + 1])
+            if word in LIMIT_NAMES:
+                out.append((a.x0, main[j].x1, main[j]))
+        i = j + 1
+    return out
 
 
 def _words(main: list[Atom]) -> list[Atom]:
@@ -266,11 +415,28 @@ def _lone_letters(main: list[Atom]) -> list[Atom]:
         joined = any(0 <= k < len(main) and main[k].kind == "T" and abs(main[k].cx - a.cx) < 1.2 * a.size
                      for k in (i - 1, i + 1))
         near_math = any(0 <= k < len(main) and main[k].kind in ("M", "S") for k in (i - 2, i - 1, i + 1, i + 2))
+        if a.tex.startswith("\\mathbf") and joined:  # bold letters set close together: math if one carries a script
+            run = _bold_run(main, i)   # (W g_{t-1} as in \mathbf{W}\mathbf{g}_{t-1}); a bold word has none
+            joined = not any(m.sup or m.sub for m in run)
+            near_math = near_math or not joined
         if greek or a.tex.startswith("\\mathbf") and not joined and near_math:
             a.kind = "M"
             if greek:
                 a.tex = latex_of(a.text, "")[0]
     return main
+
+
+def _bold_run(main: list[Atom], i: int) -> list[Atom]:
+    """The bold letters set close together around main[i]."""
+    def bold(k: int) -> bool:
+        return main[k].kind == "T" and len(main[k].text) == 1 and main[k].tex.startswith("\\mathbf")
+
+    lo = hi = i
+    while lo > 0 and bold(lo - 1) and abs(main[lo - 1].cx - main[lo].cx) < 1.2 * main[lo].size:
+        lo -= 1
+    while hi + 1 < len(main) and bold(hi + 1) and abs(main[hi + 1].cx - main[hi].cx) < 1.2 * main[hi].size:
+        hi += 1
+    return main[lo:hi + 1]
 
 
 def _glue(parts: list[str]) -> str:
@@ -287,30 +453,57 @@ def _glue(parts: list[str]) -> str:
 
 def _tex(a: Atom) -> str:
     tex = a.tex
+    if tex in _LABELLED:
+        under = f"[{_build(a.under)}]" if a.under else ""
+        return f"{tex}{under}{{{_build(a.over)}}}"
     if a.over or a.under:
         if a.under:
             tex += f"_{{{_build(a.under)}}}"
         if a.over:
             tex += f"^{{{_build(a.over)}}}"
+    sup = _build(a.sup)
+    while sup.startswith("'"):  # a prime is set as a superscript: v'^t is v, a prime, then the script t
+        tex += "'"
+        sup = sup[1:].lstrip()
     if a.sub:
         tex += f"_{{{_build(a.sub)}}}"
-    if a.sup:
-        tex += f"^{{{_build(a.sup)}}}"
+    if sup:
+        tex += f"^{{{sup}}}"
     return tex
 
 
+# a relation built from two glyphs overlapping (TeX's \joinrel): = then => is \implies, <= then = \impliedby
+_JOINED = {("=", "\\Rightarrow"): "\\implies", ("\\Leftarrow", "="): "\\impliedby",
+           ("\\Leftarrow", "\\Rightarrow"): "\\iff", ("-", "\\to"): "\\longrightarrow",
+           ("\\leftarrow", "-"): "\\longleftarrow"}
+
+
 def _negate(main: list[Atom]) -> list[Atom]:
-    """A negation slash drawn over the next symbol (CMSY code 0x36) makes one negated relation."""
+    """A negation slash drawn over the next symbol (CMSY code 0x36) makes one negated relation; two glyphs drawn
+    overlapping into one long arrow (= and =>) make that arrow."""
     out: list[Atom] = []
-    skip = -1
+    skip = skip2 = -1
     for i, a in enumerate(main):
         if i == skip:
             continue
+        nxt = main[i + 1] if i + 1 < len(main) else None
+        if nxt is not None and (a.tex, nxt.tex) in _JOINED and nxt.x0 < a.x1 + 0.3 and not (a.sup or a.sub) \
+                and abs(a.baseline - nxt.baseline) < 0.1 * a.size:
+            out.append(replace(nxt, tex=_JOINED[(a.tex, nxt.tex)], x0=min(nxt.x0, a.x0), kind="M"))
+            skip = i + 1
+            continue
+        if a.tex == "." and i + 2 < len(main) and all(
+                main[k].tex == "." and not (main[k].sup or main[k].sub) and main[k].x0 - main[k - 1].x1 < 0.35 * a.size
+                and abs(main[k].baseline - a.baseline) < 0.1 * a.size for k in (i + 1, i + 2)):
+            out.append(replace(a, tex="\\ldots", x1=main[i + 2].x1, lx1=main[i + 2].lx1, kind="M"))
+            skip2 = i + 2  # three low dots set close: an ellipsis
+            skip = i + 1
+            continue
+        if i == skip2:
+            continue
         if a.tex == "\\not" and i + 1 < len(main) and main[i + 1].x0 < a.x1 + 0.5:
             nxt = main[i + 1]
-            nxt.tex = NEGATED.get(nxt.tex, "\\not" + nxt.tex)
-            nxt.x0 = min(nxt.x0, a.x0)
-            out.append(nxt)
+            out.append(replace(nxt, tex=NEGATED.get(nxt.tex, "\\not" + nxt.tex), x0=min(nxt.x0, a.x0)))
             skip = i + 1
             continue
         out.append(a)
@@ -318,11 +511,25 @@ def _negate(main: list[Atom]) -> list[Atom]:
 
 
 def _build(atoms: list[Atom]) -> str:
-    """LaTeX of a group of atoms that is all math (a script, a numerator, a whole formula)."""
+    """LaTeX of a group of atoms that is all math (a script, a numerator, a whole formula); a word in upright text
+    letters inside it (a script's `dropout`, a case's `if`) is \\text{...}."""
     if not atoms:
         return ""
     main = _negate(_words(_attach(atoms)))
-    return _glue([_tex(a) for a in main])
+    parts: list[str] = []
+    i = 0
+    while i < len(main):
+        j = i
+        while j < len(main) and main[j].kind == "T" and main[j].tex == main[j].text and main[j].text.isalpha() \
+                and not (main[j].sup or main[j].sub) and (j == i or main[j].x0 - main[j - 1].x1 < 0.12 * main[j].size):
+            j += 1
+        if j - i >= 2:
+            parts.append(f"\\text{{{''.join(a.text for a in main[i:j])}}}")
+            i = j
+            continue
+        parts.append(_tex(main[i]))
+        i += 1
+    return _glue(parts)
 
 
 def _right(a: Atom) -> float:
@@ -348,6 +555,22 @@ class Line:
     plain: str  # the line as plain text (for spotting repeated headers and page numbers)
 
 
+# an OpenType font's pieces of tall delimiters (U+239B..U+23AD): drawn one above the other like CMEX's
+_PIECE_CHARS = set("⎛⎜⎝⎞⎟⎠⎡⎢⎣⎤⎥⎦⎧⎨⎩⎪⎫⎬⎭")
+
+
+def _pieces(glyphs: list[Glyph]) -> set[Glyph]:
+    """Glyphs that are pieces of a tall delimiter: CMEX glyphs, an OpenType font's pieces, and an extender the font
+    names as the plain delimiter (`{`) standing on or under one of those pieces."""
+    out = {g for g in glyphs if role(g.font) == "extension" or g.text in _PIECE_CHARS}
+    named = [g for g in glyphs if g.text in _PIECE_CHARS]
+    if named:
+        out.update(g for g in glyphs if g.text in "{}()[]|" and any(
+            p.x0 - 0.5 < g.x1 and g.x0 < p.x1 + 0.5 and (abs(g.top - p.bottom) < 1.5 or abs(g.bottom - p.top) < 1.5
+                                                         or g.bottom < p.top and p.bottom < g.top) for p in named))
+    return out
+
+
 def _stacks(hanging: list[Glyph]) -> list[list[Glyph]]:
     """Extension glyphs drawn one on another (a tall delimiter's or radical's pieces) grouped, so they stay together."""
     out: list[list[Glyph]] = []
@@ -364,8 +587,9 @@ def _stacks(hanging: list[Glyph]) -> list[list[Glyph]]:
 def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs sharing a baseline; extension glyphs (which hang from their origin) join the row nearest their axis."""
     rows: list[list[Glyph]] = []
-    hanging = [g for g in glyphs if role(g.font) == "extension"]
-    for g in sorted((g for g in glyphs if role(g.font) != "extension"), key=lambda g: (-round(g.baseline, 1), g.x0)):
+    pieces = _pieces(glyphs)
+    hanging = [g for g in glyphs if g in pieces]
+    for g in sorted((g for g in glyphs if g not in pieces), key=lambda g: (-round(g.baseline, 1), g.x0)):
         if rows and abs(rows[-1][0].baseline - g.baseline) <= 0.6:
             rows[-1].append(g)
         else:
@@ -385,6 +609,7 @@ def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
 def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
     """Rows of glyphs joined into visual lines: a script, a limit, a numerator and denominator join their line."""
     rows = _rows(list(page.glyphs))
+    pieces = _pieces(list(page.glyphs))
     n = len(rows)
     parent = list(range(n))
 
@@ -399,7 +624,7 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
 
     info = []
     for r in rows:
-        size = max(g.size for g in r if role(g.font) != "extension") if any(role(g.font) != "extension" for g in r) \
+        size = max(g.size for g in r if g not in pieces) if any(g not in pieces for g in r) \
             else r[0].size
         info.append((r[0].baseline, size, min(g.x0 for g in r), max(g.x1 for g in r),
                      min(g.bottom for g in r), max(g.top for g in r)))
@@ -417,9 +642,10 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
         if nearest is not None:  # sub- or superscripts on their own baseline join the nearest larger row only
             union(i, nearest[1])
     surds = [g for g in page.glyphs if latex_of(g.text, g.font)[0] == "\\sqrt"]
+    surd_set = set(surds)
     for rule in page.rules:
         y = rule.y
-        if any(abs(g.x1 - rule.x0) < 1.5 and abs(g.top - y) < 1.5 for g in surds):
+        if any(_bar_of(g.x1, g.top, rule, g.size) for g in surds):
             continue  # a radical's bar, not a fraction's: what lies above it is the line before, not a numerator
         near = [i for i in range(n) if info[i][2] < rule.x1 + 1 and info[i][3] > rule.x0 - 1
                 and abs(info[i][0] - y) < 1.6 * info[i][1]]
@@ -430,18 +656,34 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
         if above and below:
             lo = min(above, key=lambda i: info[i][0] - y)
             hi = min(below, key=lambda i: y - info[i][0])
+            # a numerator or denominator of several rows (a sum whose limit K is a row of its own): the rows
+            # under the bar that reach up to the lowest one taken so far
+            reach = min(info[i][4] for i in below if info[i][0] >= info[hi][0])
+            for k in range(hi + 1, min(n, hi + 8)):
+                if not all(rule.x0 - 2 <= (g.x0 + g.x1) / 2 <= rule.x1 + 2 for g in rows[k]) \
+                        or y - info[k][0] > 2.5 * info[k][1]:
+                    continue
+                if info[k][5] >= reach - 0.1 * info[k][1]:
+                    hi = k
+                    reach = min(reach, info[k][4])
             for i in range(min(lo, hi), max(lo, hi) + 1):
                 union(i, lo)
-    for i in range(n):  # tall glyphs (big operators, delimiters) hold what lies within their height
-        for g in rows[i]:
-            if g.top - g.bottom > 1.25 * info[i][1] and role(g.font) in MATH_ROLES:
+    for i in range(n):  # tall glyphs (big operators, delimiters, a delimiter's stacked pieces) hold what lies
+        # within their height
+        tall = [(g.x0, g.x1, g.bottom, g.top, latex_of(g.text, g.font)[0]) for g in rows[i]
+                if role(g.font) in MATH_ROLES and (len(rows[i]) == 1 or g not in pieces)]
+        tall += [(min(g.x0 for g in st), max(g.x1 for g in st), min(g.bottom for g in st), max(g.top for g in st),
+                  latex_of(st[0].text, st[0].font)[0])
+                 for st in _stacks([g for g in rows[i] if g in pieces])] if len(rows[i]) > 1 else []
+        for x0, x1, bottom, top, tex in tall:
+            if top - bottom > 1.25 * info[i][1]:
                 for j in range(max(0, i - 6), min(n, i + 7)):
                     bj = info[j][0]
-                    lim = (info[j][1] < 0.85 * info[i][1] and latex_of(g.text, g.font)[0] in BIG_OPERATORS
-                           and info[j][2] >= g.x0 - 0.8 * info[i][1] and info[j][3] <= g.x1 + 0.8 * info[i][1])
+                    lim = (info[j][1] < 0.85 * info[i][1] and tex in BIG_OPERATORS
+                           and info[j][2] >= x0 - 0.8 * info[i][1] and info[j][3] <= x1 + 0.8 * info[i][1])
                     reach = 0.8 * info[i][1] if lim else 0.0
-                    if g.bottom - reach <= bj <= g.top + reach and info[j][2] < g.x1 + 40 * info[i][1] \
-                            and info[j][3] > g.x0 - 40 * info[i][1]:
+                    if bottom - reach <= bj <= top + reach and info[j][2] < x1 + 40 * info[i][1] \
+                            and info[j][3] > x0 - 40 * info[i][1]:
                         union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -452,7 +694,9 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
         bottom = min(g.bottom for g in glyphs) - 1.0
         top = max(g.top for g in glyphs) + 1.0
         x0, x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
-        rules = [r for r in page.rules if bottom <= r.y <= top and r.x0 >= x0 - 2 and r.x1 <= x1 + 2]
+        rules = [r for r in page.rules if (bottom <= r.y <= top or any(_bar_of(g.x1, g.top, r, g.size) for g in glyphs
+                                                                      if g in surd_set))
+                 and r.x0 >= x0 - 2 and r.x1 <= x1 + 2]
         out.append((glyphs, rules))
     out.sort(key=lambda gr: -max(g.baseline for g in gr[0] if g.size >= 0.85 * max(h.size for h in gr[0])))
     return out
@@ -461,8 +705,9 @@ def _lines(page: Page) -> list[tuple[list[Glyph], list[Rule]]]:
 _TRIM_END = {".", ",", ";", ":"}
 
 
-def _drop_tag(main: list[Atom], size: float) -> list[Atom]:
-    """A display's equation number, `(3)` or `(2.1)` set far to the right, is not part of the formula."""
+def _drop_tag(main: list[Atom], size: float, edge: float) -> list[Atom]:
+    """A display's equation number, `(3)` or `(2.1)` set far to the right (or, after a wide formula, nearer but
+    flush with the text block's right edge), is not part of the formula."""
     if len(main) < 4 or main[-1].text != ")":
         return main
     k = len(main) - 2
@@ -471,20 +716,59 @@ def _drop_tag(main: list[Atom], size: float) -> list[Atom]:
         k -= 1
     if k == len(main) - 2 or main[k].text != "(" or k == 0:
         return main
-    if main[k].lx0 - _right(main[k - 1]) < 2.0 * size:
+    gap = main[k].lx0 - _right(main[k - 1])
+    flush = abs(main[-1].x1 - edge) < 1.0 and gap > 0.25 * size \
+        and main[k - 1].tex not in _RELATIONS | {"+", "-", "\\cdot", "\\times", ","}
+    if gap < 2.0 * size and not flush:
         return main
     return main[:k]
 
 
 
-def _render(main: list[Atom], size: float, indented: bool) -> tuple[str, bool, int, str]:
+# words a display sets between its formulas, a quad either side (`a = b \\quad \\text{and} \\quad c = d`)
+_CONNECTIVES = {"and", "or", "if", "for", "where", "with", "when", "otherwise", "since", "so", "then", "thus",
+                "hence", "i.e.", "s.t.", "as", "else"}
+
+
+def _with_words(main: list[Atom], is_math: list[bool], gaps: list[float], size: float
+                ) -> tuple[str, bool, int, str] | None:
+    """A display line of formulas joined by connecting words set well apart (and, if, for): the whole line as one
+    display with the words as \\text{...}; None when the line is not that."""
+    pieces: list[tuple[str, list[Atom]]] = []  # ("word", atoms) or ("math", atoms)
+    for k, a in enumerate(main):
+        kind = "word" if a.kind == "T" and not is_math[k] else "math"
+        if pieces and pieces[-1][0] == kind and (kind == "math" or gaps[k] < 0.16 * size):
+            pieces[-1][1].append(a)
+        else:
+            pieces.append((kind, [a]))
+    at = {id(a): k for k, a in enumerate(main)}
+    words = [i for i, (kind, _) in enumerate(pieces) if kind == "word"]
+    if not words or not any(kind == "math" and any(is_math[at[id(a)]] for a in atoms) for kind, atoms in pieces):
+        return None
+    for i in words:
+        word = "".join(a.text for a in pieces[i][1])
+        k, end = at[id(pieces[i][1][0])], at[id(pieces[i][1][-1])]
+        if word not in _CONNECTIVES or k == 0 or end == len(main) - 1 or gaps[k] < 0.6 * size \
+                or gaps[end + 1] < 0.6 * size:
+            return None
+    parts = [f"\\quad \\text{{{''.join(a.text for a in atoms)}}} \\quad" if kind == "word"
+             else _glue([_tex(a) for a in _negate(atoms)]) for kind, atoms in pieces]
+    unreadable = int(not all(_ok(a) for a in main))
+    return f"$${' '.join(parts)}$$", True, unreadable, "".join(a.text for a in main)
+
+
+def _render(main: list[Atom], size: float, indented: bool, edge: float = float("inf")) -> tuple[str, bool, int, str]:
     """The text of a line with its math runs as $...$ (or the whole line as $$...$$), and unreadable formulas."""
     if indented:
-        main = _drop_tag(main, size)
+        main = _drop_tag(main, size, edge)
     n = len(main)
     is_math = [a.kind in ("M", "S") or bool(a.sup or a.sub or a.over or a.under) for a in main]
     gaps = [main[i].lx0 - _right(main[i - 1]) if i else 0.0 for i in range(n)]
     space = [g > 0.16 * size for g in gaps]
+    if indented:
+        joined = _with_words(main, is_math, gaps, size)
+        if joined is not None:
+            return joined
     runs: list[list[int]] = []
     i = 0
     while i < n:
@@ -548,21 +832,81 @@ def rebuild_page(page: Page) -> list[Line]:
     """Every visual line of the page, top to bottom, as text with LaTeX math spans."""
     out: list[Line] = []
     groups = _lines(page)
+    pieces = _pieces(list(page.glyphs))
     starts = [round(min(g.x0 for g in glyphs)) for glyphs, _ in groups]
     margin = max(set(starts), key=lambda x: (starts.count(x), -x)) if starts else 0
     right = max((max(g.x1 for g in glyphs) for glyphs, _ in groups), default=page.width)
+    ends = [round(max(g.x1 for g in glyphs)) for glyphs, _ in groups]
+    edge = float(max(set(ends), key=ends.count)) if ends else right  # where justified lines end
     center = (margin + right) / 2
+    built: list[tuple[list[Atom], float, bool]] = []
     for glyphs, rules in groups:
-        atoms = _stack_pieces([_atom(g) for g in glyphs])
+        atoms = _stack_pieces([_atom(g, g in pieces) for g in glyphs])
         plain_sizes = [a.size for a in atoms if not a.big]
-        ref = max(set(plain_sizes), key=plain_sizes.count) if plain_sizes else atoms[0].size
-        atoms = _structures(_accents(atoms), rules, ref)
+        # the line's body size: glyphs weighed by their area, so that a formula's many scripts do not outvote it
+        ref = max(set(plain_sizes), key=lambda z: plain_sizes.count(z) * z * z) if plain_sizes else atoms[0].size
+        atoms = _arrays(_structures(_accents(atoms), rules, ref), ref)
         main = _lone_letters(_words(_attach(atoms)))
         x0, x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
         # a display stands apart: centred in the text block, or set in by more than a list's indentation
         indented = x0 - margin > 1.5 * ref and (abs((x0 + x1) / 2 - center) < 3 * ref or x0 - margin > 4 * ref)
+        built.append((main, ref, indented))
         text, display, unreadable, plain = _render(main, ref, indented)
         out.append(Line(text=text, top=max(g.top for g in glyphs), bottom=min(g.bottom for g in glyphs),
                         x0=min(g.x0 for g in glyphs), size=ref, display=display, unreadable=unreadable,
                         plain=plain))
+    _aligned_rows(out, built, margin)
+    _wide_displays(out, built, edge)
     return out
+
+
+def _wide_displays(out: list[Line], built: list[tuple[list[Atom], float, bool]], edge: float) -> None:
+    """A formula wider than the text block starts at the margin, so it is not set in; it is still a display when it
+    is all math and stands apart: the gaps above and below it are each several times the page's gap between lines."""
+    # the usual gap between two lines of running text (displays, which have their own space around, left out)
+    gaps = sorted(a.bottom - b.top for a, b in zip(out, out[1:]) if a.bottom > b.top and not a.display
+                  and not b.display)
+    if not gaps:
+        return
+    usual = gaps[len(gaps) // 4]  # a lower quartile: where paragraphs are spaced apart, most gaps are between them
+    for i in range(1, len(out) - 1):
+        line, ref = out[i], built[i][1]
+        if line.display:
+            continue
+        above, below = out[i - 1].bottom - line.top, line.bottom - out[i + 1].top
+        if min(above, below) < max(3 * usual, 0.8 * ref):
+            continue
+        text, display, unreadable, plain = _render(built[i][0], ref, True, edge)
+        if display:
+            out[i] = Line(text=text, top=line.top, bottom=line.bottom, x0=line.x0, size=line.size, display=True,
+                          unreadable=unreadable, plain=plain)
+
+
+_RELATIONS = {"=", "\\le", "\\ge", "<", ">", "\\approx", "\\equiv", "\\sim", "\\simeq", "\\propto", "\\ne",
+              "\\implies", "\\iff", "\\Rightarrow", "\\Leftrightarrow", "\\to"}
+
+
+def _aligned_rows(out: list[Line], built: list[tuple[list[Atom], float, bool]], margin: float) -> None:
+    """Rows of an align set apart from the margin and holding only math, whose relation stands right under (or over)
+    the relation of a display row next to them, are display rows too: an align's rows are left-aligned at their
+    relation, so the short ones are neither centred nor far in."""
+    rel_x = [[a.x0 for a in main if a.tex in _RELATIONS] for main, _, _ in built]
+    changed = True
+    while changed:
+        changed = False
+        for i, line in enumerate(out):
+            main, ref, _ = built[i]
+            if line.display or not rel_x[i] or line.x0 - margin <= 1.5 * ref:
+                continue
+            if not any(0 <= j < len(out) and out[j].display and abs(out[j].top - line.bottom) < 3 * ref
+                       or 0 <= j < len(out) and out[j].display and abs(line.top - out[j].bottom) < 3 * ref
+                       for j in (i - 1, i + 1)):
+                continue
+            neighbours = [x for j in (i - 1, i + 1) if 0 <= j < len(out) and out[j].display for x in rel_x[j]]
+            if not any(abs(x - y) < 0.6 for x in rel_x[i] for y in neighbours):
+                continue
+            text, display, unreadable, plain = _render(main, ref, True)
+            if display:
+                out[i] = Line(text=text, top=line.top, bottom=line.bottom, x0=line.x0, size=line.size, display=True,
+                              unreadable=unreadable, plain=plain)
+                changed = True

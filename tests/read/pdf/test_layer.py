@@ -24,6 +24,14 @@ def test_glyphs_carry_font_size_and_baseline():
     assert page.rules, "fraction bars are drawn rules"
 
 
+def test_white_space_codes_of_a_raw_code_math_font_are_glyphs():
+    # CMEX without a Unicode map: 0x0D is a piece of \left\|, 0x20 a big `(`; text spaces are still left out
+    page = read_layer(str(FIXTURES / "cm_rt_004.pdf"), "w.pdf")[1]
+    codes = {g.text for g in page.glyphs if g.font.startswith("CMEX")}
+    assert {"\r", " "} <= codes
+    assert not any(g.text == " " for g in page.glyphs if not g.font.startswith("CM"))
+
+
 def test_broken_and_oversized_pdfs_get_a_message(tmp_path):
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.5\n garbage")

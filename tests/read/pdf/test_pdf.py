@@ -62,6 +62,8 @@ def test_nested_list_labels_typeset_on_one_line_open_lines_of_their_own():
     ("We have (a) (b) here", ["We have (a) (b) here"]),
     ("(i) (a)", ["(i) (a)"]),  # nothing after the labels: left for segmentation as written
 ])
+
+
 def test_split_labels(text, pieces):
     from grader.read.pdf import _split_labels
 
@@ -95,3 +97,18 @@ def test_a_wrapped_formula_of_a_fixture_is_read_whole():
     lines = read_submission(FIXTURES / "cm_enumerate_enumitem.pdf").lines
     assert any(line.endswith("$\\sigma^{2} = 2 / d$") for line in lines)
     assert any("( \\mathbb{E} Y )^{2} + \\operatorname{Var} Y ( \\mathbb{E} X )^{2}$" in line for line in lines)
+
+
+def test_inline_math_wrapped_at_a_line_break_is_made_one_formula():
+    from grader.read.pdf import _join_wrapped_math
+
+    lines = ["so $E [ h^{2} ] =$", "$\\frac{1}{2}$.", "then $a +$", "$b$ holds", "ends $x$", "$y$ too"]
+    numbers, on_page = [1] * 6, [1, 2, 3, 4, 5, 6]
+    _join_wrapped_math(lines, numbers, on_page)
+    assert lines == ["so $E [ h^{2} ] = \\frac{1}{2}$.", "then $a + b$", "holds", "ends $x$", "$y$ too"]
+    assert on_page == [1, 3, 4, 5, 6] and len(numbers) == 5
+
+
+def test_a_wrapped_formula_reads_whole_from_the_pdf():
+    doc = read_submission(FIXTURES / "cm_enumerate_enumitem.pdf")
+    assert any(line.endswith("so $\\mathbb{E} [ h^{2} ] = \\frac{1}{2}$.") for line in doc.lines)

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from grader.read.pdf.layer import read_layer
-from grader.read.pdf.rebuild import rebuild_page
+from grader.read.pdf.layer import Glyph, Page, read_layer
+from grader.read.pdf.rebuild import UNREADABLE, Atom, _array_columns, _array_rows, _negate, rebuild_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -57,3 +57,112 @@ def test_operator_name_ending_a_sentence_at_a_line_start_stays_a_word():
     lines = read_submission(FIXTURES / "cm_exam_class.pdf").lines
     assert "argmax." in lines and "$\\arg\\max$." not in lines
     assert any("$= \\arg\\max$" in line for line in lines)  # beside a relation it is still the operator
+def _display(name: str) -> list[str]:
+    return [line.text for page in read_layer(str(FIXTURES / name), name) for line in rebuild_page(page)
+            if line.display]
+
+
+def test_a_prime_set_with_a_superscript_comes_before_it():
+    for name in ("cm_rt_003.pdf", "otf_rt_003.pdf"):
+        assert any(t.startswith("$$v'^{t} = \\mu' v^{t - 1} + \\tilde{g}^{t} + \\lambda' \\theta^{t}") for t in _display(name))
+
+
+def test_combining_accents_of_an_opentype_font_sit_on_their_letter():
+    assert "$$\\hat{y} = \\arg \\max_{k} p_{k} .$$" in _display("otf_math_dense.pdf")
+    assert any("\\alpha \\tilde{g}^{t}" in t for t in _display("otf_rt_003.pdf"))
+
+
+def test_norm_bars_around_a_fraction_and_bold_letters_set_together():
+    # \left\| is CMEX code 0x0D (a carriage return to pdfium); W g_{t-1} are two bold letters, one with a script
+    shown = _display("cm_rt_004.pdf")
+    assert ("$$\\| \\frac{\\partial \\mathbf{g}_{t}}{\\partial \\mathbf{g}_{t - 1}} \\| \\le \\gamma \\| \\mathbf{W} \\|$$"
+            in shown)
+    assert "$$= \\mathbf{W} \\mathbf{g}_{t - 1} + \\mathbf{U} x_{t} + \\mathbf{b}$$" in shown
+
+
+def test_a_script_before_a_radical_is_not_its_index():
+    shown = " ".join(_display("cm_rt_004.pdf"))
+    assert "= \\gamma^{T} \\sqrt{\\frac{\\delta^{2}}{\\gamma^{2}}} = \\delta^{T}" in shown
+    assert "\\sqrt[" not in shown
+
+
+def test_equals_joined_to_a_double_arrow_reads_as_implies():
+    assert "$$\\implies \\| u_{t} \\| \\le \\| u_{t + 1} \\|$$" in _display("cm_rt_004.pdf")
+
+
+def test_align_rows_left_aligned_at_their_relation_are_displays():
+    assert ("$$= \\beta ( \\beta \\mathbf{v}_{t - 2} + ( 1 - \\beta ) \\mathbf{g}_{t - 1} ) + ( 1 - \\beta ) "
+            "\\mathbf{g}_{t}$$") in _display("cm_rt_004.pdf")
+
+
+def test_limits_radicals_matrices_and_cases_in_both_fonts():
+    for name in ("cm_math_dense.pdf", "otf_math_dense.pdf"):
+        shown = _display(name)
+        assert "$$\\lim_{h \\to 0} \\frac{f ( x + h ) - f ( x )}{h} = f' ( x ) .$$" in shown
+        assert "$$\\| \\mathbf{v} \\|_{2} = \\sqrt{\\sum_{i = 1}^{d} v_{i}^{2}} .$$" in shown
+        assert "$$p_{k} = \\frac{e^{z_{k}}}{\\sum_{j = 1}^{K} e^{z_{j}}} ,$$" in shown
+        assert "$$\\eta_{t} = \\frac{\\frac{1}{t}}{1 + \\frac{a}{b}} .$$" in shown
+        assert "$$f' ( x ) = \\begin{cases} 1 & x > 0 \\\\ 0 & x \\le 0 \\end{cases}$$" in shown
+        assert ("$$R = \\begin{pmatrix} \\cos \\theta & - \\sin \\theta \\\\ \\sin \\theta & \\cos \\theta "
+                "\\end{pmatrix} .$$") in shown
+
+
+def test_cases_drawn_from_brace_pieces_hold_their_rows_and_conditions():
+    for name in ("cm_rt_003.pdf", "otf_rt_003.pdf"):
+        shown = " ".join(_display(name))
+        assert ("= \\begin{cases} a g_{j} & \\text{if} j \\le 2 , \\\\ a ( g_{j} + g_{j - 2} ) & \\text{if} j = 2 , "
+                "\\ldots N - 2 , \\\\ a g_{j - 2} & \\text{if} j \\ge N - 2. \\end{cases}$$") in shown
+
+
+def test_a_formula_wider_than_the_text_is_a_display_without_its_number():
+    shown = _display("cm_rt_003.pdf")
+    assert ("$$\\lambda' = ( \\mu' - \\mu + \\alpha \\lambda ) / \\alpha' = ( \\mu + \\mu \\alpha \\lambda - \\mu + "
+            "\\alpha \\lambda ) / \\alpha = \\mu \\lambda + \\lambda = ( \\mu + 1 ) \\lambda .$$") in shown
+
+
+def test_a_stretched_arrow_keeps_its_label():
+    for name in ("cm_article_auto_sections.pdf", "otf_article_auto_sections.pdf"):
+        assert ("$$\\| \\frac{\\partial h_{T}}{\\partial h_{0}} \\| \\le \\delta^{T} \\xrightarrow[T \\to \\infty]{} 0.$$"
+                in _display(name))
+
+
+def test_formulas_joined_by_a_word_make_one_display():
+    assert "$$\\alpha = \\beta \\quad \\text{and} \\quad \\epsilon = ( 1 - \\beta ) \\delta$$" in _display("cm_rt_004.pdf")
+
+
+def _glyph(text: str, font: str, x0: float, x1: float, size: float = 10.0, base: float = 700.0) -> Glyph:
+    return Glyph(text=text, font=font, size=size, x0=x0, x1=x1, bottom=base - 0.5, top=base + 0.7 * size,
+                 baseline=base, origin_x=x0, adv_x0=x0 - 0.5, adv_x1=x1 + 0.5)
+
+
+def test_a_glyph_without_a_meaning_marks_its_formula_unreadable():
+    page = Page(number=1, width=600.0, height=800.0, rules=(), image_cover=0.0,
+                glyphs=(_glyph("x", "CMMI10", 100.0, 105.0), _glyph("=", "CMR10", 108.0, 115.0),
+                        _glyph("\ue000", "CMSY10", 118.0, 124.0)))
+    [line] = rebuild_page(page)
+    assert UNREADABLE in line.text and line.unreadable == 1
+
+
+def test_joining_relations_leaves_the_atoms_as_they_were():
+    # a line can be rendered twice (an align row found to be a display): the second reading must equal the first
+    eq = Atom(x0=0.0, x1=7.0, bottom=0.0, top=3.0, baseline=0.0, size=10.0, tex="=", text="=", kind="N")
+    arrow = Atom(x0=6.5, x1=16.0, bottom=0.0, top=6.0, baseline=0.0, size=10.0, tex="\\Rightarrow", text="⇒",
+                 kind="M")
+    assert [a.tex for a in _negate([eq, arrow])] == ["\\implies"]
+    assert [a.tex for a in _negate([eq, arrow])] == ["\\implies"] and arrow.tex == "\\Rightarrow"
+
+
+def test_matrix_cells_are_cut_at_the_gaps_every_row_leaves():
+    def at(tex: str, x0: float, base: float) -> Atom:
+        return Atom(x0=x0, x1=x0 + 5.0, bottom=base, top=base + 7.0, baseline=base, size=10.0, tex=tex, text=tex,
+                    kind="M")
+
+    rows = _array_rows([at("a", 0.0, 20.0), at("b", 20.0, 20.0), at("c", 0.0, 5.0), at("+", 6.0, 5.0),
+                        at("d", 20.0, 5.0)], 10.0)
+    cells = _array_columns(rows, 10.0)
+    assert [[[a.tex for a in cell] for cell in row] for row in cells] == [[["a"], ["b"]], [["c", "+"], ["d"]]]
+
+
+def test_a_word_in_upright_letters_inside_a_script_is_text():
+    text = _text("cm_enumerate_enumitem.pdf")
+    assert "$\\lambda^{\\text{dropout}} = ( 1 - p ) / p$" in text
