@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks.base import Check, CheckContext, CheckOutcome
-from grader.checks.final_answer import decide, read_candidates
+from grader.checks.final_answer import decide, read_candidates, sibling_forms
 from grader.pack import points
 from grader.pack.kinds.base import PackParams, not_checked
 
@@ -36,8 +36,9 @@ class PackFinalAnswerCheck(Check):
                                                     "and some accepted forms cannot be put in a pack")
 
         # the full check's reading of the answer and its decision, with fingerprints in place of the references
+        others = sibling_forms(ctx, self.name, lambda o: o.forms)
         return decide(ctx, read_candidates(ctx, p), p.forms,  # type: ignore[arg-type]
-                      lambda latex, fp: points.compare(latex, fp, p.assume, p.salt), undecided, is_limit)
+                      lambda latex, fp: points.compare(latex, fp, p.assume, p.salt), undecided, is_limit, others)
 
 
 CHECK = PackFinalAnswerCheck
