@@ -172,6 +172,8 @@ def _concluded(label: str, claims: Sequence[tuple[str, int, str]], verdicts: lis
                undecided: Callable[[MathVerdict, int], CheckOutcome] | None,
                limit: Callable[[MathVerdict], bool]) -> CheckOutcome:
     """The ladder on a conclusion that could be read."""
+    from grader.math.complexity import INCOMPARABLE
+
     v, line = verdicts[chosen.final]
     right = v.verdict == "equivalent"
     # a claim marked as the answer elsewhere that disagrees with the conclusion: one right, the other not
@@ -188,6 +190,14 @@ def _concluded(label: str, claims: Sequence[tuple[str, int, str]], verdicts: lis
     earlier = next((verdicts[i][1] for i in chosen.steps if verdicts[i][0].verdict == "equivalent"), None)
     note = (f" The class at line {earlier} was right, but the conclusion is what counts." if earlier is not None
             and earlier != line else "")
+    if earlier is not None and v.reason.endswith(INCOMPARABLE):
+        # neither class bounds the other: the conclusion counts another resource or assumes a regime (N >= T)
+        # that the right class stated earlier does not; the right class was shown, and the conclusion is named
+        return CheckOutcome(Verdict.PASS, f"{label}: right class (line {earlier})", (
+            Finding("complexity", f"{label}: the class at line {earlier} is right.", earlier, earlier, Severity.INFO),
+            Finding("complexity", f"{label}: the conclusion at line {line} is of another class, not comparable "
+                    f"with the right one at line {earlier} ({v.reason}); it holds only in some regime.", line, line,
+                    Severity.WARNING)))
     if require_theta and compare(claims[chosen.final][0], False).verdict == "equivalent":
         return _bound(label, line, bound_credit)
     if v.tight is False:

@@ -273,12 +273,13 @@ def decide(ctx: CheckContext, candidates: Sequence[rd.Side], forms: Sequence[For
     own = [i for i in own if not candidates[i].reading or not direct or candidates[i].line > max(direct)]
     if not own:
         return _not_right(label, candidates, [judge(i) for i in range(len(candidates))], forms, undecided, limit)
-    keys: dict[tuple[int, str], int] = {}
-    statement = [keys.setdefault((candidates[i].line, candidates[i].relation), len(keys)) for i in own]
+    # the statements of one line are read together, as a chain's sides are: a line that states the target more
+    # than once lists cases or forms ("in the first case ..., in the second ..."); a correction starts a new line
+    statement = [candidates[i].line for i in own]
     chosen = rd.conclusion([candidates[i].mark for i in own], statement)
 
     def verdict_of(k: int) -> tuple[int, _Judged]:
-        """A statement's verdict: a chain `x = a = b` states x in each of its sides, and any of them may match."""
+        """A line's verdict: a chain `x = a = b` states x in each of its sides, and any of them may match."""
         members = [own[j] for j in range(len(own)) if statement[j] == statement[k]]
         hit = next((i for i in reversed(members) if judge(i).verdict == "equivalent"), None)
         if hit is not None:

@@ -28,7 +28,6 @@ class Candidate:
     last: bool = True  # it ends its statement: `13 \times 13` there may be a size per side, not `13 \times 13 = 169`
     prose: bool = False  # read from prose outside math (a write-up without math delimiters)
     mark: Mark = Mark()  # how the prose before it presents it ("so", "the answer is")
-    statement: int = -1  # which written statement it belongs to (a chain, a list); -1: one of its own
 
 
 class NumberCheck(Check):
@@ -43,23 +42,22 @@ class NumberCheck(Check):
             return Mark(m.strength)
 
         if p.target is None:
-            out = [Candidate(item, s.line, s.index == s.of - 1, mark=mark(s.mark), statement=g)
-                   for g, group in enumerate(reading.groups) for s in group for item in reading.items[s.latex]]
+            out = [Candidate(item, s.line, s.index == s.of - 1, mark=mark(s.mark))
+                   for s in reading.sides for item in reading.items[s.latex]]
         else:
             # only the sides of statements that name the target on another side
             out = []
-            for g, group in enumerate(reading.groups):
+            for group in reading.groups:
                 named = [reading.same_quantity(s.latex, p.target) for s in group]
                 if any(named):
-                    out.extend(Candidate(item, s.line, s.index == s.of - 1, mark=mark(s.mark), statement=g)
+                    out.extend(Candidate(item, s.line, s.index == s.of - 1, mark=mark(s.mark))
                                for s, n in zip(group, named) if not n for item in reading.items[s.latex])
         if p.near:
-            for k, (text, number) in enumerate(zip(ctx.answer.lines, ctx.answer.line_numbers)):
+            for text, number in zip(ctx.answer.lines, ctx.answer.line_numbers):
                 low = text.lower()
                 if any(w.lower() in low for w in p.near):
                     masked = re.sub(r"\$[^$]*\$", lambda m: " " * len(m.group(0)), text)
-                    out.extend(Candidate(m.group(0), number, False, mark=mark(mark_before(text[:m.start()])),
-                                         statement=-2 - k)
+                    out.extend(Candidate(m.group(0), number, False, mark=mark(mark_before(text[:m.start()])))
                                for m in NUMBER.finditer(masked))
             out.sort(key=lambda c: c.line)
         out = [c for c in out if re.search(r"\d", c.text)]
@@ -119,7 +117,8 @@ class NumberCheck(Check):
     def _concluded(label: str, candidates: list[Candidate], verdicts: list[tuple[Any, int, str]]) -> CheckOutcome:
         """With the asked quantity known (a target, words before it), the conclusion decides: the last statement
         marked as the answer, else the last one; any value of a list or chain in it may be the one asked."""
-        statement = [c.statement if c.statement != -1 else -10**6 - i for i, c in enumerate(candidates)]
+        # the values of one line are one statement: a list, a chain, or words around them ("after step 2 ... -9.3")
+        statement = [c.line for c in candidates]
         chosen = conclusion([c.mark for c in candidates], statement)
 
         def of(group: int) -> tuple[str, int, str]:

@@ -300,6 +300,21 @@ def _heads(text: str, found: Sequence[MathSpan]) -> list[str]:
     return out
 
 
+def _unbox(latex: str) -> str:
+    """`\\boxed{x = 3}` read as `x = 3` (the box marks the answer; its relation is read as any other)."""
+    while True:
+        start = latex.find("\\boxed{")
+        if start < 0:
+            return latex
+        i, depth = start + len("\\boxed"), 0
+        while i < len(latex):
+            depth += {"{": 1, "}": -1}.get(latex[i], 0)
+            if depth == 0:
+                break
+            i += 1
+        latex = latex[:start] + latex[start + len("\\boxed{"):i] + latex[i + 1:]
+
+
 def sides(answer: Answer, found: Sequence[MathSpan] | None = None) -> list[Side]:
     """Every relation side and bare expression of the answer (delimited math, then prose math), in line order,
     each with the mark the prose before its formula gives it."""
@@ -307,13 +322,14 @@ def sides(answer: Answer, found: Sequence[MathSpan] | None = None) -> list[Side]
     delimited = list(zip(spans(answer, found), _heads(answer.text, found)))
     out: list[Side] = []
     for span, head in sorted(delimited + plain_spans(answer), key=lambda s: s[0].line):
-        for row in rows(span.latex):
+        for boxed_row in rows(span.latex):
+            row = _unbox(boxed_row)
             for statement in row_statements(row):
                 parts, ops = _split_keep(statement, RELATIONS)
                 parts = [p.strip() for p in parts]
                 if not all(parts):  # `= b` on its own: a continuation the row merge could not join
                     continue
-                mark = mark_before(head, statement)
+                mark = mark_before(head, statement if row == boxed_row else "\\boxed")
                 for k, part in enumerate(parts):
                     out.append(Side(part, span.line, k, len(parts), statement, tuple(ops), mark))
     return out
