@@ -124,12 +124,12 @@ def decide(ctx: CheckContext, claims: Sequence[tuple[str, int, str]], compare: C
                or not any(o(c[0], False).verdict == "equivalent" for o in others)]
         claims = own or claims
     verdicts = [(compare(claim, require_theta), line) for claim, line, _ in claims]
-    chosen = rd.conclusion([rd.mark_before(before, claim) for claim, _, before in claims],
-                           [_formula(line, before) for _, line, before in claims])
+    formulas = [_formula(line, before) for _, line, before in claims]
+    chosen = rd.conclusion([rd.mark_before(before, claim) for claim, _, before in claims], formulas)
     v, line = verdicts[chosen.final]
     if v.verdict != "unknown" and ctx.role != "item":  # an item credits a step: any claim counts there
-        return _concluded(label, claims, verdicts, chosen, compare, require_theta, bound_credit, loose_credit,
-                          undecided, limit)
+        return _concluded(label, claims, verdicts, chosen, formulas, compare, require_theta, bound_credit,
+                          loose_credit, undecided, limit)
     for v, line in verdicts:
         if v.verdict == "equivalent":
             return right_class(label, line)
@@ -167,7 +167,8 @@ def _loose(label: str, line: int, v: MathVerdict, credit: float, note: str = "")
 
 
 def _concluded(label: str, claims: Sequence[tuple[str, int, str]], verdicts: list[tuple[MathVerdict, int]],
-               chosen: rd.Conclusion, compare: Callable[[str, bool], MathVerdict], require_theta: bool,
+               chosen: rd.Conclusion, formulas: Sequence[tuple[int, str]],
+               compare: Callable[[str, bool], MathVerdict], require_theta: bool,
                bound_credit: float, loose_credit: float,
                undecided: Callable[[MathVerdict, int], CheckOutcome] | None,
                limit: Callable[[MathVerdict], bool]) -> CheckOutcome:
@@ -187,9 +188,10 @@ def _concluded(label: str, claims: Sequence[tuple[str, int, str]], verdicts: lis
                                      Severity.WARNING),), fraction=0.5)
     if right:
         return right_class(label, line)
-    earlier = next((verdicts[i][1] for i in chosen.steps if verdicts[i][0].verdict == "equivalent"), None)
-    note = (f" The class at line {earlier} was right, but the conclusion is what counts." if earlier is not None
-            and earlier != line else "")
+    # a right class in another formula (the terms of the concluding sum are its own steps)
+    earlier = next((verdicts[i][1] for i in chosen.steps if formulas[i] != formulas[chosen.final]
+                    and verdicts[i][0].verdict == "equivalent"), None)
+    note = f" The class at line {earlier} was right, but the conclusion is what counts." if earlier is not None else ""
     if earlier is not None and v.reason.endswith(INCOMPARABLE):
         # neither class bounds the other: the conclusion counts another resource or assumes a regime (N >= T)
         # that the right class stated earlier does not; the right class was shown, and the conclusion is named

@@ -74,7 +74,9 @@ def mark_before(head: str, latex: str = "") -> Mark:
     head = _OPENERS.sub("", head)
     if head.replace("$$", "$").count("$") % 2:  # the statement sits in a formula that started earlier: `$O(N) + O(TN^2)$`
         head = head[:head.rfind("$")]
-    cut = max((m.end() for m in _CLAUSE_END.finditer(head)), default=0)
+    # "e.g." and "i.e." do not end a sentence
+    plain = re.sub(r"\b[eE]\.\s?[gG]\.|\b[iI]\.\s?[eE]\.", lambda m: m.group(0).replace(".", " "), head)
+    cut = max((m.end() for m in _CLAUSE_END.finditer(plain)), default=0)
     sentence = head[cut:]
     clause = re.split(r"\$|\\\)", sentence)[-1]
     strength = 2 if STRONG_MARKERS.search(clause) or STRONG_MARKERS.search(latex) else (
@@ -645,14 +647,15 @@ def definitions(answer: Answer, found: Sequence[MathSpan]) -> list[tuple[N.Node,
     from grader.math.parsed import parse
 
     out: list[tuple[N.Node, N.Node, int, str]] = []
-    previous = False
+    previous = ""  # the word that opened the list the last formula belonged to ("" after anything else)
     for span, head, shown in zip(found, _heads(answer.text, found), spans(answer, found)):
         clause = re.split(r"\$|\\\)", _OPENERS.sub("", head))[-1]
         word = DEFINING.search(clause)
-        if word is None or (word.group(0).strip().lower().startswith("and") and not previous):
-            previous = False
+        joined = word is not None and word.group(0).strip().lower().startswith("and")
+        opener = previous if joined else (word.group(0) if word is not None else "")
+        previous = ""
+        if not opener:
             continue
-        previous = False
         try:
             parsed = parse(span.latex.strip().rstrip(".,;"))
         except (MathError, RecursionError):
@@ -662,10 +665,10 @@ def definitions(answer: Answer, found: Sequence[MathSpan]) -> list[tuple[N.Node,
         name, _, value = parsed.links[0]
         if not isinstance(name, N.Sym) or name.bold or any(n == name for n in N.walk(value)):
             continue
-        if isinstance(value, N.Num) and not NAMING_WORDS.search(clause):
+        if isinstance(value, N.Num) and not NAMING_WORDS.search(opener):
             continue
         out.append((name, value, shown.line, span.latex.strip()))
-        previous = True
+        previous = opener
     return out
 
 
