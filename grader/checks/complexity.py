@@ -119,7 +119,7 @@ def decide(ctx: CheckContext, claims: Sequence[tuple[str, int, str]], compare: C
     label = ctx.label or "complexity"
     if not claims:
         return no_claim(ctx, label)
-    if others and ctx.role != "item":
+    if others and ctx.role == "answer":
         own = [c for c in claims if compare(c[0], False).verdict == "equivalent"
                or not any(o(c[0], False).verdict == "equivalent" for o in others)]
         claims = own or claims
@@ -127,7 +127,8 @@ def decide(ctx: CheckContext, claims: Sequence[tuple[str, int, str]], compare: C
     formulas = [_formula(line, before) for _, line, before in claims]
     chosen = rd.conclusion([rd.mark_before(before, claim) for claim, _, before in claims], formulas)
     v, line = verdicts[chosen.final]
-    if v.verdict != "unknown" and ctx.role != "item":  # an item credits a step: any claim counts there
+    # a `claim` or an `item` asks that the answer state something on the way: any claim counts there
+    if v.verdict != "unknown" and ctx.role == "answer":
         return _concluded(label, claims, verdicts, chosen, formulas, compare, require_theta, bound_credit,
                           loose_credit, undecided, limit)
     for v, line in verdicts:

@@ -230,8 +230,8 @@ def decide(ctx: CheckContext, candidates: Sequence[rd.Side], forms: Sequence[For
     With a `target`, the conclusion decides (`rd.conclusion`: the last statement marked as the answer, else the
     last general one); earlier statements are steps, named in the finding where they differ from it; two
     statements each marked as the answer that disagree go to a person. Without one, the answer's relations are
-    not about one quantity, so any stated relation that matches counts; so too for an `item`, which credits a
-    step on the way.
+    not about one quantity, so any stated relation that matches counts; so too for a `claim` or an `item`, which
+    ask for a step on the way.
 
     `compare(latex, form)` compares a result with one form: the reference itself in grading, its fingerprint in a
     self-check pack. A None form is one the comparator does not hold. `others` are the forms of the question's
@@ -253,8 +253,9 @@ def decide(ctx: CheckContext, candidates: Sequence[rd.Side], forms: Sequence[For
             judged[i] = _judge(candidates[i], forms, compare)
         return judged[i]
 
-    # an item credits a step (an expanded form on the way): any statement of it counts, as without a target
-    asked = getattr(ctx.params, "target", None) is not None and ctx.role != "item"
+    # the `answer` is the conclusion; a `claim` or an `item` asks that the answer state something on the way (an
+    # expanded form, a characterisation a proof passes through): any statement of it counts, as without a target
+    asked = getattr(ctx.params, "target", None) is not None and ctx.role == "answer"
     if not asked:
         order = list(reversed(range(len(candidates))))  # the last statement first; any that matches counts
         hit = next((i for i in order if judge(i).verdict == "equivalent"), None)

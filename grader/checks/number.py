@@ -98,8 +98,8 @@ class NumberCheck(Check):
             if c.prose:
                 how = f"read from the text{', ' + how if how else ''}"
             verdicts.append((v, c.line, how))
-        # the conclusion decides where the asked quantity is known; an item credits a step, so any value counts
-        asked = bool(getattr(ctx.params, "target", None) or getattr(ctx.params, "near", ())) and ctx.role != "item"
+        # the conclusion decides the `answer` where the asked quantity is known; a claim or an item: any value
+        asked = bool(getattr(ctx.params, "target", None) or getattr(ctx.params, "near", ())) and ctx.role == "answer"
         if asked:
             keep = [k for k, (c, v) in enumerate(zip(candidates, verdicts)) if v[0].verdict == "equivalent"
                     or not any(o(c.text).verdict == "equivalent" for o in others)] if others else []
