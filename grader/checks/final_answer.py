@@ -1,10 +1,12 @@
-"""The `final_answer` check: the answer states something equivalent to the reference, by sympy and random points."""
+"""The `final_answer` check: the answer's conclusion is equivalent to the reference, by sympy and random points."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import field_validator
 
 from grader.read import reading as rd
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
@@ -23,6 +25,20 @@ class FinalAnswerParams(Params):
     alternatives: tuple[str, ...] = ()  # other accepted forms (e.g. the other sign convention)
     assume: tuple[str, ...] = ()  # plain-text assumptions: "delta >= 0", "gamma > 0"
     aliases: dict[str, str] = {}  # the student's symbol -> the rubric's, where the handout allows both: {"x": "X"}
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases_are_math(cls, aliases: dict[str, str]) -> dict[str, str]:
+        """Each side of an alias must be math the reader reads, said at load time rather than skipped later."""
+        from grader.math import MathError, parse
+
+        for student, rubric in aliases.items():
+            for side in (student, rubric):
+                try:
+                    parse(side)
+                except (MathError, RecursionError) as exc:
+                    raise ValueError(f"alias {student!r}: {rubric!r}: {side!r} is not readable math ({exc})") from None
+        return aliases
 
 
 def read_candidates(ctx: CheckContext, p: FinalAnswerParams) -> list[rd.Side]:

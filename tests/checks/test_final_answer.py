@@ -164,3 +164,11 @@ def test_declared_aliases_are_applied_and_said() -> None:
 def test_each_link_of_a_chain_is_a_relation_without_a_target() -> None:
     out = grade("$$w^* = p w = p \\cdot 3$$", "w^* = p w", None)
     assert out.verdict is Verdict.PASS and "link of the chain" in out.findings[0].message
+
+
+def test_an_alias_that_is_not_math_is_refused_at_load_time() -> None:
+    import pydantic
+    import pytest
+
+    with pytest.raises(pydantic.ValidationError, match="alias 'x'"):
+        FinalAnswerParams.model_validate({"expected": "X", "aliases": {"x": "\\frac{"}})

@@ -14,6 +14,7 @@ class PackFinalAnswerParams(PackParams):
     target: str | tuple[str, ...] | None = None  # public: what the question asks for (one or several names)
     relation: tuple[str, ...] = ("=",)  # public: how the target is linked to the result
     assume: tuple[str, ...] = ()
+    aliases: dict[str, str] = {}  # public: the student's symbol -> the rubric's, as the full check applies them
     forms: tuple[dict[str, Any] | None, ...]  # fingerprints of the expected form and its alternatives; None: not held
 
 
