@@ -149,7 +149,7 @@ def _with_readings(ctx: CheckContext, p: FinalAnswerParams, candidates: list[rd.
     """Each candidate with the readings that also state it: the answer's own definitions ("where
     $\\lambda = ...$") substituted, the rubric's declared aliases applied."""
     from grader.math import MathError, parse
-    from grader.math.printer import Unprintable, to_latex
+    from grader.math.printer import Unprintable
     from grader.math.solve import substitute
 
     aliases = []
@@ -188,12 +188,24 @@ def _with_readings(ctx: CheckContext, p: FinalAnswerParams, candidates: list[rd.
             if node == root:
                 continue
             try:
-                readings.append((to_latex(node), "; ".join(used)))
+                readings.append((_written(node), "; ".join(used)))
             except (Unprintable, RecursionError):
                 continue
         out.append(replace(cand, alternatives=cand.alternatives + tuple(r for r in readings
                                                                        if r not in cand.alternatives)))
     return out
+
+
+def _written(node: Any) -> str:
+    """LaTeX the math reader reads back as `node`: an expression, or a relation side by side (no target)."""
+    from grader.math import nodes as N
+    from grader.math.printer import Unprintable, to_latex
+
+    if isinstance(node, N.Relation):
+        if node.op not in _LATEX_OP:
+            raise Unprintable(f"relation {node.op}")
+        return f"{_written(node.lhs)} {_LATEX_OP[node.op]} {_written(node.rhs)}"
+    return to_latex(node)
 
 
 def _never(reason: str) -> bool:

@@ -172,3 +172,8 @@ def test_an_alias_that_is_not_math_is_refused_at_load_time() -> None:
 
     with pytest.raises(pydantic.ValidationError, match="alias 'x'"):
         FinalAnswerParams.model_validate({"expected": "X", "aliases": {"x": "\\frac{"}})
+
+
+def test_a_definition_is_substituted_into_a_whole_relation_too() -> None:
+    out = grade("We need $\\epsilon < c$ where $c = \\frac{2}{L}$.", "\\epsilon < \\frac{2}{L}", None)
+    assert out.verdict is Verdict.PASS and "substituted" in out.findings[0].message
