@@ -41,6 +41,7 @@ class CheckContext:
     seed: int  # deterministic per submission and question
     timeout: float  # seconds this check may take
     label: str = ""  # the rubric's words for what this check looks for
+    role: str = "answer"  # the check's role in the rubric: the `answer` is concluded; a `claim` or `item` may be any step
     # the answer read once (statements, sides, claims), shared by the question's checks; read here when not given
     reading: "Reading" = None  # type: ignore[assignment]
     # the readings of the answers this question builds on (the rubric's `builds_on`), in the rubric's order

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,9 @@ class ComplexityParams(Params):
     assume: tuple[str, ...] = ()  # "n >> d"
 
 
+SENTENCE = re.compile(r"[.;!?](?:\s|$)")  # where a sentence ends, for the words a claim is introduced by
+
+
 def claims_about(answer: object, near: tuple[str, ...], avoid: tuple[str, ...]) -> list[tuple[str, int, str]]:
     """The O/Θ/Ω claims of the answer (its Reading, or the Answer itself) introduced by a `near` word rather than
     an `avoid` word (all, without `near`)."""
@@ -31,14 +35,27 @@ def claims_about(answer: object, near: tuple[str, ...], avoid: tuple[str, ...]) 
     if not near:
         return claims
 
+    def last(scope: str, word: str) -> int:
+        """Where `word` (a phrase, or `re:` and a pattern) last occurs in `scope`, -1 if nowhere."""
+        if word.startswith("re:"):
+            try:
+                return max((m.start() for m in re.finditer(word[3:], scope, re.IGNORECASE)), default=-1)
+            except re.error:  # not a pattern after all: read as the words it is
+                pass
+        return scope.lower().rfind(word.lower())
+
     def about(before: str) -> bool:
-        low = before.lower()
-        hits = [(low.rfind(w.lower()), True) for w in near] + [(low.rfind(w.lower()), False) for w in avoid]
-        pos, wanted = max(hits)
-        return pos >= 0 and wanted
+        # the claim's own sentence first ("Enumerating all sequences takes $O(TN^T)$"), then its line
+        sentence = before[max((m.end() for m in SENTENCE.finditer(before)), default=0):]
+        for scope in (sentence, before):
+            hits = [(last(scope, w), True) for w in near] + [(last(scope, w), False) for w in avoid]
+            pos, wanted = max(hits)
+            if pos >= 0:
+                return wanted
+        return False
 
     chosen = [c for c in claims if about(c[2])]
-    return chosen or [c for c in claims if not any(w.lower() in c[2].lower() for w in avoid)]
+    return chosen or [c for c in claims if not any(last(c[2], w) >= 0 for w in avoid)]
 
 
 def no_claim(ctx: CheckContext, label: str) -> CheckOutcome:
@@ -82,37 +99,141 @@ def _never(v: MathVerdict) -> bool:
 def decide(ctx: CheckContext, claims: Sequence[tuple[str, int, str]], compare: Callable[[str, bool], MathVerdict],
            require_theta: bool = False, bound_credit: float = 0.5, loose_credit: float = 0.5,
            undecided: Callable[[MathVerdict, int], CheckOutcome] | None = None,
-           limit: Callable[[MathVerdict], bool] = _never) -> CheckOutcome:
-    """The credit ladder from the answer's claims: the right class; the right growth stated as a bound where Θ is
-    asked; a correct but loose bound; else unread or wrong.
+           limit: Callable[[MathVerdict], bool] = _never,
+           others: Sequence[Callable[[str, bool], MathVerdict]] = ()) -> CheckOutcome:
+    """The credit ladder from the answer's conclusion: the right class; the right growth stated as a bound where
+    Θ is asked; a correct but loose bound; else unread or wrong.
+
+    The conclusion is the last claim marked as the answer ("overall", "the answer is", a box), else the last
+    claim (`rd.conclusion`); the claims before it are steps (the cost of one loop, a term of a sum). A right
+    class stated earlier does not rescue a different conclusion, and is named in its finding; two claims each
+    marked as the answer, one right and one not, go to a person. Where the conclusion cannot be read, every
+    claim is weighed as before (the best one counts).
 
     `compare(claim, require_theta)` is a claim's best verdict against the accepted classes: by their terms in
     grading, by their hashes in a self-check pack. Where a verdict that `limit` marks (the comparator cannot
     tell a loose bound from a wrong one) is met before any loose bound, `undecided(verdict, line)` gives the
-    outcome."""
+    outcome. `others` compare a claim with the classes of the question's other checks about the same words
+    (the time of one head, of h heads): a claim of another check's class is that check's, never this one's
+    conclusion."""
     label = ctx.label or "complexity"
     if not claims:
         return no_claim(ctx, label)
+    if others and ctx.role == "answer":
+        own = [c for c in claims if compare(c[0], False).verdict == "equivalent"
+               or not any(o(c[0], False).verdict == "equivalent" for o in others)]
+        claims = own or claims
     verdicts = [(compare(claim, require_theta), line) for claim, line, _ in claims]
+    formulas = [_formula(line, before) for _, line, before in claims]
+    chosen = rd.conclusion([rd.mark_before(before, claim) for claim, _, before in claims], formulas)
+    v, line = verdicts[chosen.final]
+    # a `claim` or an `item` asks that the answer state something on the way: any claim counts there
+    if v.verdict != "unknown" and ctx.role == "answer":
+        return _concluded(label, claims, verdicts, chosen, formulas, compare, require_theta, bound_credit,
+                          loose_credit, undecided, limit)
     for v, line in verdicts:
         if v.verdict == "equivalent":
             return right_class(label, line)
     if require_theta:
         for claim, line, _ in claims:
             if compare(claim, False).verdict == "equivalent":
-                return CheckOutcome(Verdict.PASS, f"{label}: right growth, but not stated as Θ (line {line})",
-                                    (Finding("complexity", f"{label}: the growth at line {line} is right, but "
-                                             "the question asks for a tight (Θ) class.", line, line,
-                                             Severity.WARNING),), fraction=bound_credit)
+                return _bound(label, line, bound_credit)
     for v, line in verdicts:
         if v.tight is False:
-            return CheckOutcome(Verdict.PASS, f"{label}: a correct but loose bound (line {line})",
-                                (Finding("complexity", f"{label}: the bound at line {line} holds but is not "
-                                         f"tight ({v.reason}).", line, line, Severity.WARNING),),
-                                fraction=loose_credit)
+            return _loose(label, line, v, loose_credit)
         if undecided is not None and limit(v):
             return undecided(v, line)
     return unread_or_wrong(label, verdicts)
+
+
+def _formula(line: int, before: str) -> tuple[int, str]:
+    """Which formula of its line a claim sits in (the claims of `$O(N) + O(TN^2) = O(TN^2)$` are one
+    statement): the line and the text before that formula's opening `$`."""
+    text = before.replace("$$", "$")
+    return (line, text[:text.rfind("$")]) if text.count("$") % 2 else (line, text)
+
+
+def _bound(label: str, line: int, credit: float) -> CheckOutcome:
+    return CheckOutcome(Verdict.PASS, f"{label}: right growth, but not stated as Θ (line {line})",
+                        (Finding("complexity", f"{label}: the growth at line {line} is right, but "
+                                 "the question asks for a tight (Θ) class.", line, line, Severity.WARNING),),
+                        fraction=credit)
+
+
+def _loose(label: str, line: int, v: MathVerdict, credit: float, note: str = "") -> CheckOutcome:
+    return CheckOutcome(Verdict.PASS, f"{label}: a correct but loose bound (line {line})",
+                        (Finding("complexity", f"{label}: the bound at line {line} holds but is not "
+                                 f"tight ({v.reason}).{note}", line, line, Severity.WARNING),),
+                        fraction=credit)
+
+
+def _concluded(label: str, claims: Sequence[tuple[str, int, str]], verdicts: list[tuple[MathVerdict, int]],
+               chosen: rd.Conclusion, formulas: Sequence[tuple[int, str]],
+               compare: Callable[[str, bool], MathVerdict], require_theta: bool,
+               bound_credit: float, loose_credit: float,
+               undecided: Callable[[MathVerdict, int], CheckOutcome] | None,
+               limit: Callable[[MathVerdict], bool]) -> CheckOutcome:
+    """The ladder on a conclusion that could be read."""
+    from grader.math.complexity import INCOMPARABLE
+
+    v, line = verdicts[chosen.final]
+    right = v.verdict == "equivalent"
+    # a claim marked as the answer elsewhere that disagrees with the conclusion: one right, the other not
+    rival = next((verdicts[i][1] for i in chosen.rivals
+                  if (verdicts[i][0].verdict == "equivalent") != right and verdicts[i][0].verdict != "unknown"), None)
+    if rival is not None:
+        first, second = sorted((rival, line))
+        return CheckOutcome(Verdict.REVIEW, f"{label}: two different final classes (lines {first} and {second})",
+                            (Finding("complexity", f"{label}: the answer states two different classes (lines "
+                                     f"{first} and {second}); a person decides which one is meant.", first, second,
+                                     Severity.WARNING),), fraction=0.5)
+    if right:
+        return right_class(label, line)
+    # a right class in another formula (the terms of the concluding sum are its own steps)
+    earlier = next((verdicts[i][1] for i in chosen.steps if formulas[i] != formulas[chosen.final]
+                    and verdicts[i][0].verdict == "equivalent"), None)
+    note = f" The class at line {earlier} was right, but the conclusion is what counts." if earlier is not None else ""
+    if earlier is not None and v.reason.endswith(INCOMPARABLE):
+        # neither class bounds the other: the conclusion counts another resource or assumes a regime (N >= T)
+        # that the right class stated earlier does not; the right class was shown, and the conclusion is named
+        return CheckOutcome(Verdict.PASS, f"{label}: right class (line {earlier})", (
+            Finding("complexity", f"{label}: the class at line {earlier} is right.", earlier, earlier, Severity.INFO),
+            Finding("complexity", f"{label}: the conclusion at line {line} is of another class, not comparable "
+                    f"with the right one at line {earlier} ({v.reason}); it holds only in some regime.", line, line,
+                    Severity.WARNING)))
+    if require_theta and compare(claims[chosen.final][0], False).verdict == "equivalent":
+        return _bound(label, line, bound_credit)
+    if v.tight is False:
+        return _loose(label, line, v, loose_credit, note)
+    if undecided is not None and limit(v):
+        return undecided(v, line)
+    if note:
+        return CheckOutcome(Verdict.FAIL, f"{label}: wrong class", (Finding(
+            "complexity", f"{label}: the class claimed at line {line} is not right.{note}", min(earlier or line, line),
+            line, Severity.ERROR),))
+    return unread_or_wrong(label, [(v, line)])
+
+
+def siblings(ctx: CheckContext) -> list[Any]:
+    """The params of the question's other checks of this kind about the same words (`near`): the time of one
+    head and the time of h heads are told apart by their classes."""
+    p = ctx.params
+    out = []
+    for spec in getattr(ctx.question, "checks", ()) if ctx.question is not None else ():
+        if spec.kind != ctx_kind(ctx) or spec.label == ctx.label:
+            continue
+        try:
+            other = type(p).model_validate(spec.params)
+        except ValueError:
+            continue
+        if other != p and tuple(getattr(other, "near", ())) == tuple(getattr(p, "near", ())):
+            out.append(other)
+    return out
+
+
+def ctx_kind(ctx: CheckContext) -> str:
+    """The rubric kind of the check that runs in `ctx` (the full check or a pack's)."""
+    return "pack_complexity" if type(ctx.params).__name__.startswith("Pack") else "complexity"
 
 
 class ComplexityCheck(Check):
@@ -126,9 +247,11 @@ class ComplexityCheck(Check):
         claims = claims_about(ctx.reading, p.near, p.avoid)
         references = (p.expected, *p.alternatives)
 
-        def compare(claim: str, theta: bool) -> MathVerdict:
-            return best(compare_complexity(claim, ref, p.assume, theta) for ref in references)
-        return decide(ctx, claims, compare, p.require_theta, p.bound_credit, p.loose_credit)
+        def comparer(refs: Sequence[str], assume: tuple[str, ...]) -> Callable[[str, bool], MathVerdict]:
+            return lambda claim, theta: best(compare_complexity(claim, ref, assume, theta) for ref in refs)
+        others = [comparer((o.expected, *o.alternatives), o.assume) for o in siblings(ctx)]
+        return decide(ctx, claims, comparer(references, p.assume), p.require_theta, p.bound_credit,
+                      p.loose_credit, others=others)
 
 
 CHECK = ComplexityCheck

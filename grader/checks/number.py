@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
+from grader.read.reading import Mark, conclusion, mark_before
 
 NUMBER = re.compile(r"(?<![\w.^_{])-?\d+(?:\.\d+)?(?:\s*\\%|%)?")
 
@@ -26,6 +27,7 @@ class Candidate:
     line: int
     last: bool = True  # it ends its statement: `13 \times 13` there may be a size per side, not `13 \times 13 = 169`
     prose: bool = False  # read from prose outside math (a write-up without math delimiters)
+    mark: Mark = Mark()  # how the prose before it presents it ("so", "the answer is")
 
 
 class NumberCheck(Check):
@@ -35,22 +37,29 @@ class NumberCheck(Check):
     def candidates(self, ctx: CheckContext, p: NumberParams) -> list[Candidate]:
         """The numbers the student offers as the result (a self-check pack reads them so too)."""
         reading = ctx.reading
+        # a number question asks for the value in its own setting: "for $n = 28$" is no special case here
+        def mark(m: Mark) -> Mark:
+            return Mark(m.strength)
+
         if p.target is None:
-            out = [Candidate(item, s.line, s.index == s.of - 1) for s in reading.sides for item in reading.items[s.latex]]
+            out = [Candidate(item, s.line, s.index == s.of - 1, mark=mark(s.mark))
+                   for s in reading.sides for item in reading.items[s.latex]]
         else:
             # only the sides of statements that name the target on another side
             out = []
             for group in reading.groups:
                 named = [reading.same_quantity(s.latex, p.target) for s in group]
                 if any(named):
-                    out.extend(Candidate(item, s.line, s.index == s.of - 1) for s, n in zip(group, named) if not n
-                               for item in reading.items[s.latex])
+                    out.extend(Candidate(item, s.line, s.index == s.of - 1, mark=mark(s.mark))
+                               for s, n in zip(group, named) if not n for item in reading.items[s.latex])
         if p.near:
             for text, number in zip(ctx.answer.lines, ctx.answer.line_numbers):
                 low = text.lower()
                 if any(w.lower() in low for w in p.near):
-                    out.extend(Candidate(m.group(0), number, False)
-                               for m in NUMBER.finditer(re.sub(r"\$[^$]*\$", " ", text)))
+                    masked = re.sub(r"\$[^$]*\$", lambda m: " " * len(m.group(0)), text)
+                    out.extend(Candidate(m.group(0), number, False, mark=mark(mark_before(text[:m.start()])))
+                               for m in NUMBER.finditer(masked))
+            out.sort(key=lambda c: c.line)
         out = [c for c in out if re.search(r"\d", c.text)]
         if not out:  # no math states a number: a plain-text write-up ("The output size is 13.")
             from grader.read.reading import prose_numbers
@@ -63,11 +72,14 @@ class NumberCheck(Check):
         from grader.math import compare_number
 
         p: NumberParams = ctx.params  # type: ignore[assignment]
-        return self.decide(ctx, self.candidates(ctx, p), lambda c: compare_number(c, p.expected))
+        others = [lambda c, o=o: compare_number(c, o.expected) for o in siblings(ctx)]
+        return self.decide(ctx, self.candidates(ctx, p), lambda c: compare_number(c, p.expected), others)
 
     def decide(self, ctx: CheckContext, candidates: list[Candidate],
-               compare: Callable[[str], Any]) -> CheckOutcome:
-        """The verdict from the candidates, whatever compares them (the reference, or a pack's hashes)."""
+               compare: Callable[[str], Any], others: Sequence[Callable[[str], Any]] = ()) -> CheckOutcome:
+        """The verdict from the candidates, whatever compares them (the reference, or a pack's hashes).
+        `others` compare a value with the question's other number checks about the same quantity (the best
+        and the second beam): a value one of them expects is that check's, never this one's conclusion."""
         from grader.math.numbers import equal_factors
 
         label = ctx.label or "numeric result"
@@ -86,19 +98,96 @@ class NumberCheck(Check):
             if c.prose:
                 how = f"read from the text{', ' + how if how else ''}"
             verdicts.append((v, c.line, how))
+        # the conclusion decides the `answer` where the asked quantity is known; a claim or an item: any value
+        asked = bool(getattr(ctx.params, "target", None) or getattr(ctx.params, "near", ())) and ctx.role == "answer"
+        if asked:
+            keep = [k for k, (c, v) in enumerate(zip(candidates, verdicts)) if v[0].verdict == "equivalent"
+                    or not any(o(c.text).verdict == "equivalent" for o in others)] if others else []
+            if others and keep:
+                candidates, verdicts = [candidates[k] for k in keep], [verdicts[k] for k in keep]
+            return self._concluded(label, candidates, verdicts)
         for v, line, how in reversed(verdicts):
             if v.verdict == "equivalent":
-                said = f" ({how})" if how else ""
-                return CheckOutcome(Verdict.PASS, f"{label}: right value at line {line}{said}",
-                                    (Finding("number", f"{label}: right value at line {line}{said}.", line, line,
-                                             Severity.INFO),))
+                return _right(label, line, how)
         if all(v.verdict == "unknown" for v, _, _ in verdicts):
             return CheckOutcome(Verdict.UNKNOWN, f"{label}: could not read the value ({verdicts[-1][0].reason})")
-        line, how = verdicts[-1][1], verdicts[-1][2]
-        said = f" ({how})" if how else ""
-        return CheckOutcome(Verdict.FAIL, f"{label}: wrong value{said}",
-                            (Finding("number", f"{label}: the value at line {line} is not right{said}.", line, line,
-                                     Severity.ERROR),))
+        return _wrong(label, verdicts[-1][1], verdicts[-1][2])
+
+    @staticmethod
+    def _concluded(label: str, candidates: list[Candidate], verdicts: list[tuple[Any, int, str]]) -> CheckOutcome:
+        """With the asked quantity known (a target, words before it), the conclusion decides: the last statement
+        marked as the answer, else the last one; any value of a list or chain in it may be the one asked."""
+        # the values of one line are one statement: a list, a chain, or words around them ("after step 2 ... -9.3")
+        statement = [c.line for c in candidates]
+        chosen = conclusion([c.mark for c in candidates], statement)
+
+        def of(group: int) -> tuple[str, int, str]:
+            members = [verdicts[i] for i in range(len(candidates)) if statement[i] == group]
+            hit = next((m for m in reversed(members) if m[0].verdict == "equivalent"), None)
+            if hit is not None:
+                return "equivalent", hit[1], hit[2]
+            last = members[-1]
+            return ("unknown" if all(m[0].verdict == "unknown" for m in members) else "different"), last[1], last[2]
+
+        final = statement[chosen.final]
+        verdict, line, how = of(final)
+        rivals = {statement[i] for i in chosen.rivals}
+        clash = next((of(g) for g in sorted(rivals, key=statement.index)
+                      if of(g)[0] not in ("unknown", verdict)), None)
+        if clash is not None and verdict != "unknown":
+            first, second = sorted((clash[1], line))
+            return CheckOutcome(Verdict.REVIEW, f"{label}: two different final values (lines {first} and {second})",
+                                (Finding("number", f"{label}: the answer states two different values (lines {first} "
+                                         f"and {second}); a person decides which one is meant.", first, second,
+                                         Severity.WARNING),), fraction=0.5)
+        if verdict == "equivalent":
+            return _right(label, line, how)
+        earlier = next((of(statement[i]) for i in chosen.steps if statement[i] != final
+                        and of(statement[i])[0] == "equivalent"), None)
+        if verdict == "unknown":
+            if earlier is not None:
+                return _right(label, earlier[1], earlier[2])
+            return CheckOutcome(Verdict.UNKNOWN, f"{label}: could not read the value ({verdicts[chosen.final][0].reason})")
+        if earlier is not None and earlier[1] != line:
+            said = f" ({how})" if how else ""
+            return CheckOutcome(Verdict.FAIL, f"{label}: wrong value{said}",
+                                (Finding("number", f"{label}: the value concluded at line {line} is not right{said}; "
+                                         f"the value at line {earlier[1]} was, but the conclusion is what counts.",
+                                         earlier[1], line, Severity.ERROR),))
+        return _wrong(label, line, how)
+
+
+def siblings(ctx: CheckContext) -> list[Any]:
+    """The params of the question's other checks of this kind about the same quantity (the same `target` and
+    `near` words): the log-likelihoods of the best and the second beam are told apart by their values."""
+    p = ctx.params
+    kind = "pack_number" if type(p).__name__.startswith("Pack") else "number"
+    out = []
+    for spec in getattr(ctx.question, "checks", ()) if ctx.question is not None else ():
+        if spec.kind != kind or spec.label == ctx.label:
+            continue
+        try:
+            other = type(p).model_validate(spec.params)
+        except ValueError:
+            continue
+        if other != p and (getattr(other, "target", None), tuple(getattr(other, "near", ()))) == (
+                getattr(p, "target", None), tuple(getattr(p, "near", ()))):
+            out.append(other)
+    return out
+
+
+def _right(label: str, line: int, how: str) -> CheckOutcome:
+    said = f" ({how})" if how else ""
+    return CheckOutcome(Verdict.PASS, f"{label}: right value at line {line}{said}",
+                        (Finding("number", f"{label}: right value at line {line}{said}.", line, line,
+                                 Severity.INFO),))
+
+
+def _wrong(label: str, line: int, how: str) -> CheckOutcome:
+    said = f" ({how})" if how else ""
+    return CheckOutcome(Verdict.FAIL, f"{label}: wrong value{said}",
+                        (Finding("number", f"{label}: the value at line {line} is not right{said}.", line, line,
+                                 Severity.ERROR),))
 
 
 CHECK = NumberCheck

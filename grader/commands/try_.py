@@ -149,6 +149,12 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.GRADING_ERROR if result.status.value == "error" else ExitCode.OK
 
 
+def _checks_pass(result: QuestionResult, positions: tuple[int, ...]) -> bool:
+    """Whether the checks at these positions of the question (as the result's details list them) all passed."""
+    checks = result.details.get("checks") or []
+    return all(i < len(checks) and checks[i].get("verdict") == "pass" for i in positions)
+
+
 def _variants(question: Question, course: Course, timeout: float) -> int:
     from grader.commands.try_variants import RIGHT, variants
 
@@ -167,7 +173,8 @@ def _variants(question: Question, course: Course, timeout: float) -> int:
         result = grade_text(question, v.text, course, timeout)
         status = result if isinstance(result, str) else result.status.value
         score = "-" if isinstance(result, str) else _score(result)
-        got_right = not isinstance(result, str) and result.status.value == "correct"
+        got_right = not isinstance(result, str) and (
+            result.status.value == "correct" if not v.judged_by else _checks_pass(result, v.judged_by))
         # a right variant must be correct; a wrong or incomplete one must not be
         surprise = not got_right if v.expect == RIGHT else got_right
         surprises += surprise

@@ -25,6 +25,9 @@ class Variant:
     name: str
     expect: str  # RIGHT, WRONG or INCOMPLETE (a value left out: `missing` findings, never full marks)
     text: str
+    # where a check that decides the status has no reference answer to write, the question cannot be correct:
+    # the positions (in the question's checks) of the checks whose verdicts judge the variant instead
+    judged_by: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -260,12 +263,23 @@ def _constraint(prm: dict[str, Any]) -> Piece | None:
     return Piece(text(dict(p.example)), tuple(out))
 
 
+def _claim_text(entry: Any) -> str | None:
+    """How a right answer states one claim entry: a phrase in words, a formula as math; a pattern cannot be written."""
+    if isinstance(entry, dict):
+        return f"${entry['math']}$" if isinstance(entry.get("math"), str) else None
+    text = str(entry)
+    return None if text.startswith("re:") else text
+
+
 def _keywords(prm: dict[str, Any]) -> Piece | None:
-    phrases = [str(x) for x in (prm.get("all") or ())] + [str(x) for x in (prm.get("any") or ())[:1]]
-    plain = [x for x in phrases if not x.startswith("re:")]
-    if not plain or len(plain) < len(phrases):
+    every = [_claim_text(x) for x in (prm.get("all") or ())]
+    some = [t for t in (_claim_text(x) for x in (prm.get("any") or ())) if t is not None][:1]
+    if None in every or (prm.get("any") and not some):
         return None
-    return Piece("In words: " + "; ".join(plain) + ".", ())
+    written = [t for t in every + some if t is not None]
+    if not written:
+        return None
+    return Piece("In words: " + "; ".join(written) + ".", ())
 
 
 MAKERS: dict[str, Callable[[dict[str, Any]], Piece | None]] = {
@@ -286,15 +300,26 @@ def variants(question: Question) -> tuple[list[Variant], list[str]]:
             notes.append(f"check {i} ({spec.kind}{': ' + spec.label if spec.label else ''}) has no reference "
                          "answer to write: the variants leave it unanswered")
         pieces.append(piece)
-    lines = [p.line for p in pieces if p is not None]
+    # the answer's own line last: it is the conclusion, and an item's line about the same quantity (an expanded
+    # form) is a step before it, as a student writes them; written after it, the item's form would conclude
+    order = sorted((k for k, p in enumerate(pieces) if p is not None), key=lambda k: specs[k].role != "item")
+    lines = [pieces[k].line for k in order]  # type: ignore[union-attr]
     if not lines:
         return [], notes
-    out = [Variant("reference", RIGHT, "\n\n".join(lines))]
-    for k, piece in enumerate(pieces):
+    # a deciding check left unanswered fails every variant: each is judged by the checks it writes instead
+    unanswered = any(p is None and specs[k].role in VARIED_ROLES for k, p in enumerate(pieces))
+    position = {id(spec): i for i, spec in enumerate(question.checks)}
+    written = tuple(position[id(specs[k])] for k in order if specs[k].role in VARIED_ROLES) if unanswered else ()
+    if unanswered:
+        notes.append("a check that decides the status has no reference answer: each variant is judged by the "
+                     "verdicts of the checks it writes, not by the question's status")
+    out = [Variant("reference", RIGHT, "\n\n".join(lines), written)]
+    for k in order:
+        piece = pieces[k]
         if piece is None or specs[k].role not in VARIED_ROLES:
             continue
         for name, expect, line in piece.variants:
-            body = [line if j == k else p.line for j, p in enumerate(pieces) if p is not None]
+            body = [line if j == k else pieces[j].line for j in order]  # type: ignore[union-attr]
             label = f"{name} [check {k + 1}]" if len(lines) > 1 else name
-            out.append(Variant(label, expect, "\n\n".join(body)))
+            out.append(Variant(label, expect, "\n\n".join(body), (position[id(specs[k])],) if unanswered else ()))
     return out, notes

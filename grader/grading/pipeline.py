@@ -60,8 +60,8 @@ def _run_check(spec: CheckSpec, question: Question, answer: Answer, doc: Documen
     cls = checks.get(spec.kind)
     params = cls.Params.model_validate(spec.params)
     ctx = CheckContext(question=question, answer=answer, params=params, course=course, document=doc,
-                       seed=_seed(doc, question.id), timeout=timeout, label=spec.label, reading=reading,
-                       builds_on=builds_on)
+                       seed=_seed(doc, question.id), timeout=timeout, label=spec.label, role=spec.role,
+                       reading=reading, builds_on=builds_on)
     return review_unrebuilt(cls().run(ctx), ctx)
 
 

@@ -16,6 +16,9 @@ from grader.math.verdict import Verdict, different, equivalent_, unknown
 MAX_TERMS = 64
 KIND_NAMES = {"O": "O", "Theta": "Θ", "Omega": "Ω", "o": "o", "omega": "ω"}
 
+# the reason's ending when neither class bounds the other (O(N^2) vs O(NT)): each holds in its own regime
+INCOMPARABLE = "the classes are not comparable"
+
 
 @dataclass(frozen=True)
 class Term:
@@ -329,4 +332,4 @@ def compare_complexity(student: str, reference: str, assume: Sequence[str] = (),
         if s.kind in ("Omega", "omega"):
             return different(f"{shown}: a correct but loose lower bound", tight=False)
         return different(f"{shown}: grows slower than the reference")
-    return different(f"{shown}: the classes are not comparable")
+    return different(f"{shown}: {INCOMPARABLE}")

@@ -185,6 +185,17 @@ def to_latex(node: N.Node) -> str:
         return f"{_wrap_latex(node.base, (N.Add, N.Neg, N.Mul, N.Div, N.Pow))}^{{{t(node.exp)}}}"
     if isinstance(node, N.Transpose):
         return f"{_wrap_latex(node.x, (N.Add, N.Neg, N.Mul, N.Div))}^\\top"
+    if isinstance(node, N.PowT):
+        return f"{_wrap_latex(node.x, (N.Add, N.Neg, N.Mul, N.Div))}^T"
+    if isinstance(node, N.Expect) and node.kind in ("E", "Var", "Cov"):
+        head = "\\mathbb{E}" if node.kind == "E" else f"\\mathrm{{{node.kind}}}"
+        return head + (f"_{{{t(node.sub)}}}" if node.sub is not None else "") + f"[{t(node.body)}]"
+    if (isinstance(node, N.Func) and len(node.name) == 1 and (node.sub or node.accent)
+            and not (node.sup or node.jacobian or node.inverse or node.primes or node.bold)):
+        # a named function with an index or an accent: \hat{f}_{x_0}(x_1)
+        name = f"\\{node.accent}{{{node.name}}}" if node.accent else node.name
+        sub = "_{" + ",".join(t(x) for x in node.sub) + "}" if node.sub else ""
+        return f"{name}{sub}(" + ", ".join(t(a) for a in node.args) + ")"
     if isinstance(node, N.Func) and not (node.sub or node.sup or node.jacobian or node.inverse or node.primes):
         args = ", ".join(t(a) for a in node.args)
         if node.name == "sqrt":

@@ -100,7 +100,7 @@ class _Translator:
                 return _unavailable(spec, "the accepted answer's form cannot be fingerprinted")
             return {"kind": "pack_final_answer", "params": {
                 "target": prm.get("target"), "relation": list(prm.get("relation", ("=",))),
-                "assume": list(prm.get("assume", ())), "forms": forms}}
+                "assume": list(prm.get("assume", ())), "aliases": dict(prm.get("aliases", {})), "forms": forms}}
         if spec.kind == "number":
             try:
                 fp = numbers.fingerprint(str(prm["expected"]), self.salt)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Callable
@@ -29,6 +29,95 @@ ASYMPTOTIC = re.compile(r"(?:\\mathcal\{O\}|\\Theta|\\Omega|\\mathcal O|\\operat
 PLAIN_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\d)")
 
 
+# ---------------------------------------------------------------- the conclusion of an answer
+# The answer's own mark on a statement as *the* answer: a box, "the answer is", "overall", "in conclusion".
+STRONG_MARKERS = re.compile(r"\\boxed(?![a-zA-Z])|\\therefore|\b(?:the\s+(?:final\s+)?(?:answer|result)\s+is|"
+                            r"final\s+(?:answer|result)|in\s+conclusion|to\s+conclude|in\s+summary|"
+                            r"to\s+summari[sz]e|overall|all\s+in\s+all|altogether)\b", re.IGNORECASE)
+# words that open a consequence: a conclusion as often as the next step of a derivation ("so", "thus")
+WEAK_MARKERS = re.compile(r"\b(?:so|thus|therefore|hence|finally|consequently)\b", re.IGNORECASE)
+# what makes the formula after it a special case of the result, not the result: "in particular", "for example",
+# "as $t \to \infty$", a symbol set to a number ("for $t = 1$", "with $\beta = 0$", "if $p = 1$")
+SPECIAL_WORDS = re.compile(r"\b(?:in\s+particular|for\s+example|for\s+instance|as\s+a\s+special\s+case|"
+                           r"in\s+the\s+(?:special\s+)?case|in\s+the\s+limit|for\s+large|for\s+small)\b|\be\.\s?g\.",
+                           re.IGNORECASE)
+SPECIAL_SETTING = re.compile(r"\b(?:for|with|at|when|if|taking|setting|choosing|picking)\s*(?:\$|\\\()\s*[^$=]{1,40}?"
+                             r"=\s*-?\s*\d+(?:\.\d+)?\s*(?:\$|\\\))|"
+                             r"\b(?:as|when|for|if)\s*(?:\$|\\\()[^$]{1,40}?\\(?:to|rightarrow)(?![a-zA-Z])",
+                             re.IGNORECASE)
+# a formula after these words in its clause is a comparison or an aside, not the claim: "Θ(nd²) instead of
+# Θ(n²d)", "compared to the naive O(N^T)", "(the projections add Θ(nd²))"
+CONTRAST = re.compile(r"\b(?:instead\s+of|rather\s+than|compared\s+(?:to|with)|as\s+opposed\s+to|versus|vs\.?|"
+                      r"unlike|than)\s*$|\b(?:instead\s+of|rather\s+than|compared\s+(?:to|with)|as\s+opposed\s+to|"
+                      r"versus|unlike)\b", re.IGNORECASE)
+# where a clause ends for its marker words (a colon does not: "Therefore: $$x = 1$$")
+_CLAUSE_END = re.compile(r"(?:[.;!?](?:\s|$)|\n\s*\n)")
+_OPENERS = re.compile(r"(?:\$\$?|\\\[|\\\(|\\begin\{[A-Za-z*]+\}(?:\{[^}]*\})?)\s*$")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How the prose before a statement presents it: as the answer, as a step, as a special case."""
+
+    strength: int = 0  # 2: marked as the answer (boxed, "the answer is", "overall"); 1: "so", "thus"; 0: unmarked
+    special: bool = False  # a special case ("for $t = 1$", "in particular"), not the general result asked for
+
+    @property
+    def words(self) -> str:
+        return "marked as the answer" if self.strength == 2 else "a special case" if self.special else ""
+
+
+def mark_before(head: str, latex: str = "") -> Mark:
+    """The mark of a statement from the text before it (`head`, up to where it starts; math in `$` or `\\(`) and
+    its own LaTeX: the clause since the sentence began or the previous formula ended gives the marker words,
+    the whole sentence so far a special case."""
+    head = _OPENERS.sub("", head)
+    if head.replace("$$", "$").count("$") % 2:  # the statement sits in a formula that started earlier: `$O(N) + O(TN^2)$`
+        head = head[:head.rfind("$")]
+    # "e.g." and "i.e." do not end a sentence
+    plain = re.sub(r"\b[eE]\.\s?[gG]\.|\b[iI]\.\s?[eE]\.", lambda m: m.group(0).replace(".", " "), head)
+    cut = max((m.end() for m in _CLAUSE_END.finditer(plain)), default=0)
+    sentence = head[cut:]
+    clause = re.split(r"\$|\\\)", sentence)[-1]
+    strength = 2 if STRONG_MARKERS.search(clause) or STRONG_MARKERS.search(latex) else (
+        1 if WEAK_MARKERS.search(clause) else 0)
+    special = bool(SPECIAL_WORDS.search(sentence) or SPECIAL_SETTING.search(sentence) or CONTRAST.search(clause)
+                   or _aside(clause))
+    return Mark(strength, special)
+
+
+def _aside(clause: str) -> bool:
+    """Whether the clause leaves a bracket of prose open: "(the projections add " puts what follows aside."""
+    depth = 0
+    for c in clause:
+        depth += 1 if c == "(" else -1 if c == ")" and depth > 0 else 0
+    return depth > 0
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """Which of an answer's statements about the asked quantity decides, by index into them."""
+
+    final: int  # the conclusion: the last one marked as the answer, else the last general statement
+    steps: tuple[int, ...]  # the others before or around it, latest first: intermediate claims
+    rivals: tuple[int, ...]  # other statements marked as the answer, in other statements: a contradiction if they differ
+
+
+def conclusion(marks: Sequence[Mark], statement: Sequence[Hashable]) -> Conclusion:
+    """The conclusion among statements with these marks; `statement[i]` says which written statement (a
+    relation or chain, a line of claims) the i-th comes from, so that a chain's own links are never rivals.
+
+    "so" and "thus" open the next step of a derivation as often as its result, so only a mark as *the* answer
+    outranks position; a special case ("for $t = 1$") is never the conclusion while a general statement exists."""
+    everything = list(range(len(marks)))
+    general = [i for i in everything if not marks[i].special] or everything
+    strong = [i for i in general if marks[i].strength == 2]
+    final = strong[-1] if strong else general[-1]
+    rivals = tuple(i for i in strong if statement[i] != statement[final])
+    steps = tuple(i for i in reversed(everything) if i != final)
+    return Conclusion(final, steps, rivals)
+
+
 @dataclass(frozen=True)
 class Side:
     """One side of a relation (or a bare expression) written in the answer, with its original line."""
@@ -39,6 +128,9 @@ class Side:
     of: int  # how many sides that relation has
     relation: str  # the whole relation it belongs to
     ops: tuple[str, ...] = ()  # the relation symbols between its sides, in order (len = of - 1)
+    mark: Mark = Mark()  # how the prose before it presents it
+    reading: str = ""  # how the answer's words were read to get it ("solved for x from line 3"); "" as written
+    alternatives: tuple[tuple[str, str], ...] = ()  # other readings that state it too: (LaTeX, how it was read)
 
 
 @dataclass(frozen=True)
@@ -181,29 +273,67 @@ def rows(latex: str) -> list[str]:
     return merged
 
 
-def plain_spans(answer: Answer) -> list[Span]:
-    """Math written in prose without delimiters ("N^T possible sequences"), with original lines."""
+def plain_spans(answer: Answer) -> list[tuple[Span, str]]:
+    """Math written in prose without delimiters ("N^T possible sequences"), with original lines and the text
+    before it on its line."""
     from grader.math import find_plain_math
 
     out = []
+    lines = answer.text.split("\n")
     for m in find_plain_math(answer.text, first_line=1):
         line = answer.line_numbers[min(m.line, len(answer.line_numbers)) - 1] if answer.line_numbers else m.line
-        out.append(Span(m.latex, line, line, False))
+        head = lines[m.line - 1][:m.column] if 0 < m.line <= len(lines) else ""
+        out.append((Span(m.latex, line, line, False), head))
     return out
 
 
+def _heads(text: str, found: Sequence[MathSpan]) -> list[str]:
+    """For each delimited span, the text of the answer before it (for its mark)."""
+    out, cursor = [], 0
+    for s in found:
+        pos = text.find(s.latex, cursor)
+        pos = pos if pos >= 0 else cursor
+        cursor = pos + len(s.latex)
+        # from the paragraph's start (or a line start not too far back): a mark never reaches further
+        start = text.rfind("\n\n", 0, pos) + 1
+        if pos - start > 1500:
+            start = text.rfind("\n", 0, pos - 1500) + 1
+        out.append(text[start:pos])
+    return out
+
+
+def _unbox(latex: str) -> str:
+    """`\\boxed{x = 3}` read as `x = 3` (the box marks the answer; its relation is read as any other)."""
+    while True:
+        start = latex.find("\\boxed{")
+        if start < 0:
+            return latex
+        i, depth = start + len("\\boxed"), 0
+        while i < len(latex):
+            depth += {"{": 1, "}": -1}.get(latex[i], 0)
+            if depth == 0:
+                break
+            i += 1
+        latex = latex[:start] + latex[start + len("\\boxed{"):i] + latex[i + 1:]
+
+
 def sides(answer: Answer, found: Sequence[MathSpan] | None = None) -> list[Side]:
-    """Every relation side and bare expression of the answer (delimited math, then prose math), in line order."""
+    """Every relation side and bare expression of the answer (delimited math, then prose math), in line order,
+    each with the mark the prose before its formula gives it."""
+    found = _found_spans(answer.text) if found is None else found
+    delimited = list(zip(spans(answer, found), _heads(answer.text, found)))
     out: list[Side] = []
-    for span in sorted(spans(answer, found) + plain_spans(answer), key=lambda s: s.line):
-        for row in rows(span.latex):
+    for span, head in sorted(delimited + plain_spans(answer), key=lambda s: s[0].line):
+        for boxed_row in rows(span.latex):
+            row = _unbox(boxed_row)
             for statement in row_statements(row):
                 parts, ops = _split_keep(statement, RELATIONS)
                 parts = [p.strip() for p in parts]
                 if not all(parts):  # `= b` on its own: a continuation the row merge could not join
                     continue
+                mark = mark_before(head, statement if row == boxed_row else "\\boxed")
                 for k, part in enumerate(parts):
-                    out.append(Side(part, span.line, k, len(parts), statement, tuple(ops)))
+                    out.append(Side(part, span.line, k, len(parts), statement, tuple(ops), mark))
     return out
 
 
@@ -501,6 +631,47 @@ def statements(lines: Sequence[str], line_numbers: Sequence[int],
     return out
 
 
+# "where $\lambda = ...$", "with", "let", "here", "we write", "define": the formula after it names a symbol
+DEFINING = re.compile(r"\b(?:where|with|let|here|given|denote|define|defining|we\s+write|and|for)\s*,?\s*$",
+                      re.IGNORECASE)
+NAMING_WORDS = re.compile(r"\b(?:where|let|here|denote|define|defining|we\s+write)\s*,?\s*$", re.IGNORECASE)
+
+
+def definitions(answer: Answer, found: Sequence[MathSpan]) -> list[tuple[N.Node, N.Node, int, str]]:
+    """(symbol, value, original line, LaTeX) of each symbol the answer defines in words ("where
+    $\\lambda = (1-p)/p$", "with $s = g/\\|u\\|$", "let $a = 2$"): a formula right after such a word with one
+    plain symbol on its left. A number is a definition only after "where", "let", "denote" or "define" ("for
+    $t = 1$" is a case, not a name); "and" continues a list of definitions."""
+    from grader.math import nodes as N
+    from grader.math.errors import MathError
+    from grader.math.parsed import parse
+
+    out: list[tuple[N.Node, N.Node, int, str]] = []
+    previous = ""  # the word that opened the list the last formula belonged to ("" after anything else)
+    for span, head, shown in zip(found, _heads(answer.text, found), spans(answer, found)):
+        clause = re.split(r"\$|\\\)", _OPENERS.sub("", head))[-1]
+        word = DEFINING.search(clause)
+        joined = word is not None and word.group(0).strip().lower().startswith("and")
+        opener = previous if joined else (word.group(0) if word is not None else "")
+        previous = ""
+        if not opener:
+            continue
+        try:
+            parsed = parse(span.latex.strip().rstrip(".,;"))
+        except (MathError, RecursionError):
+            continue
+        if len(parsed.links) != 1 or parsed.links[0][1] != "=":
+            continue
+        name, _, value = parsed.links[0]
+        if not isinstance(name, N.Sym) or name.bold or any(n == name for n in N.walk(value)):
+            continue
+        if isinstance(value, N.Num) and not NAMING_WORDS.search(opener):
+            continue
+        out.append((name, value, shown.line, span.latex.strip()))
+        previous = opener
+    return out
+
+
 # ---------------------------------------------------------------- the reading every check shares
 class Reading:
     """One answer read once, before its checks run: each view is built on first use and kept, so that the
@@ -534,6 +705,11 @@ class Reading:
     def statements(self) -> tuple[Statement, ...]:
         """Every statement with its links, its original line and whether prose makes it a condition."""
         return tuple(statements(self.answer.lines, self.answer.line_numbers, self.found))
+
+    @cached_property
+    def definitions(self) -> tuple[tuple[N.Node, N.Node, int, str], ...]:
+        """(symbol, value, original line, LaTeX) of each symbol the answer defines in words ("where ...")."""
+        return tuple(definitions(self.answer, self.found))
 
     @cached_property
     def claims(self) -> tuple[tuple[str, int, str], ...]:

@@ -55,3 +55,58 @@ def test_best_prefers_equivalent_then_loose_then_unknown() -> None:
     assert best([di, un, lo, eq]) is eq
     assert best([di, un, lo]) is lo
     assert best([di, un]) is un
+
+
+# ---------------------------------------------------------------- the conclusion decides, on written answers
+def grade(text: str, expected: str = "O(T N^2)", **more: object) -> CheckOutcome:
+    from grader.checks.complexity import ComplexityCheck
+
+    lines = tuple(text.split("\n"))
+    params = ComplexityParams.model_validate({"expected": expected, "near": ["time"], "avoid": ["space", "memory"],
+                                             **more})
+    ctx = CheckContext(question=None, answer=Answer("1", lines, tuple(range(1, len(lines) + 1))),  # type: ignore[arg-type]
+                       params=params, course=None, document=None, seed=0, timeout=5.0,  # type: ignore[arg-type]
+                       label="time")
+    return ComplexityCheck().run(ctx)
+
+
+def test_an_intermediate_right_class_does_not_rescue_a_looser_conclusion() -> None:
+    # issue 16's case: the forward pass is O(TN^2), but the overall time concluded is O(TN^3)
+    text = ("- Forward pass: the time complexity would be $O(N + N) \\times O(TN) = O(TN^2)$\n"
+            "- Backward pass: $O(NT)$\n\n"
+            "So the overall time complexity would be $O(N) + O(TN^2) + O(NT) = O(TN^3)$")
+    out = grade(text)
+    assert (out.verdict, out.fraction) == (Verdict.PASS, 0.5)
+    assert "line 4" in out.findings[0].message and "line 1 was right" in out.findings[0].message
+    right = grade(text.replace("= O(TN^3)$", "= O(TN^2)$"))
+    assert (right.verdict, right.fraction) == (Verdict.PASS, None)
+
+
+def test_a_wrong_conclusion_after_a_right_class_fails_naming_both() -> None:
+    out = grade("The time for one step is $O(TN^2)$ in total... no.\n\nSo the time complexity is $O(N^2)$.")
+    assert out.verdict is Verdict.FAIL and "line 3" in out.findings[0].message and "line 1" in out.findings[0].message
+
+
+def test_comparisons_and_asides_on_the_line_are_not_the_claim() -> None:
+    assert grade("It takes time $O(TN^2)$ instead of $O(TN^T)$.").verdict is Verdict.PASS
+    assert grade("It takes time $O(TN^2)$ (the scores alone take $O(TN)$).").verdict is Verdict.PASS
+    assert grade("It takes time $O(TN^2)$, compared to $O(N^T)$ for enumeration.").verdict is Verdict.PASS
+
+
+def test_two_different_overall_classes_go_to_review() -> None:
+    out = grade("Overall the time is $O(TN^2)$.\n\nMore notes.\n\nOverall the time is $O(N^2)$.")
+    assert (out.verdict, out.fraction) == (Verdict.REVIEW, 0.5)
+    assert "lines 1 and 5" in out.findings[0].message
+
+
+def test_an_incomparable_conclusion_after_the_right_class_keeps_it_and_says_so() -> None:
+    # O(N^2) holds only when N >= T: the right class was shown, the conclusion is named
+    out = grade("The tables take time $O(TN)$ in total.\n\nSo the overall time is $O(N^2)$ as $N \\ge T$.",
+                expected="O(T N)")
+    assert out.verdict is Verdict.PASS and out.fraction is None
+    assert any("not comparable" in f.message and f.line == 3 for f in out.findings)
+
+
+def test_a_claim_introduced_by_an_avoided_pattern_in_its_own_sentence_is_left_out() -> None:
+    text = "The time complexity is $O(TN^2)$. The space is $O(TN)$. Enumerating all sequences takes $O(TN^T)$ time."
+    assert grade(text, avoid=["space", "re:\\benumerat\\w*"]).verdict is Verdict.PASS

@@ -110,3 +110,39 @@ def test_the_labels_words_pick_the_quantity_over_other_statements() -> None:
 def test_math_candidates_win_over_prose() -> None:
     # the math states 14: the prose 13 is not read, so the answer is judged on its math
     assert run("The output size is 13, so $n = 14$.").verdict is Verdict.FAIL
+
+
+# ---------------------------------------------------------------- the conclusion decides where the quantity is known
+def test_the_last_value_of_the_target_decides_and_names_a_right_earlier_one() -> None:
+    out = run("First $H = 13$.\n\nCorrecting the padding, $H = 14$.", target="H")
+    assert out.verdict is Verdict.FAIL and "line 12" in out.findings[0].message and "line 10" in out.findings[0].message
+    assert run("First $H = 14$.\n\nCorrecting the padding, $H = 13$.", target="H").verdict is Verdict.PASS
+    # the values of one line are one statement: a list or a chain, any of them may be the one asked
+    assert run("$H = 13 = \\frac{26}{2}$ and also $H = 12 + 1$", target="H").verdict is Verdict.PASS
+
+
+def test_two_different_values_each_marked_as_the_answer_go_to_review() -> None:
+    out = run("The answer is $H = 13$.\n\nMore.\n\nThe final answer is $H = 14$.", target="H")
+    assert (out.verdict, out.fraction) == (Verdict.REVIEW, 0.5)
+
+
+def test_without_a_target_or_words_any_value_counts() -> None:
+    assert run("$H = 13$.\n\n$W = 14$.").verdict is Verdict.PASS
+
+
+def test_another_check_of_the_question_claims_its_own_value() -> None:
+    from grader.course.rubric import CheckSpec
+
+    # each on its own line: the best beam's check would conclude from the second line without its sibling
+    text = "The best beam is a, blue with log-likelihood $-9.3$.\n\nThe second is a, red with log-likelihood $-9.4$."
+    specs = [CheckSpec(kind="number", label=label, params={"expected": value, "near": ["likelihood"]})
+             for label, value in (("best", "-9.3"), ("second", "-9.4"))]
+
+    class Question:
+        checks = specs
+
+    for spec in specs:
+        ctx = context(text, NumberParams.model_validate(spec.params), spec.label)
+        ctx = CheckContext(question=Question(), answer=ctx.answer, params=ctx.params, course=None,  # type: ignore[arg-type]
+                           document=None, seed=0, timeout=5.0, label=spec.label)  # type: ignore[arg-type]
+        assert NumberCheck().run(ctx).verdict is Verdict.PASS, spec.label

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -73,3 +74,33 @@ def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["try", "--help"])
     assert "--variants" in capsys.readouterr().out
+
+
+def test_a_renamed_symbol_never_makes_a_wrong_answer_right(capsys: pytest.CaptureFixture[str]) -> None:
+    # newton 3.1: an item asks for the expanded model at the new point (the same target as the answer); its line
+    # is written before the answer's, as a step, so the answer's line is the conclusion each variant changes
+    assert main(["try", "--course", str(ROOT), "--assignment", "newton", "--question", "3.1", "--variants"]) == 0
+    out = capsys.readouterr().out
+    renamed = next(line for line in out.splitlines() if "symbol renamed" in line)
+    status = re.search(r"\bwrong\s+(\S+)", renamed)
+    assert not renamed.startswith("!!") and status is not None and status.group(1) != "correct"
+
+
+def test_a_deciding_check_without_a_reference_judges_variants_by_the_written_checks(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # newton 2.3: the rescaling is a claim written as patterns, which no reference answer can be made of; the
+    # reference is judged by the final answer it writes, not by the question's status
+    assert main(["try", "--course", str(ROOT), "--assignment", "newton", "--question", "2.3", "--variants"]) == 0
+    out = capsys.readouterr().out
+    assert "judged by the verdicts of the checks it writes" in out and "every variant graded as expected" in out
+
+
+def test_the_variants_write_an_items_line_before_the_answer() -> None:
+    from grader.commands.try_variants import variants
+    from grader.course.directory import Course
+
+    question = next(q for q in Course(ROOT).rubric("newton").assignment.questions if q.id == "3.1")
+    made, _ = variants(question)
+    reference = made[0].text.split("\n\n")
+    assert reference[0].startswith("So $\\hat{f}_{x_0}(x_1) = f(x_0) + (-\\epsilon g)")  # the item's expanded form
+    assert "\\epsilon^2" in reference[1] or "\\epsilon^{2}" in reference[1]  # then the answer

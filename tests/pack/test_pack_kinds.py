@@ -34,7 +34,10 @@ def test_the_kinds_call_the_checks_decisions() -> None:
 
 @pytest.mark.parametrize("text,verdict", [
     ("so $y = (\\delta^2)^{T/2}$", Verdict.PASS),
-    ("first $y = \\delta^{T}$, then by mistake $y = \\delta^{T+1}$", Verdict.PASS),
+    ("first $y = \\delta^{T}$, then by mistake $y = \\delta^{T+1}$", Verdict.PASS),  # one line: read together
+    # the conclusion decides (issue 16): a right form followed by a different final one is judged by the final one
+    ("first $y = \\delta^{T}$, then by mistake\n\n$y = \\delta^{T+1}$", Verdict.FAIL),
+    ("first $y = \\delta^{T+1}$, then corrected\n\n$y = \\delta^{T}$", Verdict.PASS),
     ("$y = \\delta^{T-1}$", Verdict.FAIL),
     ("no formula here", Verdict.UNKNOWN),
 ])

@@ -63,3 +63,52 @@ def test_the_splitter_finds_separators_only_at_the_top_level() -> None:
         (["\\begin{cases} 1, & x \\\\ 0, & y \\end{cases} ", " z"], ["\\\\"])
     assert keep("x " * 500 + "\u2264 y", rd.RELATIONS) == (["x " * 500, " y"], ["\u2264"])
     assert keep("a \\leq b \\le c < d", rd.RELATIONS) == (["a ", " b ", " c ", " d"], ["\\leq", "\\le", "<"])
+
+
+# ---------------------------------------------------------------- the conclusion: marks and choice
+def read(text: str) -> rd.Reading:
+    lines = tuple(text.split("\n"))
+    return rd.Reading(Answer("1", lines, tuple(range(1, len(lines) + 1))))
+
+
+def test_marks_from_the_clause_before_a_formula() -> None:
+    strong = ("So the overall time complexity would be $", "The answer is $", "Therefore:\n$$", "In conclusion, $")
+    assert [rd.mark_before(h).strength for h in strong] == [2, 2, 1, 2]
+    assert rd.mark_before("So we have $").strength == 1
+    assert rd.mark_before("We expand. $").strength == 0
+    # the words of an earlier sentence, or before an earlier formula of the same sentence, do not reach it
+    assert rd.mark_before("So $a = 1$. Next $").strength == 0
+    assert rd.mark_before("Overall $a = 1$ and $").strength == 0
+    # inside a formula that began earlier: the formula's own clause
+    assert rd.mark_before("So the overall cost is $O(N) + ").strength == 2
+    assert rd.mark_before("", "\\boxed{x = 3}").strength == 2
+
+
+def test_special_cases_comparisons_and_asides_are_not_the_result() -> None:
+    for head in ("In particular, for $t = 1$, $", "For $a = 1$ we get $", "as $t \\to \\infty$, $",
+                 "e.g. $", "takes time $\\Theta(nd^2)$ instead of $", "(the projections add $"):
+        assert rd.mark_before(head).special, head
+    for head in ("for every $t$ we get $", "For $j = 1, \\dots, N$ we compute $", "So $", "where $"):
+        assert not rd.mark_before(head).special, head
+
+
+def test_the_conclusion_is_the_last_marked_answer_else_the_last_general_statement() -> None:
+    none, weak, strong, special = rd.Mark(), rd.Mark(1), rd.Mark(2), rd.Mark(0, True)
+    assert rd.conclusion([none, weak, none], [0, 1, 2]).final == 2  # "so" does not outrank position
+    assert rd.conclusion([strong, none, none], [0, 1, 2]).final == 0  # the answer's own mark does
+    assert rd.conclusion([none, special], [0, 1]).final == 0  # a special case after the result
+    assert rd.conclusion([special, special], [0, 1]).final == 1  # only special cases: the last one
+    chosen = rd.conclusion([strong, none, strong, strong], [0, 1, 2, 2])
+    assert (chosen.final, chosen.rivals, chosen.steps) == (3, (0,), (2, 1, 0))  # a chain's links are no rivals
+
+
+def test_sides_carry_their_marks_and_a_box_is_read_through() -> None:
+    r = read("We expand $x = a + b$.\n\nThe final answer is $\\boxed{x = 2a}$.")
+    marks = {(s.latex, s.mark.strength) for s in r.sides}
+    assert ("a + b", 0) in marks and ("2a", 2) in marks
+
+
+def test_definitions_stated_in_words() -> None:
+    r = read("So $w = \\frac{1}{1+\\lambda}$ where $\\lambda = \\frac{1-p}{p}$ and $c = 2$.\n\nFor $t = 1$, $v = 2$."
+             "\n\nLet $n = 3$.")
+    assert [(d[2], d[3]) for d in r.definitions] == [(1, "\\lambda = \\frac{1-p}{p}"), (1, "c = 2"), (5, "n = 3")]

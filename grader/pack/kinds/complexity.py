@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks.base import Check, CheckContext, CheckOutcome
-from grader.checks.complexity import best, claims_about, decide
+from grader.checks.complexity import best, claims_about, decide, siblings
 from grader.math.verdict import Verdict
 from grader.pack import classes
 from grader.pack.kinds.base import PackParams, not_checked
@@ -45,7 +45,10 @@ class PackComplexityCheck(Check):
                                "grade loose bounds")
 
         # the full check's credit ladder, with hashes in place of the reference classes
-        return decide(ctx, claims, compare, p.require_theta, p.bound_credit, p.loose_credit, undecided, is_limit)
+        others = [lambda claim, theta, o=o: best(classes.compare(claim, fp, o.assume, theta, o.salt)
+                                                 for fp in (o.fingerprint, *o.alternatives)) for o in siblings(ctx)]
+        return decide(ctx, claims, compare, p.require_theta, p.bound_credit, p.loose_credit, undecided, is_limit,
+                      others)
 
 
 CHECK = PackComplexityCheck

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks.base import Check, CheckContext, CheckOutcome
-from grader.checks.final_answer import decide, read_candidates
+from grader.checks.final_answer import decide, read_candidates, sibling_forms
 from grader.pack import points
 from grader.pack.kinds.base import PackParams, not_checked
 
@@ -14,6 +14,7 @@ class PackFinalAnswerParams(PackParams):
     target: str | tuple[str, ...] | None = None  # public: what the question asks for (one or several names)
     relation: tuple[str, ...] = ("=",)  # public: how the target is linked to the result
     assume: tuple[str, ...] = ()
+    aliases: dict[str, str] = {}  # public: the student's symbol -> the rubric's, as the full check applies them
     forms: tuple[dict[str, Any] | None, ...]  # fingerprints of the expected form and its alternatives; None: not held
 
 
@@ -36,8 +37,9 @@ class PackFinalAnswerCheck(Check):
                                                     "and some accepted forms cannot be put in a pack")
 
         # the full check's reading of the answer and its decision, with fingerprints in place of the references
+        others = sibling_forms(ctx, self.name, lambda o: o.forms)
         return decide(ctx, read_candidates(ctx, p), p.forms,  # type: ignore[arg-type]
-                      lambda latex, fp: points.compare(latex, fp, p.assume, p.salt), undecided, is_limit)
+                      lambda latex, fp: points.compare(latex, fp, p.assume, p.salt), undecided, is_limit, others)
 
 
 CHECK = PackFinalAnswerCheck

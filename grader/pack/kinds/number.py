@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks.base import Check, CheckContext, CheckOutcome
-from grader.checks.number import NumberCheck
+from grader.checks.number import NumberCheck, siblings
 from grader.pack import numbers
 from grader.pack.kinds.base import PackParams
 
@@ -23,8 +23,9 @@ class PackNumberCheck(Check):
     def run(self, ctx: CheckContext) -> CheckOutcome:
         p: PackNumberParams = ctx.params  # type: ignore[assignment]
         full = NumberCheck()  # the full check's reading and verdicts, with hashes in place of the reference
+        others = [lambda c, o=o: numbers.compare(c, o.fingerprint, o.salt) for o in siblings(ctx)]
         return full.decide(ctx, full.candidates(ctx, p),  # type: ignore[arg-type]
-                           lambda c: numbers.compare(c, p.fingerprint, p.salt))
+                           lambda c: numbers.compare(c, p.fingerprint, p.salt), others)
 
 
 CHECK = PackNumberCheck
