@@ -6,6 +6,9 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World, moment_matched
 
+PUBLIC = False  # not in self-check packs: lambda^dropout = (1 - p)/p and the minimisers w^dropout and w^L_2 are the
+# answers
+
 
 def _build(s: Scope) -> None:
     n, d = s.n + 2, s.n

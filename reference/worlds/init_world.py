@@ -8,6 +8,9 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World, moment_matched
 
+PUBLIC = False  # not in self-check packs: `chosen` and `relu_chosen` set mu = c = 0 and sigma^2 = 1/d or 2/d, the
+# answers
+
 
 def _build(s: Scope) -> None:
     d_in, d_out = s.n, 2

@@ -6,6 +6,9 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World, moment_matched
 
+PUBLIC = False  # not in self-check packs: alpha = beta, epsilon = delta (1 - beta) and hat v_t = v_t/(1 - beta^t) are
+# the answers
+
 
 def _build(s: Scope) -> None:
     n, T = s.n, s.T

@@ -6,6 +6,9 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World, moment_matched
 
+PUBLIC = False  # not in self-check packs: mu_y = 0, sigma_y = ||u|| and the gradient (gamma/||u||) W^perp x are the
+# answers
+
 
 def _loss(yhat: float, target: float) -> float:
     """A concrete, non-quadratic loss of the normalized output."""

@@ -6,6 +6,8 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World
 
+PUBLIC = False  # not in self-check packs: mu' = mu (1 - alpha lambda) and lambda' = (1 - mu) lambda are the answers
+
 
 def _build(s: Scope) -> None:
     n, T = s.n, s.T + 2

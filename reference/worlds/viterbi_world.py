@@ -11,6 +11,9 @@ from grader.math import nodes as N
 from grader.math.errors import Unbound
 from grader.worlds import Draw, Scope, World
 
+PUBLIC = False  # not in self-check packs: delta_t is computed by the recurrence delta_t(j) = max_i P_ij
+# delta_{t-1}(i), the answer
+
 BOS = 1
 
 

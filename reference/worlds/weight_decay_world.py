@@ -6,6 +6,8 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World
 
+PUBLIC = False  # not in self-check packs: lambda = 2 eta gamma (or -2 eta gamma) is the answer
+
 
 def _build(s: Scope) -> None:
     K = s.T
