@@ -11,7 +11,7 @@ from typing import Any
 
 from grader.course.directory import Course
 from grader.math.errors import MathError
-from grader.pack import FORMAT, PACK_FILE, classes, numbers, phrases, points
+from grader.pack import FORMAT, PACK_FILE, classes, numbers, phrases, points, relations
 from grader.pack.hashing import new_salt
 from grader.course.rubric import CheckSpec, LoadedRubric, Question
 
@@ -73,7 +73,7 @@ class _Translator:
     def __init__(self, course: Course, salt: str, out: Path, notes: list[str]):
         self.course, self.salt, self.out, self.notes = course, salt, out, notes
 
-    def check(self, qid: str, i: int, spec: CheckSpec) -> dict[str, Any]:
+    def check(self, qid: str, i: int, spec: CheckSpec, prompt: str = "") -> dict[str, Any]:
         prm = spec.params
         tag = f"{qid}#{i}"
         if spec.kind == "final_answer":
@@ -133,10 +133,17 @@ class _Translator:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
             return {"kind": "derivation", "params": dict(prm)}
+        if spec.kind == "constraint":
+            # the relations are the question's conditions, which any valid choice meets; one fixing a value
+            # alone would be the answer (relations.withheld_reason), and the rubric's one valid example is
+            why = relations.withheld_reason(prm, prompt)
+            if why:
+                return _unavailable(spec, why)
+            return {"kind": "constraint", "params": {k: v for k, v in prm.items() if k != "example"}}
         return _unavailable(spec, f"a {spec.kind} check needs the course's references")
 
-    def spec(self, qid: str, i: int, spec: CheckSpec, secrets: list[str]) -> dict[str, Any]:
-        made = self.check(qid, i, spec)
+    def spec(self, qid: str, i: int, spec: CheckSpec, secrets: list[str], prompt: str = "") -> dict[str, Any]:
+        made = self.check(qid, i, spec, prompt)
         if made["kind"].startswith("pack_") and made["kind"] != "pack_unavailable":
             made["params"]["salt"] = self.salt
         out: dict[str, Any] = {"kind": made["kind"], "role": spec.role,
@@ -157,7 +164,7 @@ def _question(q: Question, tr: _Translator, notes: list[str]) -> dict[str, Any]:
         "title": _public_text(q.title, secrets, f"question {q.id}: title", notes),
         "prompt": _public_text(q.prompt, secrets, f"question {q.id}: prompt", notes),
         "false_step_credit": q.false_step_credit, "feedback": feedback,
-        "checks": [tr.spec(q.id, i, spec, secrets) for i, spec in enumerate(q.checks)],
+        "checks": [tr.spec(q.id, i, spec, secrets, q.prompt) for i, spec in enumerate(q.checks)],
     }
     if q.review:
         out.update(review=True, review_reason=GENERIC_REVIEW)
