@@ -70,8 +70,9 @@ def _world_is_public(course: Course, world: str) -> tuple[Path, Path] | None:
 class _Translator:
     """Turns each rubric check into the pack check that replays it without its reference."""
 
-    def __init__(self, course: Course, salt: str, out: Path, notes: list[str]):
+    def __init__(self, course: Course, salt: str, out: Path, notes: list[str], answers: list[str] | None = None):
         self.course, self.salt, self.out, self.notes = course, salt, out, notes
+        self.answers = answers or []  # every reference answer of the assignment, folded (_secrets)
 
     def check(self, qid: str, i: int, spec: CheckSpec, prompt: str = "") -> dict[str, Any]:
         prm = spec.params
@@ -137,6 +138,9 @@ class _Translator:
             # the relations are the question's conditions, which any valid choice meets; one fixing a value
             # alone would be the answer (relations.withheld_reason), and the rubric's one valid example is
             why = relations.withheld_reason(prm, prompt)
+            quoted = [i for i, t in enumerate(prm.get("relations", ()), 1) if any(a in _fold(t) for a in self.answers)]
+            if quoted:  # a relation holding another question's reference answer (an output-size formula asked for)
+                why = f"its relation {quoted[0]} holds the answer of another question"
             if why:
                 return _unavailable(spec, why)
             return {"kind": "constraint", "params": {k: v for k, v in prm.items() if k != "example"}}
@@ -178,7 +182,8 @@ def build_pack(course: Course, rubric: LoadedRubric, out: Path, salt: str | None
         shutil.rmtree(out / "reference", ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     built = Built(out / PACK_FILE)
-    tr = _Translator(course, salt or new_salt(), out, built.notes)
+    answers = [s for q in a.questions for s in _secrets(q)]
+    tr = _Translator(course, salt or new_salt(), out, built.notes, answers)
     doc = {"format": FORMAT, "assignment": a.assignment, "title": a.title, "salt": tr.salt,
            "questions": [_question(q, tr, built.notes) for q in a.questions]}
     (out / PACK_FILE).write_text(json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n",

@@ -33,7 +33,7 @@ def withheld_reason(params: dict[str, Any], prompt: str) -> str:
     variables = {symbol_key(name, "variables"): [name, *_words(spec)]
                  for name, spec in params.get("variables", {}).items()}
     given = {symbol_key(name, "given"): number(str(v), "given") for name, v in (params.get("given") or {}).items()}
-    for text in params.get("relations", ()):
+    for i, text in enumerate(params.get("relations", ()), start=1):
         for lhs, op, rhs in relation_links(text, "relation"):
             named = {key_of(n) for side in (lhs, rhs) for n in _symbols(side)} & set(variables)
             if op != "=" or len(named) != 1:
@@ -46,7 +46,8 @@ def withheld_reason(params: dict[str, Any], prompt: str) -> str:
                     except (MathError, ArithmeticError, ValueError, TypeError):
                         value = None
             if value is None or not _in_prompt(value, names, prompt):
-                return f"a relation (${text}$) fixes one of the chosen values by itself, which would tell the answer"
+                # the relation itself is not quoted: it would tell the value
+                return f"its relation {i} fixes one of the chosen values by itself, which would tell the answer"
     return ""
 
 

@@ -50,5 +50,20 @@ def test_a_pinning_relation_makes_the_check_unavailable(tmp_path: Path) -> None:
     course = _course(tmp_path, [*CONV["relations"], "p = 1"])
     built = build_pack(course, course.rubric("c"), tmp_path / "pack")
     check = json.loads(built.path.read_text(encoding="utf-8"))["questions"][0]["checks"][0]
-    assert check["kind"] == "pack_unavailable" and "p = 1" in check["params"]["why"]
-    assert "relations" not in json.dumps(check)
+    assert check["kind"] == "pack_unavailable" and "relation 4 fixes" in check["params"]["why"]
+    assert "relations" not in json.dumps(check) and "p = 1" not in built.path.read_text(encoding="utf-8")
+
+
+def test_a_relation_holding_another_questions_answer_is_withheld(tmp_path: Path) -> None:
+    root = tmp_path / "course"
+    (root / "rubrics").mkdir(parents=True)
+    formula = r"\left\lfloor \frac{n + 2p - d(k-1) - 1}{s} \right\rfloor + 1"
+    questions = [{"id": "1", "points": 1, "prompt": "The output size?",
+                  "checks": [{"kind": "final_answer", "expected": formula}]},
+                 {"id": "2", "points": 2, "prompt": PROMPT, "checks": [{"kind": "constraint", **CONV}]}]
+    (root / "rubrics" / "c.yaml").write_text(json.dumps({"assignment": "c", "questions": questions}), encoding="utf-8")
+    course = Course(root)
+    built = build_pack(course, course.rubric("c"), tmp_path / "pack")
+    check = json.loads(built.path.read_text(encoding="utf-8"))["questions"][1]["checks"][0]
+    assert check["kind"] == "pack_unavailable" and "answer of another question" in check["params"]["why"]
+    assert "lfloor" not in built.path.read_text(encoding="utf-8")
