@@ -124,3 +124,30 @@ def test_pack_holds_no_reference_answer(assignment: str, course: Course, tmp_pat
             leaks.append(f"number: {number}")
     assert searched > 0 or assignment == "attention-lab" and found["code"] == set()
     assert leaks == [], f"{assignment}: the pack holds reference answers: {leaks}"
+
+
+def _declares_public(source: str) -> bool:
+    """`PUBLIC = True` at the module's top level, read without importing the file."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PUBLIC" for t in node.targets):
+            return isinstance(node.value, ast.Constant) and node.value.value is True
+    return False
+
+
+@pytest.mark.parametrize("assignment", RUBRICS)
+def test_only_public_worlds_are_in_the_pack(assignment: str, course: Course, tmp_path: Path) -> None:
+    """A world that holds an answer (no `PUBLIC = True`) never reaches the pack, whole or in part."""
+    build_pack(course, course.rubric(assignment), tmp_path)
+    shipped = sorted(p for p in tmp_path.rglob("*.py"))
+    for path in shipped:
+        assert _declares_public(path.read_text(encoding="utf-8")), path
+    private = [p for p in sorted((REPO / "reference" / "worlds").glob("*.py"))
+               if not _declares_public(p.read_text(encoding="utf-8"))]
+    assert private, "every world is public: this test would not notice a private one shipped"
+    raw = {ln.strip() for p in shipped for ln in p.read_text(encoding="utf-8").splitlines()}
+    public = {ln.strip() for p in sorted((REPO / "reference" / "worlds").glob("*.py")) if p not in private
+              for ln in p.read_text(encoding="utf-8").splitlines()}
+    for path in private:
+        own = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()  # lines no public world shares
+               if len(ln.strip()) >= 30 and ln.strip() not in public and not ln.strip().startswith(("#", '"""'))]
+        assert own and not any(ln in raw for ln in own), f"{path.name} is private but its code is in the pack"
