@@ -1,4 +1,4 @@
-"""Viterbi decoding of a time-homogeneous Markov language model: delta_t, a_t and the best path, from their definitions."""
+"""Viterbi decoding of a Markov language model: delta_t, a_t and the best path, from their definitions."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from grader.worlds import Draw, Scope, World
 
 PUBLIC = True  # copied into self-check packs: P, delta_t(j) = max over w_{1:t-1} of p(w_{1:t-1}, w_t = j) and the
 # best path by enumerating every sequence (the handout's definitions), a_t as question 2.2.c defines it; the
-# recurrence of delta_t and the backtracking that questions 2.2.a-c ask for are not used
+# recurrence of delta_t and the walk back along a_t that questions 2.2.a-c ask for are not used
 
 BOS = 1
 
@@ -109,7 +109,7 @@ def _events(ev: Any, nodes: tuple[N.Node, ...]) -> set[tuple[int, int]]:
             (pos,) = ev.index_of(node.sub)
             out.add((int(pos), _word(ev, node)))
             continue
-        raise Unbound("p", "an event p() cannot read")
+        raise Unbound("p", "an event p() does not read")
     return out
 
 
