@@ -55,16 +55,35 @@ def _unavailable(spec: CheckSpec, why: str) -> dict[str, Any]:
     return {"kind": "pack_unavailable", "params": {"kind": spec.kind, "why": why}}
 
 
-def _world_is_public(course: Course, world: str) -> tuple[Path, Path] | None:
-    """The world's file and its path under reference/ when its module declares PUBLIC = True (it holds only what
-    the handout states)."""
-    filename = world.partition(":")[0]
+def _public_world(course: Course, world: str) -> tuple[str, Path, Path] | None:
+    """Where a pack can take the question's world from: (its `world` parameter in the pack, the file, its path under
+    reference/), or None when the world is not public.
+
+    A module that declares PUBLIC = True (it holds only what the handout states) is copied as it is. A private one
+    may hold the answer-dependent worlds beside the handout's: it names, in HANDOUT, the public module of that part,
+    and a world defined there under the same name (the same World) is taken from it (docs/worlds.md)."""
+    filename, _, attr = world.partition(":")
     try:
         paths = course.reference_path(filename)
         module = course.reference(filename)
     except Exception:  # noqa: BLE001 - a missing or broken world is simply not copied; `grader validate` reports it
         return None
-    return paths if getattr(module, "PUBLIC", False) is True else None
+    if getattr(module, "PUBLIC", False) is True:
+        return world, *paths
+    handout = getattr(module, "HANDOUT", None)
+    if not isinstance(handout, str):
+        return None
+    try:
+        public_paths = course.reference_path(handout)
+        public = course.reference(handout)
+    except Exception:  # noqa: BLE001 - as above
+        return None
+    mine, theirs = getattr(module, attr, None), getattr(public, attr, None)
+    if getattr(public, "PUBLIC", False) is not True or mine is None or theirs is None \
+            or getattr(mine, "name", None) != getattr(theirs, "name", object()) \
+            or getattr(mine, "draws", None) != getattr(theirs, "draws", object()):
+        return None
+    return f"{handout}:{attr}", *public_paths
 
 
 class _Translator:
@@ -125,15 +144,15 @@ class _Translator:
             return {"kind": "pack_code", "params": {
                 "function": prm["function"], "args": [a["name"] for a in prm.get("args", ())]}}
         if spec.kind == "derivation":
-            public = _world_is_public(self.course, prm.get("world", ""))
+            public = _public_world(self.course, prm.get("world", ""))
             if public is None:
                 return _unavailable(spec, "the derivation steps are checked in the question's world, which is "
                                           "not public")
-            path, relative = public
+            name, path, relative = public
             target = self.out / "reference" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
-            return {"kind": "derivation", "params": dict(prm)}
+            return {"kind": "derivation", "params": {**prm, "world": name}}
         if spec.kind == "constraint":
             # the relations are the question's conditions, which any valid choice meets; one fixing a value
             # alone would be the answer (relations.withheld_reason), and the rubric's one valid example is

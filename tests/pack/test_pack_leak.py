@@ -141,12 +141,11 @@ def test_only_public_worlds_are_in_the_pack(assignment: str, course: Course, tmp
     shipped = sorted(p for p in tmp_path.rglob("*.py"))
     for path in shipped:
         assert _declares_public(path.read_text(encoding="utf-8")), path
-    private = [p for p in sorted((REPO / "reference" / "worlds").glob("*.py"))
-               if not _declares_public(p.read_text(encoding="utf-8"))]
+    worlds = sorted((REPO / "reference" / "worlds").rglob("*.py"))  # handout/ holds public parts of split worlds
+    private = [p for p in worlds if not _declares_public(p.read_text(encoding="utf-8"))]
     assert private, "every world is public: this test would not notice a private one shipped"
     raw = {ln.strip() for p in shipped for ln in p.read_text(encoding="utf-8").splitlines()}
-    public = {ln.strip() for p in sorted((REPO / "reference" / "worlds").glob("*.py")) if p not in private
-              for ln in p.read_text(encoding="utf-8").splitlines()}
+    public = {ln.strip() for p in worlds if p not in private for ln in p.read_text(encoding="utf-8").splitlines()}
     for path in private:
         own = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()  # lines no public world shares
                if len(ln.strip()) >= 30 and ln.strip() not in public and not ln.strip().startswith(("#", '"""'))]

@@ -160,3 +160,33 @@ def test_check_with_a_pack_says_what_it_did_not_check(tmp_path: Path, capsys: py
     assert "Question 2.1: Number of sequences -- incorrect" in text
     assert "all passed" not in text.lower()
     assert cli.main(["check", writeup, "--pack", str(tmp_path / "nothing")]) == 2
+
+
+def test_a_split_world_ships_its_handout_part_only(tmp_path: Path) -> None:
+    """A private world module naming its public part in HANDOUT: a world defined there is taken from it, under the
+    handout's path; a world that only the private module defines stays out."""
+    from grader.course.rubric import CheckSpec
+    from grader.pack.build import _Translator
+
+    worlds = tmp_path / "course" / "reference" / "worlds"
+    (worlds / "handout").mkdir(parents=True)
+    header = "from grader.worlds import Draw, World\n\n\ndef build(s):\n    pass\n\n\n"
+    (worlds / "handout" / "t_world.py").write_text(
+        header + "PUBLIC = True\nopen_one = World('open-one', build, (Draw(seed=1),))\n", encoding="utf-8")
+    (worlds / "t_world.py").write_text(
+        "import importlib.util\nfrom pathlib import Path\n\n" + header +
+        "PUBLIC = False\nHANDOUT = 'worlds/handout/t_world.py'\n"
+        "spec = importlib.util.spec_from_file_location('h', Path(__file__).parent / 'handout' / 't_world.py')\n"
+        "h = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(h)\n"
+        "open_one = h.open_one\nsecret_one = World('secret-one', build, (Draw(seed=2),))  # ANSWER 42\n"
+        "renamed = World('other-name', build, (Draw(seed=1),))\n", encoding="utf-8")
+    (worlds / "bad_world.py").write_text(header + "HANDOUT = 't_world.py'\nopen_one = World('open-one', build, ())\n",
+                                         encoding="utf-8")
+    tr = _Translator(Course(tmp_path / "course"), SALT, tmp_path / "pack", [])
+    made = tr.check("1", 0, CheckSpec(kind="derivation", params={"world": "worlds/t_world.py:open_one", "draws": 1}))
+    assert made == {"kind": "derivation", "params": {"world": "worlds/handout/t_world.py:open_one", "draws": 1}}
+    assert (tmp_path / "pack" / "reference" / "worlds" / "handout" / "t_world.py").is_file()
+    for world in ("worlds/t_world.py:secret_one", "worlds/t_world.py:renamed", "worlds/bad_world.py:open_one"):
+        assert tr.check("1", 1, CheckSpec(kind="derivation", params={"world": world}))["kind"] == "pack_unavailable"
+    shipped = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "pack").rglob("*.py"))
+    assert "ANSWER" not in shipped and "secret" not in shipped
