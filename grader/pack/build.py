@@ -12,7 +12,7 @@ from typing import Any
 from grader.course.directory import Course
 from grader.math.errors import MathError
 from grader.math.shapes import EMPTY, Notation
-from grader.pack import FORMAT, PACK_FILE, classes, numbers, phrases, points
+from grader.pack import FORMAT, PACK_FILE, classes, numbers, phrases, points, relations
 from grader.pack.hashing import new_salt
 from grader.course.rubric import CheckSpec, LoadedRubric, Question
 
@@ -56,16 +56,35 @@ def _unavailable(spec: CheckSpec, why: str) -> dict[str, Any]:
     return {"kind": "pack_unavailable", "params": {"kind": spec.kind, "why": why}}
 
 
-def _world_is_public(course: Course, world: str) -> tuple[Path, Path] | None:
-    """The world's file and its path under reference/ when its module declares PUBLIC = True (it holds only what
-    the handout states)."""
-    filename = world.partition(":")[0]
+def _public_world(course: Course, world: str) -> tuple[str, Path, Path] | None:
+    """Where a pack can take the question's world from: (its `world` parameter in the pack, the file, its path under
+    reference/), or None when the world is not public.
+
+    A module that declares PUBLIC = True (it holds only what the handout states) is copied as it is. A private one
+    may hold the answer-dependent worlds beside the handout's: it names, in HANDOUT, the public module of that part,
+    and a world defined there under the same name (the same World) is taken from it (docs/worlds.md)."""
+    filename, _, attr = world.partition(":")
     try:
         paths = course.reference_path(filename)
         module = course.reference(filename)
     except Exception:  # noqa: BLE001 - a missing or broken world is simply not copied; `grader validate` reports it
         return None
-    return paths if getattr(module, "PUBLIC", False) is True else None
+    if getattr(module, "PUBLIC", False) is True:
+        return world, *paths
+    handout = getattr(module, "HANDOUT", None)
+    if not isinstance(handout, str):
+        return None
+    try:
+        public_paths = course.reference_path(handout)
+        public = course.reference(handout)
+    except Exception:  # noqa: BLE001 - as above
+        return None
+    mine, theirs = getattr(module, attr, None), getattr(public, attr, None)
+    if getattr(public, "PUBLIC", False) is not True or mine is None or theirs is None \
+            or getattr(mine, "name", None) != getattr(theirs, "name", object()) \
+            or getattr(mine, "draws", None) != getattr(theirs, "draws", object()):
+        return None
+    return f"{handout}:{attr}", *public_paths
 
 
 def _assumptions(q: Question) -> tuple[str, ...]:
@@ -79,12 +98,13 @@ def _assumptions(q: Question) -> tuple[str, ...]:
 class _Translator:
     """Turns each rubric check into the pack check that replays it without its reference."""
 
-    def __init__(self, course: Course, salt: str, out: Path, notes: list[str]):
+    def __init__(self, course: Course, salt: str, out: Path, notes: list[str], answers: list[str] | None = None):
         self.course, self.salt, self.out, self.notes = course, salt, out, notes
         self.notation = EMPTY  # the question being translated's `symbols:` (its fingerprints are sampled under it)
         self.assume: tuple[str, ...] = ()  # the assumptions of the question being translated (its checks')
+        self.answers = answers or []  # every reference answer of the assignment, folded (_secrets)
 
-    def check(self, qid: str, i: int, spec: CheckSpec) -> dict[str, Any]:
+    def check(self, qid: str, i: int, spec: CheckSpec, prompt: str = "") -> dict[str, Any]:
         prm = spec.params
         tag = f"{qid}#{i}"
         if spec.kind == "final_answer":
@@ -139,19 +159,29 @@ class _Translator:
             return {"kind": "pack_code", "params": {
                 "function": prm["function"], "args": [a["name"] for a in prm.get("args", ())]}}
         if spec.kind == "derivation":
-            public = _world_is_public(self.course, prm.get("world", ""))
+            public = _public_world(self.course, prm.get("world", ""))
             if public is None:
                 return _unavailable(spec, "the derivation steps are checked in the question's world, which is "
                                           "not public")
-            path, relative = public
+            name, path, relative = public
             target = self.out / "reference" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
-            return {"kind": "derivation", "params": dict(prm)}
+            return {"kind": "derivation", "params": {**prm, "world": name}}
+        if spec.kind == "constraint":
+            # the relations are the question's conditions, which any valid choice meets; one fixing a value
+            # alone would be the answer (relations.withheld_reason), and the rubric's one valid example is
+            why = relations.withheld_reason(prm, prompt)
+            quoted = [i for i, t in enumerate(prm.get("relations", ()), 1) if any(a in _fold(t) for a in self.answers)]
+            if quoted:  # a relation holding another question's reference answer (an output-size formula asked for)
+                why = f"its relation {quoted[0]} holds the answer of another question"
+            if why:
+                return _unavailable(spec, why)
+            return {"kind": "constraint", "params": {k: v for k, v in prm.items() if k != "example"}}
         return _unavailable(spec, f"a {spec.kind} check needs the course's references")
 
-    def spec(self, qid: str, i: int, spec: CheckSpec, secrets: list[str]) -> dict[str, Any]:
-        made = self.check(qid, i, spec)
+    def spec(self, qid: str, i: int, spec: CheckSpec, secrets: list[str], prompt: str = "") -> dict[str, Any]:
+        made = self.check(qid, i, spec, prompt)
         if made["kind"].startswith("pack_") and made["kind"] != "pack_unavailable":
             made["params"]["salt"] = self.salt
         out: dict[str, Any] = {"kind": made["kind"], "role": spec.role,
@@ -174,7 +204,7 @@ def _question(q: Question, tr: _Translator, notes: list[str]) -> dict[str, Any]:
         "title": _public_text(q.title, secrets, f"question {q.id}: title", notes),
         "prompt": _public_text(q.prompt, secrets, f"question {q.id}: prompt", notes),
         "false_step_credit": q.false_step_credit, "feedback": feedback,
-        "checks": [tr.spec(q.id, i, spec, secrets) for i, spec in enumerate(q.checks)],
+        "checks": [tr.spec(q.id, i, spec, secrets, q.prompt) for i, spec in enumerate(q.checks)],
     }
     if q.symbols:
         out["symbols"] = dict(q.symbols)  # the handout's notation: a pack's derivation check applies its aliases
@@ -190,7 +220,8 @@ def build_pack(course: Course, rubric: LoadedRubric, out: Path, salt: str | None
         shutil.rmtree(out / "reference", ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     built = Built(out / PACK_FILE)
-    tr = _Translator(course, salt or new_salt(), out, built.notes)
+    answers = [s for q in a.questions for s in _secrets(q)]
+    tr = _Translator(course, salt or new_salt(), out, built.notes, answers)
     doc = {"format": FORMAT, "assignment": a.assignment, "title": a.title, "salt": tr.salt,
            "questions": [_question(q, tr, built.notes) for q in a.questions]}
     (out / PACK_FILE).write_text(json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n",

@@ -6,6 +6,9 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World
 
+PUBLIC = False  # not in self-check packs: g_t = grad L + gamma theta is the one-line change question 4.2 / 3.2 asks
+# for
+
 
 def _build(s: Scope) -> None:
     n, t = s.n, 3

@@ -6,6 +6,9 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World
 
+PUBLIC = True  # copied into self-check packs: A, D, the two attentions and the Gaussian expectation, all as the
+# prompts define them; no complexity and no feature map f
+
 
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
     e = np.exp(x - x.max(axis=axis, keepdims=True))

@@ -6,6 +6,9 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World, moment_matched
 
+PUBLIC = False  # not in self-check packs: lambda^dropout = (1 - p)/p, the minimisers w^dropout and w^L_2, and the
+# L2-regularised loss that question 2.3 asks to write are the answers
+
 
 def _build(s: Scope) -> None:
     n, d = s.n + 2, s.n

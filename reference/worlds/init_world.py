@@ -1,74 +1,61 @@
-"""Initialization variances: a^(t) = W^(t) h^(t-1) + b^(t), with W_ij ~ N(mu, sigma^2) and given moments of h."""
+"""Initialization variances: the handout's layer (reference/worlds/handout/init_world.py) and the worlds where a
+question's choice of mu, sigma^2 and c holds."""
 
 from __future__ import annotations
 
-import itertools
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
-from grader.worlds import Draw, Scope, World, moment_matched
+from grader.worlds import Draw, Scope, World
+
+PUBLIC = False  # not in self-check packs: `chosen` and `relu_chosen` set mu = c = 0 and sigma^2 = 1/d or 2/d, the
+# answers; `relu` takes mu = 0 as those answers do. The handout's part is public: see HANDOUT.
+
+HANDOUT = "worlds/handout/init_world.py"  # a pack takes `variances` and `general` from there (docs/worlds.md)
 
 
-def _build(s: Scope) -> None:
-    d_in, d_out = s.n, 2
-    relu = s.draw.option("variant") == "relu"
-    mu, sig, c = s.scalar(-0.5, 0.5), s.scalar(0.3, 1.0), s.scalar(-0.5, 0.5)
+def _sibling(relative: str) -> ModuleType:
+    """A module of reference/ by its path, named as the course names it (grader.course.directory)."""
+    path = Path(__file__).resolve().parents[1] / relative
+    name = "grader_course_reference." + ".".join(Path(relative).with_suffix("").parts)
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_handout = _sibling(HANDOUT)
+variances, general = _handout.variances, _handout.general
+
+
+def _relu_mean(s: Scope, d_in: int, relu: bool, mu: float, sig: float, c: float) -> tuple[float, float, float]:
     if relu:
         mu = 0.0  # E[relu(a)] depends on the law of a; the question's answers take mu = 0
-    if s.draw.option("chosen"):
-        # the questions that ask for mu, sigma^2 and c such that E[a] = 0 and Var(a) = 1: the world where they
-        # hold, so that a right choice (c = 0, mu = 0, sigma^2 = 1/d or 2/d under ReLU) holds and a wrong one fails
-        mu, c = 0.0, 0.0
-        sig = float(np.sqrt((2.0 if relu else 1.0) / d_in))
-    s.let("mu", mu)
-    s.let("sigma", sig)
-    s.let("c", c)
-    s.let("d", float(d_in), 1)  # d^{(t-1)} with t = 2
-    s.let("d", float(d_out), 2)
-    W = s.let("W", mu + sig * s.rng.standard_normal((d_out, d_in)), 2)
-    # `general`: h^(t-1) with any common mean m and variance v (the question that asks for the moments in terms
-    # of E[h] and Var(h)); otherwise the question's E[h] = 0, Var(h) = 1
-    m, sd = (s.scalar(0.3, 0.8) * s.rng.choice((-1.0, 1.0)), s.scalar(0.6, 1.5)) if s.draw.option("general") \
-        else (0.0, 1.0)
-    pre = s.let("a", s.rng.standard_normal((d_in, 1)), 1)
-    h = s.let("h", np.maximum(pre, 0.0) if relu else m + sd * pre, 1)
-    a = W @ h + c
-    for i in range(1, d_in + 1):
-        s.let("h", float(h[i - 1, 0]), 1, i)
-        s.let("a", float(pre[i - 1, 0]), 1, i)
-    for i in range(1, d_out + 1):
-        s.let("a", float(a[i - 1, 0]), 2, i)
-        for j in range(1, d_in + 1):
-            s.let("W", float(W[i - 1, j - 1]), 2, i, j)
-    s.free_index("t", (2,))
-    s.free_index("i", range(1, d_out + 1))
-    s.free_index("j", range(1, d_in + 1))
-    s.index_range("j", 1, d_in)
-    s.index_range("k", 1, d_in)
-    # independent W and h (or a^(t-1)): the product of two moment-matched sets is exact for these moments
-    zw = moment_matched(d_out * d_in, np.random.default_rng(s.draw.seed + 1))
-    zh = moment_matched(d_in, np.random.default_rng(s.draw.seed + 2))
-    source = ("a", (1,)) if relu else ("h", (1,))
-    s.expectation([{("W", (2,)): mu + sig * w.reshape(d_out, d_in),
-                    source: z.reshape(d_in, 1) if relu else m + sd * z.reshape(d_in, 1)}
-                   for w, z in itertools.product(zw, zh)])
+    return mu, sig, c
 
 
-variances = World("init-variances", _build, tuple(Draw(seed=170 + k, size=n, options=(("variant", v),))
-                                                  for k, (n, v) in enumerate(((3, "linear"), (4, "linear")))),
-                  description="E[h] = 0, Var(h) = 1, uncorrelated; a_i = sum_j W_ij h_j + c")
-general = World("init-moments", _build,
-                tuple(Draw(seed=200 + k, size=n, options=(("variant", "linear"), ("general", True)))
-                      for k, n in enumerate((3, 4))),
-                description="as `variances`, with E[h] = m and Var(h) = v drawn (not 0 and 1)")
-chosen = World("init-chosen", _build,
+def _chosen(s: Scope, d_in: int, relu: bool, mu: float, sig: float, c: float) -> tuple[float, float, float]:
+    # the questions that ask for mu, sigma^2 and c such that E[a] = 0 and Var(a) = 1: the world where they
+    # hold, so that a right choice (c = 0, mu = 0, sigma^2 = 1/d or 2/d under ReLU) holds and a wrong one fails
+    return 0.0, float(np.sqrt((2.0 if relu else 1.0) / d_in)), 0.0
+
+
+chosen = World("init-chosen", _handout.make_build(_chosen),
                tuple(Draw(seed=190 + k, size=n, options=(("variant", "linear"), ("chosen", True)))
                      for k, n in enumerate((3, 4))),
                description="as `variances`, with mu = 0, c = 0, sigma^2 = 1/d^(t-1): E[a] = 0 and Var(a) = 1")
-relu_chosen = World("init-chosen-relu", _build,
+relu_chosen = World("init-chosen-relu", _handout.make_build(_chosen),
                     tuple(Draw(seed=195 + k, size=n, options=(("variant", "relu"), ("chosen", True)))
                           for k, n in enumerate((3, 4))),
                     description="as `relu`, with mu = 0, c = 0, sigma^2 = 2/d^(t-1): E[a] = 0 and Var(a) = 1")
-relu = World("init-variances-relu", _build, tuple(Draw(seed=180 + k, size=n, options=(("variant", "relu"),))
-                                                  for k, n in enumerate((3, 4))),
+relu = World("init-variances-relu", _handout.make_build(_relu_mean),
+             tuple(Draw(seed=180 + k, size=n, options=(("variant", "relu"),)) for k, n in enumerate((3, 4))),
              description="a^(t-1) symmetric with E = 0, Var = 1; h = ReLU(a^(t-1))")

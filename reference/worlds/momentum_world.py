@@ -6,11 +6,26 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World, moment_matched
 
+PUBLIC = True  # copied into self-check packs: the two update rules as the handout states them; the momentum
+# parameters are found by matching the running average's response to one unit gradient, and hat v_t from the
+# running average of a constant gradient, so that neither answer is written out
+
+
+def _running_average(beta: float, grads: list) -> list:
+    """v_t = beta v_{t-1} + (1 - beta) g_t from v_0 = 0, the handout's running average."""
+    v, out = 0.0 * grads[0], []
+    for g in grads:
+        v = beta * v + (1.0 - beta) * g
+        out.append(v)
+    return out
+
 
 def _build(s: Scope) -> None:
     n, T = s.n, s.T
     beta, delta = s.scalar(0.3, 0.9), s.scalar(0.2, 2.0)
-    alpha, eps = beta, delta * (1.0 - beta)  # the relation that makes the two rules the same updates
+    # alpha and epsilon such that momentum makes the running average's updates, matched on one unit gradient
+    first, second = (-delta * v for v in _running_average(beta, [1.0, 0.0]))
+    alpha, eps = second / first, -first
     for name, value in (("alpha", alpha), ("epsilon", eps), ("beta", beta), ("delta", delta)):
         s.let(name, value)
     s.alias("varepsilon", "epsilon")
@@ -28,9 +43,10 @@ def _build(s: Scope) -> None:
         else:
             v[t] = s.let("v", beta * v[t - 1] + (1.0 - beta) * g[t], t)
             s.let("Delta theta", -delta * v[t], t)
-    s.let("hat v", v[T] / (1.0 - beta ** T), T)
+    # hat v_t: v_t divided by what the running average makes of a constant gradient 1
+    constant = _running_average(beta, [1.0] * T)
     for t in range(1, T + 1):
-        s.let("hat v", v[t] / (1.0 - beta ** t), t)
+        s.let("hat v", v[t] / constant[t - 1], t)
     s.free_index("t", range(1, T + 1))
     s.free_index("i", range(1, T + 1))
     s.index_range("i", 1, T)
@@ -48,6 +64,6 @@ def _draws(variants: tuple[str, ...]) -> tuple[Draw, ...]:
 
 equivalence = World("momentum-vs-running-average", _build, _draws(("momentum", "running_average")),
                     description="v_t = alpha v_{t-1} + eps g_t, dtheta = -v_t versus v_t = beta v_{t-1} + (1-beta) g_t, "
-                                "dtheta = -delta v_t, with alpha = beta and eps = delta (1 - beta)")
+                                "dtheta = -delta v_t, with the alpha and eps that make them the same updates")
 running_average = World("running-average", _build, _draws(("running_average",)),
-                        description="the running average alone: unrolling and E[v_t] = (1 - beta^t) E[g]")
+                        description="the running average alone: unrolling, E[v_t] and hat v_t")

@@ -6,6 +6,9 @@ import numpy as np
 
 from grader.worlds import Scope, World, standard_draws
 
+PUBLIC = True  # copied into self-check packs: the handout's recurrences for h_t and g_t and the question's hypotheses
+# on W, gamma and delta; no bound on the gradient's norm
+
 ACTS = ("tanh", "relu", "sigmoid")  # an invertible, a non-invertible one, and one with gamma = 1/4
 
 

@@ -6,6 +6,9 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World
 
+PUBLIC = False  # not in self-check packs: the first algorithm is the one question 5.a asks to design, and
+# mu' = mu (1 - alpha lambda), lambda' = (1 - mu) lambda are the answers of 5.b
+
 
 def _build(s: Scope) -> None:
     n, T = s.n, s.T + 2

@@ -1,4 +1,4 @@
-"""Viterbi decoding of a time-homogeneous Markov language model: delta_t(j) = max_i P_ij delta_{t-1}(i)."""
+"""Viterbi decoding of a Markov language model: delta_t, a_t and the best path, from their definitions."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from grader.math import nodes as N
 from grader.math.errors import Unbound
 from grader.worlds import Draw, Scope, World
 
+PUBLIC = True  # copied into self-check packs: P, delta_t(j) = max over w_{1:t-1} of p(w_{1:t-1}, w_t = j) and the
+# best path by enumerating every sequence (the handout's definitions), a_t as question 2.2.c defines it; the
+# recurrence of delta_t and the walk back along a_t that questions 2.2.a-c ask for are not used
+
 BOS = 1
 
 
@@ -21,16 +25,19 @@ def _build(s: Scope) -> None:
     for i in range(1, V + 1):
         for j in range(1, V + 1):
             s.let("P", float(P[i - 1, j - 1]), i, j)
-    delta = {0: np.array([1.0 if j == BOS else 0.0 for j in range(1, V + 1)])}
-    back: dict[int, np.ndarray] = {}
+    # every sequence w_{1:t} with p(w_{1:t}) = prod_k P_{w_{k-1} w_k}, w_0 = <BOS> (the handout's model)
+    paths: dict[int, dict[tuple[int, ...], float]] = {0: {(): 1.0}}
     for t in range(1, T + 1):
-        scores = P * delta[t - 1][:, None]  # scores[i, j] = P_ij delta_{t-1}(i)
-        delta[t] = scores.max(axis=0)
-        back[t] = scores.argmax(axis=0) + 1
-    best = {T: int(np.argmax(delta[T])) + 1}
-    for t in range(T - 1, 0, -1):
-        best[t] = int(back[t + 1][best[t + 1] - 1])
-    for t, w in best.items():
+        paths[t] = {seq + (j,): P[(seq[-1] if seq else BOS) - 1, j - 1] * p
+                    for seq, p in paths[t - 1].items() for j in range(1, V + 1)}
+    # delta_t(j) = max_{w_{1:t-1}} p(w_{1:t-1}, w_t = j), with the handout's delta_0 = e_<BOS>
+    delta = {0: np.array([1.0 if j == BOS else 0.0 for j in range(1, V + 1)])}
+    for t in range(1, T + 1):
+        delta[t] = np.array([max(p for seq, p in paths[t].items() if seq[-1] == j) for j in range(1, V + 1)])
+    # a_t(j) = arg max_i P_ij delta_{t-1}(i), as question 2.2.c defines it
+    back = {t: (P * delta[t - 1][:, None]).argmax(axis=0) + 1 for t in range(1, T + 1)}
+    best_seq = max(paths[T], key=lambda seq: paths[T][seq])  # the Viterbi path: the most probable sequence
+    for t, w in enumerate(best_seq, start=1):
         s.let("w^*", float(w), t)
     s.let("w", float(BOS), 0)
     s.label("<BOS>", BOS)
@@ -102,7 +109,7 @@ def _events(ev: Any, nodes: tuple[N.Node, ...]) -> set[tuple[int, int]]:
             (pos,) = ev.index_of(node.sub)
             out.add((int(pos), _word(ev, node)))
             continue
-        raise Unbound("p", "an event p() cannot read")
+        raise Unbound("p", "an event p() does not read")
     return out
 
 

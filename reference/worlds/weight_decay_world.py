@@ -6,13 +6,32 @@ import numpy as np
 
 from grader.worlds import Draw, Scope, World
 
+PUBLIC = True  # copied into self-check packs: the two schemes as the handouts state them; the L2 scheme's step takes
+# a numerical gradient of the penalty, and lambda is found by matching the two updates, so the answer is not written
+
+
+def _numeric_gradient(f, at: np.ndarray, h: float = 1e-3) -> np.ndarray:
+    """The gradient of f at `at` by central differences (exact for a square, up to rounding)."""
+    out = np.zeros_like(at, dtype=float)
+    for k in range(at.size):
+        step = np.zeros_like(at, dtype=float)
+        step.flat[k] = h
+        out.flat[k] = (f(at + step) - f(at - step)) / (2 * h)
+    return out
+
 
 def _build(s: Scope) -> None:
     K = s.T
     sign = s.draw.option("convention", "minus")  # minus: theta - eta grad - lambda theta; plus: ... + lambda theta
     batch = s.draw.option("batch", True)
     eta, gamma = s.scalar(0.05, 0.3), s.scalar(0.05, 0.5)
-    lam = 2 * eta * gamma if sign == "minus" else -2 * eta * gamma  # the relation that makes the schemes equal
+
+    def penalty(theta: np.ndarray) -> float:  # the L2 term of the handouts' regularized loss
+        return gamma * float(np.sum(theta ** 2))
+
+    # lambda: the weight decay that makes the modified update the L2 scheme's step, matched at theta = 1 with no data
+    decay = eta * _numeric_gradient(penalty, np.ones((1, 1))).item()
+    lam = decay if sign == "minus" else -decay
     for name, value in (("eta", eta), ("gamma", gamma), ("lambda", lam)):
         s.let(name, value)
     m = 4
@@ -43,23 +62,25 @@ def _build(s: Scope) -> None:
 
     def regularized(ev, args, sub):  # L_reg(f(x, theta), y) = L(f(x, theta), y) + gamma ||theta||^2
         values = [ev.ev(a) for a in args]
-        return loss(*values) + gamma * float(np.sum(ev.lookup("theta", (ev.step(),)) ** 2))
+        return loss(*values) + penalty(ev.lookup("theta", (ev.step(),)))
 
     s.fn("L_reg", regularized, raw=True)
     theta = {1: s.let("theta", s.vector(), 1)}
     for i in range(1, K):
-        theta[i + 1] = s.let("theta", theta[i] - eta * batch_grad(theta[i], i) - 2 * eta * gamma * theta[i], i + 1)
+        # the L2 scheme: standard SGD on the regularized loss
+        step = batch_grad(theta[i], i) + _numeric_gradient(penalty, theta[i])
+        theta[i + 1] = s.let("theta", theta[i] - eta * step, i + 1)
     # unindexed names mean "at the current step" (theta_t, theta_i, or theta)
     for i in range(1, K + 1):
         s.dynamic("L", lambda ev, i=i: batch_loss(ev.lookup("theta", (i,)), i), i)
         s.dynamic("L", lambda ev, i=i: batch_loss(ev.lookup("theta", (i,)), i)
-                  + gamma * float(np.sum(ev.lookup("theta", (i,)) ** 2)), "reg", i)
+                  + penalty(ev.lookup("theta", (i,))), "reg", i)
         s.dynamic("L_reg", lambda ev, i=i: batch_loss(ev.lookup("theta", (i,)), i)
-                  + gamma * float(np.sum(ev.lookup("theta", (i,)) ** 2)), i)
+                  + penalty(ev.lookup("theta", (i,))), i)
     s.current("theta", "theta", ("i", "t"), 1)
     s.dynamic("L", lambda ev: batch_loss(ev.lookup("theta", (ev.step(),)), ev.step()))
     s.dynamic("L", lambda ev: batch_loss(ev.lookup("theta", (ev.step(),)), ev.step())
-              + gamma * float(np.sum(ev.lookup("theta", (ev.step(),)) ** 2)), "reg")
+              + penalty(ev.lookup("theta", (ev.step(),))), "reg")
     s.superscript_index("theta")
     s.free_index("i", range(1, K))
     s.free_index("t", range(1, K))
@@ -72,8 +93,8 @@ def _draws(convention: str, batch: bool) -> tuple[Draw, ...]:
 
 
 minus_sample = World("weight-decay-minus-sample", _build, _draws("minus", False),
-                     description="theta_{i+1} = theta_i - eta dL_i/dtheta_i - lambda theta_i, lambda = 2 eta gamma")
+                     description="theta_{i+1} = theta_i - eta dL_i/dtheta_i - lambda theta_i, one sample")
 plus_batch = World("weight-decay-plus-batch", _build, _draws("plus", True),
-                   description="theta_{i+1} = theta_i - eta (1/m) d sum_j L_j/dtheta_i + lambda theta_i, lambda = -2 eta gamma")
+                   description="theta_{i+1} = theta_i - eta (1/m) d sum_j L_j/dtheta_i + lambda theta_i, a mini-batch")
 minus_batch = World("weight-decay-minus-batch", _build, _draws("minus", True),
                     description="the minus convention with a mini-batch mean")

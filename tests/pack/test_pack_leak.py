@@ -104,6 +104,17 @@ def needles(course: Course, assignment: str) -> tuple[dict[str, set[str]], str, 
     return found, fold(" ".join(p for p in public if p)).lower(), fold(" ".join(feedback)).lower()
 
 
+def _without_hex(text: str) -> str:
+    """The text with its salt, digests and scrambled values (runs of 16+ hex digits with a letter, or of 32+) blanked:
+    they are random by construction, and a short answer such as 4640 turns up in them by chance (one build in a few
+    did). A long printed number (digits only, under 32) is kept."""
+    def blank(m: re.Match[str]) -> str:
+        run = m.group(0)
+        return " " if len(run) >= 32 or re.search("[a-f]", run) else run
+
+    return re.sub(r"(?<![0-9a-fA-F])[0-9a-f]{16,}(?![0-9a-fA-F])", blank, text)
+
+
 def _number_in(text: str, number: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(number)}(?!\d)", text) is not None
 
@@ -112,8 +123,8 @@ def _number_in(text: str, number: str) -> bool:
 def test_pack_holds_no_reference_answer(assignment: str, course: Course, tmp_path: Path) -> None:
     built = build_pack(course, course.rubric(assignment), tmp_path)
     files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
-    raw = "\n".join(p.read_bytes().decode("utf-8", "replace") for p in files)
-    decoded = "\n".join(_strings(json.loads(built.path.read_text(encoding="utf-8"))))
+    raw = _without_hex("\n".join(p.read_bytes().decode("utf-8", "replace") for p in files))
+    decoded = _without_hex("\n".join(_strings(json.loads(built.path.read_text(encoding="utf-8")))))
     haystacks = (raw, decoded)
     folded = fold(decoded).lower()
     found, public, feedback = needles(course, assignment)
@@ -138,3 +149,36 @@ def test_pack_holds_no_reference_answer(assignment: str, course: Course, tmp_pat
             leaks.append(f"number: {number}")
     assert searched > 0 or assignment == "attention-lab" and found["code"] == set()
     assert leaks == [], f"{assignment}: the pack holds reference answers: {leaks}"
+
+
+def _declares_public(source: str) -> bool:
+    """`PUBLIC = True` at the module's top level, read without importing the file."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PUBLIC" for t in node.targets):
+            return isinstance(node.value, ast.Constant) and node.value.value is True
+    return False
+
+
+@pytest.mark.parametrize("assignment", RUBRICS)
+def test_only_public_worlds_are_in_the_pack(assignment: str, course: Course, tmp_path: Path) -> None:
+    """A world that holds an answer (no `PUBLIC = True`) never reaches the pack, whole or in part."""
+    build_pack(course, course.rubric(assignment), tmp_path)
+    shipped = sorted(p for p in tmp_path.rglob("*.py"))
+    for path in shipped:
+        assert _declares_public(path.read_text(encoding="utf-8")), path
+    worlds = sorted((REPO / "reference" / "worlds").rglob("*.py"))  # handout/ holds public parts of split worlds
+    private = [p for p in worlds if not _declares_public(p.read_text(encoding="utf-8"))]
+    assert private, "every world is public: this test would not notice a private one shipped"
+    raw = {ln.strip() for p in shipped for ln in p.read_text(encoding="utf-8").splitlines()}
+    public = {ln.strip() for p in worlds if p not in private for ln in p.read_text(encoding="utf-8").splitlines()}
+    for path in private:
+        own = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()  # lines no public world shares
+               if len(ln.strip()) >= 30 and ln.strip() not in public and not ln.strip().startswith(("#", '"""'))]
+        assert own and not any(ln in raw for ln in own), f"{path.name} is private but its code is in the pack"
+
+
+def test_hex_blanking_keeps_readable_text() -> None:
+    text = "4640 parameters; digest 9f86d081884c7d659a2feaa0c55ad015 and e3b0c44298fc1c149afbf4c8996fb924"
+    assert _without_hex(text) == "4640 parameters; digest   and  "
+    assert _without_hex("W^{-1} = 0123456789") == "W^{-1} = 0123456789"  # ten digits: a number, not a digest
+    assert _without_hex("0.1250000000000000001") == "0.1250000000000000001"  # a long printing is still searched
