@@ -9,6 +9,7 @@ from grader.read.headings import Candidate, Label
 
 FORCED = 100  # weight that makes the chain keep a question heading that fixes the order of the questions
 WEAK = 1  # a relative label whose parent heading was never written ("1." right after the previous question)
+CONTENT_STRONG = 3  # shared words from which content outweighs a counter whose own question shares some too
 ALIAS = 1  # penalty for reading a label in the other style (a letter for an ordinal, or back), so the id as spelled wins
 
 
@@ -159,6 +160,48 @@ def _variants(label: Label) -> list[Label]:
         alias = _ordinal_alias(part)
         out = [v + (p,) for v in out for p in ((part, alias) if alias else (part,))]
     return out
+
+
+def by_content(placed: Sequence[tuple[int, int]], counted: Mapping[int, int],
+               shared: Mapping[int, Mapping[int, int]], outline: Outline) -> dict[int, int]:
+    """Headings a counter alone placed on a question their content does not name, moved to the sibling it names.
+
+    `placed`: (line, node) of every placed heading, in document order; `counted`: line -> node for the headings
+    placed where their counter (not a number the student wrote) says; `shared`: line -> node -> how many words
+    the heading's title and text share with that node's question. A heading moves to a sibling that the order
+    leaves free and nothing else answers, when its counter's question shares nothing with it while the sibling
+    shares something, or when the sibling shares CONTENT_STRONG words and that many times more: one common word
+    does not outweigh a counter. Ties go to the sibling nearest the counter; as near on both sides, it stays.
+    Returns line -> new node.
+    """
+    nodes = [j for _, j in placed]
+    moves: dict[int, int] = {}
+    for pos, (line, j) in enumerate(placed):
+        if counted.get(line) != j:
+            continue
+        tree = set(outline.subtree(j))
+        if any(n in tree for k, n in enumerate(nodes) if k != pos):
+            continue  # parts of its question are answered under it: the heading stays with them
+        low = max(nodes[:pos], default=-1)
+        high = min(nodes[pos + 1:], default=len(outline.nodes))
+        label, here = outline.nodes[j], shared.get(line, {})
+        options: list[tuple[int, int, int]] = []  # (shared words, nearness to the counter, node)
+        for k, n in enumerate(outline.nodes):
+            if k == j or len(n) != len(label) or n[:-1] != label[:-1]:
+                continue
+            sub = outline.subtree(k)
+            if low < k and sub[-1] < high and not any(m in sub for m in nodes):
+                options.append((here.get(k, 0), -abs(k - j), k))
+        if not options:
+            continue
+        best = max(options)
+        own = here.get(j, 0)
+        if best[0] == 0 or (own and (best[0] < CONTENT_STRONG or best[0] < CONTENT_STRONG * own)):
+            continue
+        if any(o[:2] == best[:2] and o[2] != best[2] for o in options):
+            continue
+        nodes[pos] = moves[line] = best[2]
+    return moves
 
 
 @dataclass(frozen=True)

@@ -202,3 +202,42 @@ def title_match(title: str, prompts: Sequence[str]) -> list[float]:
     bags = [content_words(p) for p in prompts]
     spread = {w: sum(w in bag for bag in bags) for w in words}
     return [sum(1.0 / spread[w] for w in words if w in bag) / len(words) for bag in bags]
+
+
+# math a prompt names that tells one question from another (a gradient, a projector); letters and fractions do not
+_NAMED_MATH = {"nabla": "nabla", "partial": "partial", "perp": "perp", "bot": "perp", "otimes": "otimes",
+               "odot": "odot", "oplus": "oplus", "int": "int", "prod": "prod", "det": "det",
+               "∇": "nabla", "∂": "partial", "⊥": "perp", "⊗": "otimes", "⊙": "odot", "⊕": "oplus", "∫": "int",
+               "∏": "prod"}
+_MATH_NAME = re.compile(r"\\([A-Za-z]+)|([∇∂⊥⊗⊙⊕∫∏])")
+_COMMAND = re.compile(r"\\(?:begin|end)\{[^{}]*\}|\\[A-Za-z]+\*?")
+# words that say how, not what: "written in the form", "with respect to", "through"
+_GENERIC = frozenset("through under over about between other same only some more most written form respect "
+                     "both either neither then thus hence therefore since because".split())
+
+
+def _stem(word: str) -> str:
+    """One spelling per word: British -ise forms as -ize, a plural as its singular ("normalisations" -> "normalization")."""
+    for british, american in (("isation", "ization"), ("ising", "izing"), ("ised", "ized")):
+        if word.endswith(british):
+            word = word[: -len(british)] + american
+            break
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word
+
+
+def evidence_words(text: str) -> set[str]:
+    """What a text says that can tell questions apart: its content words outside math, stemmed, and the
+    operators its math names (`\\nabla`, `∇` and `⊥` as "\\nabla", "\\perp")."""
+    plain = _COMMAND.sub(" ", _MATH_SPAN.sub(" ", text))
+    words = {_stem(w) for w in (m.group().lower() for m in _WORD.finditer(plain)) if w not in _COMMON}
+    named = {"\\" + _NAMED_MATH[m.group(1) or m.group(2)] for m in _MATH_NAME.finditer(text)
+             if (m.group(1) or m.group(2)) in _NAMED_MATH}
+    return {w for w in words if w not in _COMMON and w not in _GENERIC} | named
+
+
+def shared_evidence(answer: str, question: str) -> int:
+    """How many distinct words and named operators an answer (its heading's title and text) shares with a
+    question's title and prompt."""
+    return len(evidence_words(answer) & evidence_words(question))

@@ -10,9 +10,9 @@ from dataclasses import KW_ONLY, dataclass, replace
 from typing import Mapping, Sequence
 
 from grader.read.document import Document, Heading
-from grader.read.assign import FORCED, Outline, Segment, chain, split_id
+from grader.read.assign import FORCED, Outline, Segment, by_content, chain, split_id
 from grader.read.headings import Candidate, Label, Scan, scan
-from grader.read.prompt import by_cues, by_prompt, content_words, title_match
+from grader.read.prompt import by_cues, by_prompt, content_words, shared_evidence, title_match
 
 ORDER = 1  # a heading without a usable label earns a question by its place alone (a labelled one earns 6 or more)
 TEXT = 6  # ... and up to this much more when its title names the question's prompt
@@ -43,7 +43,8 @@ class Answer:
     heading_line: int | None = None  # original line of the heading / number that opened the answer
     notes: tuple[str, ...] = ()  # what a TA should know: text shared by several ids, an id answered twice
     _: KW_ONLY  # the fields added since are named where they are given: two of the same type cannot be swapped
-    inferred: str = ""  # "text" or "order" when no label located the answer: its heading's title or its place did
+    inferred: str = ""  # "text", "content" or "order" when no label located the answer: its heading's title, its
+    # title and text against a counter's number, or its place did
     line_files: tuple[str, ...] = ()  # per line, its file, where the submission has several write-ups
 
     @property
@@ -120,6 +121,8 @@ def segment(document: Document, question_ids: Sequence[str],
                         bonus=bonus, free=weights)
         at = {c.index: j for c, j in anchors}
         how = {j: "text" if sims[c.index].get(j, 0.0) >= NAMED else "order" for c, j in anchors if c.index in weights}
+        anchors, how = _by_content(document, frees, cands, anchors, how, outline, prompts, titles)
+        at = {c.index: j for c, j in anchors}
         cuts = [Segment(f.cand.index, f.cand.rest, -1, "cut") for f in frees
                 if (f.cuts or _BACK_MATTER.match(f.title)) and f.cand.index not in at]
     zones = _zones(cands, anchors, outline, len(document.lines))
@@ -136,6 +139,41 @@ def segment(document: Document, question_ids: Sequence[str],
         for qid, (rows, placed_by) in _unlabelled(document, sc, outline, _alignment_texts(prompts, titles)).items():
             result[qid] = _unlabelled_answer(document, qid, rows, placed_by, (prompts or {}).get(qid))
     return result
+
+
+_BODY = 40  # lines of an answer read for the words that name its question
+
+
+def _by_content(document: Document, frees: Sequence[_Free], cands: Sequence[Candidate],
+                anchors: list[tuple[Candidate, int]], how: dict[int, str], outline: Outline,
+                prompts: Mapping[str, str] | None,
+                titles: Mapping[str, str] | None) -> tuple[list[tuple[Candidate, int]], dict[int, str]]:
+    """Anchors with counted headings moved where their title and text name the question (assign.by_content);
+    a moved answer is marked as located by its content."""
+    counted: dict[int, int] = {}
+    for f in frees:
+        j = outline.index.get(f.counter) if f.counter else None
+        if j is not None and how.get(j) == "order" and any(c.index == f.cand.index and k == j for c, k in anchors):
+            counted[f.cand.index] = j
+    if not counted:
+        return anchors, how
+    asked = {q: " ".join(t for t in ((titles or {}).get(q, ""), (prompts or {}).get(q, "")) if t) for q in
+             outline.rubric.values()}
+    starts = sorted({c.index for c in cands} | {f.cand.index for f in frees})
+    heads = {f.cand.index: f for f in frees}
+    shared: dict[int, dict[int, int]] = {}
+    for line, j in counted.items():
+        end = next((i for i in starts if i > line), len(document.lines))
+        text = "\n".join([heads[line].title, *document.lines[line + 1:min(end, line + 1 + _BODY)]])
+        label = outline.nodes[j]
+        shared[line] = {k: shared_evidence(text, " ".join(asked[q] for lab, q in outline.rubric.items()
+                                                          if lab[:len(n)] == n))
+                        for k, n in enumerate(outline.nodes) if len(n) == len(label) and n[:-1] == label[:-1]}
+    moves = by_content([(c.index, j) for c, j in anchors], counted, shared, outline)
+    for line, k in moves.items():
+        how.pop(counted[line], None)
+        how[k] = "content"
+    return [(c, moves.get(c.index, j)) for c, j in anchors], how
 
 
 def _alignment_texts(prompts: Mapping[str, str] | None, titles: Mapping[str, str] | None) -> dict[str, str]:

@@ -19,11 +19,7 @@ FIXTURES: list[dict[str, Any]] = MANIFEST["fixtures"]
 RETYPESET: list[dict[str, Any]] = MANIFEST["retypeset"]
 
 # What today's reader cannot do yet, per fixture; the work on LaTeX ingest and labels should turn these green.
-NOT_YET = {
-    "tex/article_auto_sections.tex": "the one subsection of section 4 answers 4.2 while its counter says 4.1; the rubric "
-                                     "gives 4.2 neither prompt nor title and the heading shares no word with 4.1's "
-                                     "title, so the counter decides (the answer is marked as placed by order)",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _squash(text: str) -> str:
@@ -31,10 +27,11 @@ def _squash(text: str) -> str:
 
 
 def _segmented(path: Path, assignment: str) -> dict[str, str]:
-    """Question id -> answer text (whitespace squashed), for the ids the grader finds."""
+    """Question id -> answer text (whitespace squashed), for the ids the grader finds, split as grading splits
+    (prompts and titles from the rubric)."""
     questions = Course(REPO).rubric(assignment).assignment.questions
     answers = segment(read_submission(path), [q.id for q in questions],
-                      {q.id: q.prompt for q in questions if q.prompt})
+                      {q.id: q.prompt for q in questions if q.prompt}, {q.id: q.title for q in questions if q.title})
     return {qid: _squash(a.text) for qid, a in answers.items() if a is not None and a.found}
 
 
