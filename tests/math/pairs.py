@@ -362,3 +362,18 @@ SHAPE_PAIRS: list[tuple[str, str, tuple[str, ...], str]] = [
     (r"\mathbbm{1}[x > 0]", r"\mathbb{1}[x > 0]", (), E),
 ]
 PAIRS += SHAPE_PAIRS
+
+# --- notation follow-ups: a letter used as a value is a factor before a bracket, not a function
+FOLLOWUP_PAIRS: list[tuple[str, str, tuple[str, ...], str]] = [
+    (r"2 g^\top g (g^\top H g)^{-1}", r"\frac{2 g^\top g}{g^\top H g}", (), E),
+    (r"g^\top g\,(g^\top H g)^{-1}", r"\frac{g^\top g}{g^\top H g}", (), E),
+    (r"g^\top g\,(g^\top H g)^{-1}", r"\frac{2 g^\top g}{g^\top H g}", (), D),
+    (r"\mathbf g^\top \mathbf g (g^\top H g)^{-1}", r"\frac{g^\top g}{g^\top H g}", (), E),
+    (r"h(1-h)", r"h - h^2", (), E),
+    (r"N(N-1)/2", r"(N^2 - N)/2", (), E),
+    (r"p(1-p)", r"p - p^2", (), E),
+    (r"f(2x)", r"2 f(x)", (), D),  # f is only ever applied: a function, which is not linear
+    (r"g(x) + g(y)", r"g(y) + g(x)", (), E),
+    (r"\sigma(h)(1 - \sigma(h))", r"\sigma(h) - \sigma(h)^2", (), E),
+]
+PAIRS += FOLLOWUP_PAIRS

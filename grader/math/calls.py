@@ -1,0 +1,80 @@
+"""Call or product: `g(...)` is a product where the same formula (or answer) uses `g` as a value."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Iterable, Sequence
+
+from grader.math import nodes as N
+from grader.math.vocab import FUNC_LETTERS
+
+# Nodes whose direct operands are values: a letter standing there is a quantity, not a function.
+_VALUE_PARENTS = (N.Add, N.Neg, N.Mul, N.Div, N.Hadamard, N.Inner, N.Norm, N.Abs)
+
+
+def value_names(roots: Iterable[N.Node]) -> set[str]:
+    """Function-like letters (`g`, `h`, `p`, `N`, `\\sigma`...) that these trees use as values: transposed
+    (`g^\\top`, `g^T`), bold (`\\mathbf g`), or bare as an operand (`h(1-h)`, `N(N-1)`, `g^\\top H g`).
+    A letter under `\\partial`, `\\nabla` or `d` (`\\partial L/\\partial\\theta`) names the function itself."""
+    out: set[str] = set()
+    for root in roots:
+        for n in N.walk(root):
+            if isinstance(n, (N.Transpose, N.PowT)):
+                _note(n.x, out)
+            elif isinstance(n, N.Sym) and n.bold:
+                _note(n, out, bold_ok=True)
+            elif isinstance(n, _VALUE_PARENTS):
+                for child in n.children():
+                    _note(child, out)
+            elif isinstance(n, N.Pow):
+                _note(n.base, out)
+    return out
+
+
+def _note(node: N.Node, out: set[str], bold_ok: bool = False) -> None:
+    if isinstance(node, N.Sym) and node.name in FUNC_LETTERS and not node.sub and not node.sup \
+            and not node.primes and not node.accent and (bold_ok or not node.bold):
+        out.add(node.name)
+
+
+def read_products(roots: Sequence[N.Node], extra: Iterable[str] = ()) -> list[N.Node]:
+    """The trees with `g(x)` read as the product `g x` wherever `g` is used as a value in any of them (or is
+    in `extra`: names a rubric declares a scalar, vector or matrix). Calls with primes, an inverse, a
+    subscript, a superscript, several arguments or a condition (`p(x|y)`, `f'(x)`, `L(f(x), y)`) stay calls."""
+    names = value_names(roots) | set(extra)
+    if not names:
+        return list(roots)
+    return [_rewrite(r, names) for r in roots]
+
+
+def _is_product(n: N.Func, names: set[str]) -> bool:
+    return (n.name in names and len(n.args) == 1 and not isinstance(n.args[0], N.Cond) and not n.sub
+            and not n.sup and not n.primes and not n.jacobian and not n.inverse and not n.accent and not n.bold)
+
+
+def _rewrite(node: N.Node, names: set[str]) -> N.Node:
+    def go(value: Any) -> Any:
+        if isinstance(value, N.Node):
+            return walk(value)
+        if isinstance(value, tuple):
+            items = tuple(go(v) for v in value)
+            return value if all(a is b for a, b in zip(items, value)) else items
+        return value
+
+    def walk(n: N.Node) -> N.Node:
+        if isinstance(n, N.Func) and _is_product(n, names):
+            return N.Mul((N.Sym(n.name), walk(n.args[0])))
+        # a script after the bracket belongs to the bracket: g (g^T H g)^{-1} is g times the inverse
+        if isinstance(n, N.Pow) and isinstance(n.base, N.Func) and _is_product(n.base, names):
+            return N.Mul((N.Sym(n.base.name), N.Pow(walk(n.base.args[0]), walk(n.exp))))
+        if isinstance(n, (N.Transpose, N.PowT)) and isinstance(n.x, N.Func) and _is_product(n.x, names):
+            return N.Mul((N.Sym(n.x.name), type(n)(walk(n.x.args[0]))))
+        changes: dict[str, Any] = {}
+        for f in dataclasses.fields(n):  # type: ignore[arg-type]
+            old = getattr(n, f.name)
+            new = go(old)
+            if new is not old:
+                changes[f.name] = new
+        return dataclasses.replace(n, **changes) if changes else n  # type: ignore[type-var]
+
+    return walk(node)

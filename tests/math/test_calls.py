@@ -1,0 +1,66 @@
+"""Call or product: a function-like letter before a bracket is a factor where the formula uses it as a value."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.math import nodes as N
+from grader.math.calls import read_products, value_names
+from grader.math.parsed import parse
+from grader.math.parser import Parser
+from grader.math.lexer import tokenize
+
+
+def _raw(latex: str) -> N.Node:
+    """The parser's tree before calls are re-read."""
+    return Parser(tokenize(latex)).parse_top()
+
+
+def _funcs(node: N.Node) -> list[str]:
+    return sorted(n.name for n in N.walk(node) if isinstance(n, N.Func))
+
+
+@pytest.mark.parametrize("latex,names", [
+    (r"2 g^\top g (g^\top H g)^{-1}", {"g"}),
+    (r"g^T H g", {"g"}),
+    (r"\mathbf g + g(x)", {"g"}),
+    (r"h(1-h)", {"h"}),
+    (r"N(N-1)/2", {"N"}),
+    (r"f(x) + g(y)", set()),
+    (r"\frac{\partial L}{\partial \theta} = L(\theta)", set()),  # under \partial: the function itself
+    (r"\nabla f(x)", set()),
+    (r"\sigma'(h) h", {"h"}),
+])
+def test_value_names(latex: str, names: set[str]) -> None:
+    assert value_names([_raw(latex)]) == names
+
+
+@pytest.mark.parametrize("latex,calls", [
+    (r"2 g^\top g (g^\top H g)^{-1}", []),
+    (r"h(1-h)", []),
+    (r"f(x) + g(y)", ["f", "g"]),
+    (r"p(x | y) p", ["p"]),  # a condition: a probability, whatever else p is
+    (r"L(f(x), y) + L", ["L", "f"]),  # several arguments: a call
+    (r"\sigma'(h) \sigma", ["sigma"]),  # primed: a derivative
+    (r"\sigma^{-1}(h) \sigma", ["sigma"]),  # an inverse function
+])
+def test_parse_reads_products_where_the_letter_is_a_value(latex: str, calls: list[str]) -> None:
+    assert _funcs(parse(latex).root) == calls
+
+
+def test_a_script_after_the_bracket_stays_on_the_bracket() -> None:
+    root = parse(r"g^\top g (g^\top H g)^{-1}").root
+    assert isinstance(root, N.Mul)
+    last = root.factors[-1]
+    assert isinstance(last, N.Mul) and last.factors[0] == N.Sym("g")
+    assert isinstance(last.factors[1], N.Pow)  # g times the inverse, not (g ...)^{-1}
+
+
+def test_pair_level_and_declared_values() -> None:
+    a, b = parse("g(x)").root, parse("g^T x").root
+    ra, rb = read_products([a, b])
+    assert _funcs(ra) == [] and rb == b  # the other formula transposes g: a value
+    (alone,) = read_products([a])
+    assert alone == a
+    (declared,) = read_products([a], ["g"])  # a rubric's symbols: block declares g a vector
+    assert _funcs(declared) == []
