@@ -1,4 +1,4 @@
-"""Call or product: `g(...)` is a product where the same formula (or answer) uses `g` as a value."""
+r"""Readings that need the whole formula: `g(...)` a product where `g` is a value; `\mathbf 1[x>0]` an indicator."""
 
 from __future__ import annotations
 
@@ -47,20 +47,60 @@ def read_products(roots: Sequence[N.Node], extra: Iterable[str] = ()) -> list[N.
     return [_rewrite(r, names) for r in roots]
 
 
+def _is_one(n: N.Node) -> bool:
+    return isinstance(n, N.Num) and n.bold and n.value == 1
+
+
+def _is_condition(n: N.Node) -> bool:
+    if isinstance(n, (N.SetN, N.TupleN)) and len(n.items) == 1:
+        n = n.items[0]
+    return isinstance(n, (N.Relation, N.Chain))
+
+
+def read_indicators(node: N.Node) -> N.Node:
+    r"""`\mathbf 1[x > 0]`, `\mathbb 1\{x > 0\}`, `\mathbb 1_{x > 0}`: the indicator, the number 1 times the
+    Iverson bracket; elsewhere a bold 1 stays the ones vector."""
+    def walk(n: N.Node) -> N.Node:
+        if isinstance(n, N.Index) and _is_one(n.base) and len(n.items) == 1 and _is_condition(n.items[0]):
+            cond = n.items[0].items[0] if isinstance(n.items[0], (N.SetN, N.TupleN)) else n.items[0]
+            return N.Mul((N.Num(n.base.value, "1"), walk(cond)))
+        if isinstance(n, N.Mul) and any(_is_one(f) for f in n.factors):
+            fs = list(n.factors)
+            for i in range(len(fs) - 1):
+                if _is_one(fs[i]) and _is_condition(fs[i + 1]):
+                    fs[i] = N.Num(fs[i].value, "1")  # type: ignore[attr-defined]
+                    cond = fs[i + 1]
+                    fs[i + 1] = cond.items[0] if isinstance(cond, (N.SetN, N.TupleN)) else cond  # {x > 0}: the bracket
+            n = N.Mul(tuple(fs))
+        return _map_children(n, walk)
+
+    return walk(node)
+
+
+def _map_children(n: N.Node, fn: Any) -> N.Node:
+    def go(value: Any) -> Any:
+        if isinstance(value, N.Node):
+            return fn(value)
+        if isinstance(value, tuple):
+            items = tuple(go(v) for v in value)
+            return value if all(a is b for a, b in zip(items, value)) else items
+        return value
+
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(n):  # type: ignore[arg-type]
+        old = getattr(n, f.name)
+        new = go(old)
+        if new is not old:
+            changes[f.name] = new
+    return dataclasses.replace(n, **changes) if changes else n  # type: ignore[type-var]
+
+
 def _is_product(n: N.Func, names: set[str]) -> bool:
     return (n.name in names and len(n.args) == 1 and not isinstance(n.args[0], N.Cond) and not n.sub
             and not n.sup and not n.primes and not n.jacobian and not n.inverse and not n.accent and not n.bold)
 
 
 def _rewrite(node: N.Node, names: set[str]) -> N.Node:
-    def go(value: Any) -> Any:
-        if isinstance(value, N.Node):
-            return walk(value)
-        if isinstance(value, tuple):
-            items = tuple(go(v) for v in value)
-            return value if all(a is b for a, b in zip(items, value)) else items
-        return value
-
     def walk(n: N.Node) -> N.Node:
         if isinstance(n, N.Func) and _is_product(n, names):
             return N.Mul((N.Sym(n.name), walk(n.args[0])))
@@ -69,12 +109,6 @@ def _rewrite(node: N.Node, names: set[str]) -> N.Node:
             return N.Mul((N.Sym(n.base.name), N.Pow(walk(n.base.args[0]), walk(n.exp))))
         if isinstance(n, (N.Transpose, N.PowT)) and isinstance(n.x, N.Func) and _is_product(n.x, names):
             return N.Mul((N.Sym(n.x.name), type(n)(walk(n.x.args[0]))))
-        changes: dict[str, Any] = {}
-        for f in dataclasses.fields(n):  # type: ignore[arg-type]
-            old = getattr(n, f.name)
-            new = go(old)
-            if new is not old:
-                changes[f.name] = new
-        return dataclasses.replace(n, **changes) if changes else n  # type: ignore[type-var]
+        return _map_children(n, walk)
 
     return walk(node)

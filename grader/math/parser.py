@@ -7,7 +7,7 @@ import re
 from fractions import Fraction
 
 from grader.math import nodes as N
-from grader.math.calls import read_products
+from grader.math.calls import read_indicators, read_products
 from grader.math.errors import LimitExceeded, MathError
 from grader.math.lexer import Token, tokenize
 from grader.math.limits import DEFAULT_LIMITS, Limits
@@ -1552,7 +1552,7 @@ def parse_node(latex: str, limits: Limits = DEFAULT_LIMITS) -> N.Node:
     """Parse a LaTeX formula (without delimiters) into an AST root node."""
     tokens = tokenize(latex, limits)
     try:
-        return read_products([Parser(tokens, limits).parse_top()])[0]
+        return read_products([read_indicators(Parser(tokens, limits).parse_top())])[0]
     except RecursionError as exc:
         raise LimitExceeded("formula nested too deeply") from exc
 

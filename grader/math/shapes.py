@@ -40,6 +40,14 @@ class NotationError(ValueError):
         self.field = field_name
 
 
+SIZE = 3  # equivalence's vectors are 3x1 and matrices 3x3: small, but enough to break commutativity
+
+
+def ones(n: int) -> np.ndarray:
+    """`\\mathbf 1` (`\\mathbb 1`): the column vector of ones, in equivalence (n = SIZE) and in a world (its n)."""
+    return np.ones((n, 1))
+
+
 # ---------------------------------------------------------------------- the shape of a name
 def default_shape(name: str, bold: bool) -> str:
     """The shape the notation alone gives: bold lowercase (Latin or Greek) a vector, bold uppercase a matrix."""

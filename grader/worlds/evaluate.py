@@ -290,10 +290,10 @@ class Evaluator:
         return method(self, node)
 
     def ev_Num(self, node: N.Num) -> Any:
-        if node.bold and node.value != 0:  # \mathbf{1}: the ones vector of the world
+        if node.bold and node.value == 1:  # \mathbf{1}: the ones vector of the world (its own, or of size n)
             if self.env.inst.has(("ones", ())):
                 return self.env.inst.value(("ones", ()))
-            raise Unbound("1", "this world has no ones vector")
+            return shapes.ones(self.env.inst.scope.n)
         value = node.value
         return value.numerator / value.denominator  # float(Fraction) does this, through two more calls
 

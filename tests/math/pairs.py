@@ -375,5 +375,11 @@ FOLLOWUP_PAIRS: list[tuple[str, str, tuple[str, ...], str]] = [
     (r"f(2x)", r"2 f(x)", (), D),  # f is only ever applied: a function, which is not linear
     (r"g(x) + g(y)", r"g(y) + g(x)", (), E),
     (r"\sigma(h)(1 - \sigma(h))", r"\sigma(h) - \sigma(h)^2", (), E),
+    # \mathbf 1 (\mathbb 1) is the ones vector, as in worlds; before a condition it is the indicator
+    (r"\mathbf 1^\top \mathbf x", r"\mathbf x^\top \mathbf 1", (), E),
+    (r"\mathbf 1^\top \mathbf x", r"\mathbf x^\top \mathbf x", (), D),
+    (r"\mathbb 1^\top \mathbf x", r"\mathbf 1^\top \mathbf x", (), E),
+    (r"\mathbf 1^\top \mathbf x", r"1", (), D),
+    (r"\mathbb 1\{x > 0\}", r"\mathbb{1}[x > 0]", (), E),
 ]
 PAIRS += FOLLOWUP_PAIRS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.math import nodes as N
-from grader.math.calls import read_products, value_names
+from grader.math.calls import read_indicators, read_products, value_names
 from grader.math.parsed import parse
 from grader.math.parser import Parser
 from grader.math.lexer import tokenize
@@ -64,3 +64,14 @@ def test_pair_level_and_declared_values() -> None:
     assert alone == a
     (declared,) = read_products([a], ["g"])  # a rubric's symbols: block declares g a vector
     assert _funcs(declared) == []
+
+
+@pytest.mark.parametrize("latex", [r"\mathbf 1[x > 0]", r"\mathbb 1\{x > 0\}", r"\mathbb{1}_{x > 0}"])
+def test_a_bold_one_before_a_condition_is_the_indicator(latex: str) -> None:
+    root = read_indicators(_raw(latex))
+    assert root == N.Mul((N.Num(1, "1"), N.Relation(N.Sym("x"), ">", N.Num(0, "0"))))
+
+
+def test_a_bold_one_elsewhere_stays_bold() -> None:
+    root = parse(r"\mathbf 1^\top \mathbf x").root
+    assert any(isinstance(n, N.Num) and n.bold for n in N.walk(root))

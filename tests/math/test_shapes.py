@@ -52,6 +52,13 @@ TABLE: list[tuple[str, str, str | None, str]] = [
     (r"\lim_{k\to\infty} (1 + a/k)^k", r"\lim_{m\to\infty} (1 + a/m)^m", SCALAR, EQUAL),
     (r"\lim_{k\to\infty} (1 + a/k)^k", r"\exp(2a)", SCALAR, DIFFER),
     (r"a + 0^{-1}", r"a", None, UNDEFINED),
+    (r"\mathbf 1^\top \mathbf u", r"\mathbf u^\top \mathbf 1", SCALAR, EQUAL),  # the ones vector: a sum
+    (r"\mathbf 1^\top \mathbf u", r"\mathbf u^\top \mathbf u", SCALAR, DIFFER),
+    (r"\mathbb 1^\top \mathbf u", r"\mathbf 1^\top \mathbf u", SCALAR, EQUAL),
+    (r"\mathbf 1\mathbf 1^\top \mathbf u", r"(\mathbf 1^\top\mathbf u)\mathbf 1", VECTOR, EQUAL),
+    (r"\mathbf 1\mathbf 1^\top", r"\mathbf I", MATRIX, DIFFER),
+    (r"(\mathbf 1^\top \mathbf u)^2", r"\mathbf u^\top \mathbf 1 \mathbf 1^\top \mathbf u", SCALAR, EQUAL),
+    (r"\mathbb 1[a > 0] x", r"\mathbf 1\{a > 0\} x", SCALAR, EQUAL),  # before a condition: the indicator
 ]
 
 VERDICT = {EQUAL: "equivalent", DIFFER: "different", NO_FIT: "different", UNDEFINED: "unknown"}
