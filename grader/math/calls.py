@@ -1,4 +1,5 @@
-r"""Readings that need the whole formula: `g(...)` a product where `g` is a value; `\mathbf 1[x>0]` an indicator."""
+r"""Readings that need the whole formula (or pair): `g(...)` a product where `g` is a value, `\mathbf 1[x>0]` an
+indicator, a bare `e` Euler's number unless the formula uses `e` as a variable."""
 
 from __future__ import annotations
 
@@ -112,3 +113,56 @@ def _rewrite(node: N.Node, names: set[str]) -> N.Node:
         return _map_children(n, walk)
 
     return walk(node)
+
+
+def _bare_e(n: N.Node) -> bool:
+    return isinstance(n, N.Sym) and n.name == "e" and not n.bold and not n.sub and not n.sup and not n.primes \
+        and not n.accent
+
+
+def _script_items(n: N.Node) -> tuple[N.Node, ...]:
+    """The parts of a node that name indices or bound variables."""
+    if isinstance(n, (N.Sym, N.Func)):
+        return n.sub
+    if isinstance(n, N.Index):
+        return n.items
+    if isinstance(n, N.BigOp):
+        return tuple(x for x in (n.var, n.lower) if x is not None)
+    if isinstance(n, N.Extremum):
+        return (n.under,) if n.under is not None else ()
+    if isinstance(n, N.Lim):
+        return (n.var,)
+    if isinstance(n, N.Deriv):
+        return n.wrt
+    if isinstance(n, N.Grad):
+        return (n.wrt,) if n.wrt is not None else ()
+    return ()
+
+
+def e_is_variable(roots: Iterable[N.Node]) -> bool:
+    """Do these trees use `e` as a variable: an index or bound variable (`x_e`, `\\sum_e`, `\\partial e`),
+    transposed (`e^\\top e`), primed or accented (`e'`, `\\hat e`)?  A subscripted `e_i` (a basis vector)
+    and a bold `\\mathbf e` are other symbols and say nothing about the bare `e`."""
+    for root in roots:
+        for n in N.walk(root):
+            if isinstance(n, (N.Transpose, N.PowT)) and (_bare_e(n.x) or n.x == N.Const("e")):
+                return True
+            if isinstance(n, N.Sym) and n.name == "e" and not n.bold and not n.sub and (n.primes or n.accent or n.sup):
+                return True
+            for item in _script_items(n):
+                if any(_bare_e(m) for m in N.walk(item)):
+                    return True
+    return False
+
+
+def read_euler(roots: Sequence[N.Node], declared: bool = False) -> list[N.Node]:
+    """A bare `e` is Euler's number (`\\lim_k (1+1/k)^k = e`), as `e^{x}` always was, unless the trees use `e`
+    as a variable or a rubric declares it (`declared`): then every `e`, `e^{x}` included, is the symbol."""
+    if declared or e_is_variable(roots):
+        def to_sym(n: N.Node) -> N.Node:
+            return N.Sym("e") if n == N.Const("e") else _map_children(n, to_sym)
+        return [to_sym(r) for r in roots]
+
+    def to_const(n: N.Node) -> N.Node:
+        return N.Const("e") if _bare_e(n) else _map_children(n, to_const)
+    return [to_const(r) for r in roots]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from fractions import Fraction
 
 from grader.math import nodes as N
-from grader.math.calls import read_indicators, read_products
+from grader.math.calls import read_euler, read_indicators, read_products
 from grader.math.errors import LimitExceeded, MathError
 from grader.math.lexer import Token, tokenize
 from grader.math.limits import DEFAULT_LIMITS, Limits
@@ -1513,9 +1514,11 @@ def _is_atom(tokens: list[Token]) -> bool:
 
 
 def const_value(node: N.Node, limits: Limits = DEFAULT_LIMITS) -> float | None:
-    """The value of a constant expression (numbers only), refusing towers of exponents."""
+    """The value of a constant expression (numbers, `\\pi`, Euler's `e`), refusing towers of exponents."""
     if isinstance(node, N.Num):
-        return float(node.value)
+        return float(node.value) if not node.bold else None
+    if isinstance(node, N.Const):
+        return {"pi": math.pi, "e": math.e}.get(node.name)
     if isinstance(node, N.Neg):
         v = const_value(node.x, limits)
         return None if v is None else -v
@@ -1552,7 +1555,7 @@ def parse_node(latex: str, limits: Limits = DEFAULT_LIMITS) -> N.Node:
     """Parse a LaTeX formula (without delimiters) into an AST root node."""
     tokens = tokenize(latex, limits)
     try:
-        return read_products([read_indicators(Parser(tokens, limits).parse_top())])[0]
+        return read_euler(read_products([read_indicators(Parser(tokens, limits).parse_top())]))[0]
     except RecursionError as exc:
         raise LimitExceeded("formula nested too deeply") from exc
 

@@ -381,5 +381,15 @@ FOLLOWUP_PAIRS: list[tuple[str, str, tuple[str, ...], str]] = [
     (r"\mathbb 1^\top \mathbf x", r"\mathbf 1^\top \mathbf x", (), E),
     (r"\mathbf 1^\top \mathbf x", r"1", (), D),
     (r"\mathbb 1\{x > 0\}", r"\mathbb{1}[x > 0]", (), E),
+    # a bare e is Euler's number unless the formulas use e as a variable (an index, transposed, primed)
+    (r"\lim_{k\to\infty}(1+1/k)^k", r"e", (), E),
+    (r"\lim_{k\to\infty}(1+1/k)^k", r"e^2", (), D),
+    (r"e", r"\exp(1)", (), E),
+    (r"e", r"2.718", (), E),
+    (r"e", r"2.71", (), D),
+    (r"e^\top e", r"\|e\|^2", (), E),  # transposed: a vector e, in both formulas
+    (r"\sum_{e} w_e x_e", r"\sum_{j} w_j x_j", (), E),
+    (r"e_i + e", r"e + e_i", (), E),  # e_i (a basis vector) is its own symbol; the bare e is still Euler's
+    (r"e_i + e", r"e_i + \exp(1)", (), E),
 ]
 PAIRS += FOLLOWUP_PAIRS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.math import nodes as N
-from grader.math.calls import read_indicators, read_products, value_names
+from grader.math.calls import e_is_variable, read_euler, read_indicators, read_products, value_names
 from grader.math.parsed import parse
 from grader.math.parser import Parser
 from grader.math.lexer import tokenize
@@ -75,3 +75,27 @@ def test_a_bold_one_before_a_condition_is_the_indicator(latex: str) -> None:
 def test_a_bold_one_elsewhere_stays_bold() -> None:
     root = parse(r"\mathbf 1^\top \mathbf x").root
     assert any(isinstance(n, N.Num) and n.bold for n in N.walk(root))
+
+
+@pytest.mark.parametrize("latex,variable", [
+    (r"e", False),
+    (r"\lim_{k\to\infty}(1+1/k)^k = e", False),
+    (r"e_i + e", False),  # a basis vector says nothing about the bare e
+    (r"\mathbf e + e", False),
+    (r"e^\top e", True),
+    (r"x_e + e", True),
+    (r"\sum_e x_e", True),
+    (r"\frac{\partial L}{\partial e}", True),
+    (r"\hat e - e", True),
+])
+def test_e_is_a_variable_only_where_the_formula_uses_it_as_one(latex: str, variable: bool) -> None:
+    assert e_is_variable([_raw(latex)]) is variable
+    consts = [n for n in N.walk(parse(latex).root) if n == N.Const("e")]
+    assert (not consts) if variable else bool(consts)
+
+
+def test_e_declared_by_the_rubric_is_a_symbol() -> None:
+    (root,) = read_euler([parse(r"e^{x} + e").root], declared=True)
+    assert N.Const("e") not in list(N.walk(root))
+    (plain,) = read_euler([parse(r"e_i").root])
+    assert plain == N.Sym("e", sub=(N.Sym("i"),))
