@@ -1329,7 +1329,22 @@ class Parser:
             elif isinstance(s, N.Num):
                 order = int(s.value)
         body = self.parse_factor()
+        if wrt is not None and not _applied(body):
+            body = self.gradient_product(body, wrt)
         return N.Grad(wrt, body, order, accent)
+
+    def gradient_product(self, first: N.Node, wrt: N.Node) -> N.Node:
+        """`\\nabla_{\\mathbf x} \\mathbf x^\\top\\mathbf A\\mathbf x`: the gradient takes the juxtaposed product
+        that follows (up to `+`, `-`, an operator or a relation) when the product goes on to mention the variable;
+        `\\nabla f(\\mathbf x)^\\top \\mathbf d` (a function's gradient at a point) keeps its one factor."""
+        start = self.i
+        rest: list[N.Node] = []
+        while self.can_start_factor() and not (self.tok.kind == "cmd" and self.tok.value == "nabla"):
+            rest.append(self.parse_factor())
+        if rest and any(wrt == n for r in rest for n in N.walk(r)):
+            return N.Mul((first, *rest))
+        self.i = start
+        return first
 
     def parse_env(self) -> N.Node:
         env = self.next().value
@@ -1402,6 +1417,13 @@ class Parser:
 
 
 _HOLE = N.Label("\u2400")  # left side of a row that starts with "&=" (continues the previous row)
+
+
+def _applied(node: N.Node) -> bool:
+    """A function applied (`f(x)`, `f(x)^\\top`, `L(\\theta)_i`): its gradient is complete in one factor."""
+    while isinstance(node, (N.Transpose, N.PowT, N.Pow, N.Index)):
+        node = node.base if isinstance(node, (N.Pow, N.Index)) else node.x
+    return isinstance(node, N.Func) and bool(node.args)
 
 
 def _is_bold(node: N.Node) -> bool:

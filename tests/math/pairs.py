@@ -391,5 +391,11 @@ FOLLOWUP_PAIRS: list[tuple[str, str, tuple[str, ...], str]] = [
     (r"\sum_{e} w_e x_e", r"\sum_{j} w_j x_j", (), E),
     (r"e_i + e", r"e + e_i", (), E),  # e_i (a basis vector) is its own symbol; the bare e is still Euler's
     (r"e_i + e", r"e_i + \exp(1)", (), E),
+    # the gradient takes the product that follows when the product mentions its variable
+    (r"\nabla_{\mathbf x} \mathbf x^\top\mathbf A\mathbf x", r"(\mathbf A + \mathbf A^\top)\mathbf x", (), E),
+    (r"\nabla_{\mathbf x} \mathbf x^\top\mathbf A\mathbf x", r"\nabla_{\mathbf x} (\mathbf x^\top\mathbf A\mathbf x)", (), E),
+    (r"\nabla_{\mathbf x} \mathbf x^\top\mathbf A\mathbf x + \mathbf b", r"(\mathbf A + \mathbf A^\top)\mathbf x + \mathbf b", (), E),
+    (r"\nabla_{\mathbf x} \mathbf x^\top\mathbf A\mathbf x", r"2\mathbf A\mathbf x", (), D),
+    (r"\nabla_{w} \frac{\lambda}{2} w^2", r"\lambda w", (), E),
 ]
 PAIRS += FOLLOWUP_PAIRS
