@@ -335,6 +335,12 @@ class Evaluator:
         return as_array(-as_array(self.ev(node.x)))
 
     def ev_Mul(self, node: N.Mul) -> Any:
+        aliases = self.env.inst.scope.aliases
+        if aliases:  # a declared name of several letters (`lr: eta`) that the parser read as a product
+            words = tuple(sorted((w for w in aliases if shapes.is_word(w)), key=lambda w: (-len(w), w)))
+            joined = shapes.join_words(node, words) if words else node
+            if joined is not node:
+                return self.ev(joined)
         factors = node.factors
         if any(isinstance(f, N.Dots) for f in factors):
             factors = ellipsis.expand(factors, self.ev)  # W D(h_{T-1}) W D(h_{T-2}) \cdots W D(h_0)
