@@ -4,6 +4,7 @@ indicator, a bare `e` Euler's number unless the formula uses `e` as a variable."
 from __future__ import annotations
 
 import dataclasses
+from fractions import Fraction
 from typing import Any, Iterable, Sequence
 
 from grader.math import nodes as N
@@ -64,21 +65,22 @@ def read_indicators(node: N.Node) -> N.Node:
     def walk(n: N.Node) -> N.Node:
         if isinstance(n, N.Index) and _is_one(n.base) and len(n.items) == 1 and _is_condition(n.items[0]):
             cond = n.items[0].items[0] if isinstance(n.items[0], (N.SetN, N.TupleN)) else n.items[0]
-            return N.Mul((N.Num(n.base.value, "1"), walk(cond)))
+            return N.Mul((N.Num(Fraction(1), "1"), walk(cond)))
         if isinstance(n, N.Mul) and any(_is_one(f) for f in n.factors):
             fs = list(n.factors)
             for i in range(len(fs) - 1):
                 if _is_one(fs[i]) and _is_condition(fs[i + 1]):
-                    fs[i] = N.Num(fs[i].value, "1")  # type: ignore[attr-defined]
+                    fs[i] = N.Num(Fraction(1), "1")
                     cond = fs[i + 1]
                     fs[i + 1] = cond.items[0] if isinstance(cond, (N.SetN, N.TupleN)) else cond  # {x > 0}: the bracket
             n = N.Mul(tuple(fs))
-        return _map_children(n, walk)
+        return map_children(n, walk)
 
     return walk(node)
 
 
-def _map_children(n: N.Node, fn: Any) -> N.Node:
+def map_children(n: N.Node, fn: Any) -> N.Node:
+    """The node with `fn` applied to each child node; unchanged parts are shared, not copied."""
     def go(value: Any) -> Any:
         if isinstance(value, N.Node):
             return fn(value)
@@ -110,7 +112,7 @@ def _rewrite(node: N.Node, names: set[str]) -> N.Node:
             return N.Mul((N.Sym(n.base.name), N.Pow(walk(n.base.args[0]), walk(n.exp))))
         if isinstance(n, (N.Transpose, N.PowT)) and isinstance(n.x, N.Func) and _is_product(n.x, names):
             return N.Mul((N.Sym(n.x.name), type(n)(walk(n.x.args[0]))))
-        return _map_children(n, walk)
+        return map_children(n, walk)
 
     return walk(node)
 
@@ -160,9 +162,9 @@ def read_euler(roots: Sequence[N.Node], declared: bool = False) -> list[N.Node]:
     as a variable or a rubric declares it (`declared`): then every `e`, `e^{x}` included, is the symbol."""
     if declared or e_is_variable(roots):
         def to_sym(n: N.Node) -> N.Node:
-            return N.Sym("e") if n == N.Const("e") else _map_children(n, to_sym)
+            return N.Sym("e") if n == N.Const("e") else map_children(n, to_sym)
         return [to_sym(r) for r in roots]
 
     def to_const(n: N.Node) -> N.Node:
-        return N.Const("e") if _bare_e(n) else _map_children(n, to_const)
+        return N.Const("e") if _bare_e(n) else map_children(n, to_const)
     return [to_const(r) for r in roots]

@@ -17,6 +17,7 @@ from typing import Any, Mapping, TypeGuard
 import numpy as np
 
 from grader.math import nodes as N
+from grader.math.calls import map_children
 from grader.math.errors import MathError, Unsupported
 from grader.math.limits import DEFAULT_LIMITS
 from grader.math.vocab import GREEK, PLAIN_WORDS
@@ -162,7 +163,7 @@ def _join_last(word: str, last: N.Node) -> N.Node | None:
 def join_words(node: N.Node, words: tuple[str, ...]) -> N.Node:
     """`lr` (read as the product `l r`) joined into the declared name `lr`, in every product of the tree."""
     def walk(n: N.Node) -> N.Node:
-        n = _map(n, walk)
+        n = map_children(n, walk)
         if not isinstance(n, N.Mul):
             return n
         factors = list(n.factors)
@@ -191,24 +192,6 @@ def join_words(node: N.Node, words: tuple[str, ...]) -> N.Node:
         return out[0] if len(out) == 1 else N.Mul(tuple(out))
 
     return walk(node)
-
-
-def _map(n: N.Node, fn: Any) -> N.Node:
-    def go(value: Any) -> Any:
-        if isinstance(value, N.Node):
-            return fn(value)
-        if isinstance(value, tuple):
-            items = tuple(go(v) for v in value)
-            return value if all(a is b for a, b in zip(items, value)) else items
-        return value
-
-    changes: dict[str, Any] = {}
-    for f in dataclasses.fields(n):  # type: ignore[arg-type]
-        old = getattr(n, f.name)
-        new = go(old)
-        if new is not old:
-            changes[f.name] = new
-    return dataclasses.replace(n, **changes) if changes else n  # type: ignore[type-var]
 
 
 def symbol_name(text: Any, where: str) -> str:
