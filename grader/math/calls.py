@@ -25,12 +25,19 @@ def value_names(roots: Iterable[N.Node]) -> set[str]:
                 _note(n.x, out)
             elif isinstance(n, N.Sym) and n.bold:
                 _note(n, out, bold_ok=True)
+            elif isinstance(n, N.Mul) and all(_function_letter(f) for f in n.factors):
+                continue  # \sigma \circ f, g f: a composition of functions, not values
             elif isinstance(n, _VALUE_PARENTS):
                 for child in n.children():
                     _note(child, out)
             elif isinstance(n, N.Pow):
                 _note(n.base, out)
     return out
+
+
+def _function_letter(node: N.Node) -> bool:
+    return isinstance(node, N.Sym) and node.name in FUNC_LETTERS and not node.bold and not node.sub \
+        and not node.sup and not node.primes
 
 
 def _note(node: N.Node, out: set[str], bold_ok: bool = False) -> None:

@@ -30,6 +30,7 @@ def _funcs(node: N.Node) -> list[str]:
     (r"\frac{\partial L}{\partial \theta} = L(\theta)", set()),  # under \partial: the function itself
     (r"\nabla f(x)", set()),
     (r"\sigma'(h) h", {"h"}),
+    (r"(\sigma \circ f)(x) = \sigma(f(x))", set()),  # a composition: both are functions
 ])
 def test_value_names(latex: str, names: set[str]) -> None:
     assert value_names([_raw(latex)]) == names
@@ -43,6 +44,7 @@ def test_value_names(latex: str, names: set[str]) -> None:
     (r"L(f(x), y) + L", ["L", "f"]),  # several arguments: a call
     (r"\sigma'(h) \sigma", ["sigma"]),  # primed: a derivative
     (r"\sigma^{-1}(h) \sigma", ["sigma"]),  # an inverse function
+    (r"(\sigma \circ f)(x) = \sigma(f(x))", ["f", "sigma"]),
 ])
 def test_parse_reads_products_where_the_letter_is_a_value(latex: str, calls: list[str]) -> None:
     assert _funcs(parse(latex).root) == calls
