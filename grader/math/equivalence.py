@@ -14,6 +14,7 @@ from grader.math.errors import MathError
 from grader.math.evaluate import RANGE_KEY, Evaluator, ShapeError, _scalar, is_array, set_range
 from grader.math.parsed import Parsed, parse
 from grader.math.printer import op_text, to_text
+from grader.math.calls import read_euler, read_products
 from grader.math.randenv import LazyEnv, Types, infer_types, opaque_value
 from grader.math.shapes import EMPTY, Notation, is_zero
 from grader.math.verdict import Verdict, different, equivalent_, unknown
@@ -717,6 +718,10 @@ def equivalent(a: str, b: str, assume: Sequence[str] = (), notation: Notation = 
         except MathError:
             pass
     ra, rb = notation.apply(pa.root), notation.apply(pb.root)
+    # g(x) is a product when either formula uses g as a value (or the rubric declares it one)
+    ra, rb = read_products([ra, rb], notation.shapes)
+    # a bare e is Euler's number unless either formula uses e as a variable or the rubric declares it
+    ra, rb = read_euler([ra, rb], "e" in notation.shapes or "e" in notation.aliases or "e" in notation.aliases.values())
     types = infer_types([ra, rb], notation)
     ctx = Ctx(types, facts, time.monotonic() + TIME_BUDGET_S)
     try:

@@ -110,6 +110,8 @@ class Evaluator:
 
     def ev_Num(self, node: N.Num) -> Any:
         v = node.value
+        if node.bold and v == 1:  # \mathbf 1: the ones vector, as in worlds (an indicator 1[..] is read as 1)
+            return shapes.ones(shapes.SIZE)
         return int(v) if v.denominator == 1 else float(v)
 
     def ev_Const(self, node: N.Const) -> Any:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from fractions import Fraction
 
 from grader.math import nodes as N
+from grader.math.calls import read_euler, read_indicators, read_products
 from grader.math.errors import LimitExceeded, MathError
 from grader.math.lexer import Token, tokenize
 from grader.math.limits import DEFAULT_LIMITS, Limits
@@ -1327,7 +1329,22 @@ class Parser:
             elif isinstance(s, N.Num):
                 order = int(s.value)
         body = self.parse_factor()
+        if wrt is not None and not _applied(body):
+            body = self.gradient_product(body, wrt)
         return N.Grad(wrt, body, order, accent)
+
+    def gradient_product(self, first: N.Node, wrt: N.Node) -> N.Node:
+        """`\\nabla_{\\mathbf x} \\mathbf x^\\top\\mathbf A\\mathbf x`: the gradient takes the juxtaposed product
+        that follows (up to `+`, `-`, an operator or a relation) when the product goes on to mention the variable;
+        `\\nabla f(\\mathbf x)^\\top \\mathbf d` (a function's gradient at a point) keeps its one factor."""
+        start = self.i
+        rest: list[N.Node] = []
+        while self.can_start_factor() and not (self.tok.kind == "cmd" and self.tok.value == "nabla"):
+            rest.append(self.parse_factor())
+        if rest and any(wrt == n for r in rest for n in N.walk(r)):
+            return N.Mul((first, *rest))
+        self.i = start
+        return first
 
     def parse_env(self) -> N.Node:
         env = self.next().value
@@ -1400,6 +1417,13 @@ class Parser:
 
 
 _HOLE = N.Label("\u2400")  # left side of a row that starts with "&=" (continues the previous row)
+
+
+def _applied(node: N.Node) -> bool:
+    """A function applied (`f(x)`, `f(x)^\\top`, `L(\\theta)_i`): its gradient is complete in one factor."""
+    while isinstance(node, (N.Transpose, N.PowT, N.Pow, N.Index)):
+        node = node.base if isinstance(node, (N.Pow, N.Index)) else node.x
+    return isinstance(node, N.Func) and bool(node.args)
 
 
 def _is_bold(node: N.Node) -> bool:
@@ -1512,9 +1536,11 @@ def _is_atom(tokens: list[Token]) -> bool:
 
 
 def const_value(node: N.Node, limits: Limits = DEFAULT_LIMITS) -> float | None:
-    """The value of a constant expression (numbers only), refusing towers of exponents."""
+    """The value of a constant expression (numbers, `\\pi`, Euler's `e`), refusing towers of exponents."""
     if isinstance(node, N.Num):
-        return float(node.value)
+        return float(node.value) if not node.bold else None
+    if isinstance(node, N.Const):
+        return {"pi": math.pi, "e": math.e}.get(node.name)
     if isinstance(node, N.Neg):
         v = const_value(node.x, limits)
         return None if v is None else -v
@@ -1551,7 +1577,7 @@ def parse_node(latex: str, limits: Limits = DEFAULT_LIMITS) -> N.Node:
     """Parse a LaTeX formula (without delimiters) into an AST root node."""
     tokens = tokenize(latex, limits)
     try:
-        return Parser(tokens, limits).parse_top()
+        return read_euler(read_products([read_indicators(Parser(tokens, limits).parse_top())]))[0]
     except RecursionError as exc:
         raise LimitExceeded("formula nested too deeply") from exc
 

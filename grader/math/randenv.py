@@ -12,10 +12,9 @@ from grader.math import nodes as N
 from grader.math.assume import Assumptions
 from grader.math.evaluate import RANGE_KEY, Evaluator, is_array
 from grader.math.printer import sym_name, to_text
-from grader.math.shapes import EMPTY, MATRIX, SCALAR, VECTOR, Notation, default_shape, rename
+from grader.math.shapes import EMPTY, MATRIX, SCALAR, SIZE, VECTOR, Notation, default_shape, rename
 from grader.math.vocab import GREEK
 
-SIZE = 3  # vectors are 3x1, matrices 3x3: small, but enough to break commutativity
 
 
 @dataclass

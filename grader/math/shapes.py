@@ -9,6 +9,7 @@ Products are matrix products (a vector times a vector does not fit), `M^{-1}` of
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping, TypeGuard
@@ -16,9 +17,10 @@ from typing import Any, Mapping, TypeGuard
 import numpy as np
 
 from grader.math import nodes as N
+from grader.math.calls import map_children
 from grader.math.errors import MathError, Unsupported
 from grader.math.limits import DEFAULT_LIMITS
-from grader.math.vocab import GREEK
+from grader.math.vocab import GREEK, PLAIN_WORDS
 
 SCALAR, VECTOR, MATRIX = "scalar", "vector", "matrix"
 SHAPES = (SCALAR, VECTOR, MATRIX)
@@ -38,6 +40,14 @@ class NotationError(ValueError):
     def __init__(self, field_name: str, message: str) -> None:
         super().__init__(message)
         self.field = field_name
+
+
+SIZE = 3  # equivalence's vectors are 3x1 and matrices 3x3: small, but enough to break commutativity
+
+
+def ones(n: int) -> np.ndarray:
+    """`\\mathbf 1` (`\\mathbb 1`): the column vector of ones, in equivalence (n = SIZE) and in a world (its n)."""
+    return np.ones((n, 1))
 
 
 # ---------------------------------------------------------------------- the shape of a name
@@ -71,8 +81,17 @@ class Notation:
         parts = sorted(f"{k}:{v}" for k, v in self.shapes.items()) + sorted(f"{k}>{v}" for k, v in self.aliases.items())
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16] if parts else ""
 
+    def words(self) -> tuple[str, ...]:
+        """Declared names of several letters (`lr`), longest first: `lr` in a formula is then one symbol."""
+        names = set(self.shapes) | set(self.aliases) | set(self.aliases.values())
+        return tuple(sorted((n for n in names if is_word(n)), key=lambda n: (-len(n), n)))
+
     def apply(self, node: N.Node) -> N.Node:
-        """The node with the student's aliased names replaced by the rubric's."""
+        """The node with declared words joined (`l r` -> `lr`) and the student's aliased names replaced by the
+        rubric's."""
+        words = self.words()
+        if words:
+            node = join_words(node, words)
         return rename(node, dict(self.aliases)) if self.aliases else node
 
     @classmethod
@@ -94,6 +113,9 @@ class Notation:
             if value in SHAPES:
                 shapes[name] = value
                 continue
+            close = difflib.get_close_matches(value, SHAPES, n=1, cutoff=0.7)
+            if close and is_word(value):  # vectr: a misspelt shape, not the rubric's name for the symbol
+                raise NotationError(where, f"{value!r} is not a shape: did you mean {close[0]!r}?")
             target = symbol_name(value, where)
             if target == name:
                 raise NotationError(where, f"{where!r} is declared an alias of itself")
@@ -107,6 +129,71 @@ class Notation:
 EMPTY = Notation()
 
 
+def is_word(name: str) -> bool:
+    """A name of several Latin letters that the parser would read as a product (`lr`, `bs`), not a Greek letter."""
+    return len(name) > 1 and name.isascii() and name.isalpha() and name not in GREEK and name not in PLAIN_WORDS
+
+
+def _letter(n: N.Node) -> str | None:
+    """The letter of a plain one-letter symbol (scripts allowed: they belong to the joined word)."""
+    if isinstance(n, N.Sym) and len(n.name) == 1 and not n.bold and not n.accent:
+        return n.name
+    return None
+
+
+def _plain_letter(n: N.Node) -> str | None:
+    if isinstance(n, N.Sym) and not n.sub and not n.sup and not n.primes:
+        return _letter(n)
+    return None
+
+
+def _join_last(word: str, last: N.Node) -> N.Node | None:
+    """The word with the scripts of its last letter: `l r_t` -> `lr_t`, `l r^2` -> `lr^2`, `l r^\\top`."""
+    if isinstance(last, N.Sym) and _letter(last) is not None:
+        return N.Sym(word, False, last.sub, last.sup, last.primes)
+    if isinstance(last, N.Pow):
+        base = _join_last(word, last.base)
+        return None if base is None else N.Pow(base, last.exp)
+    if isinstance(last, (N.Transpose, N.PowT)):
+        inner = _join_last(word, last.x)
+        return None if inner is None else type(last)(inner)
+    return None
+
+
+def join_words(node: N.Node, words: tuple[str, ...]) -> N.Node:
+    """`lr` (read as the product `l r`) joined into the declared name `lr`, in every product of the tree."""
+    def walk(n: N.Node) -> N.Node:
+        n = map_children(n, walk)
+        if not isinstance(n, N.Mul):
+            return n
+        factors = list(n.factors)
+        out: list[N.Node] = []
+        i = 0
+        while i < len(factors):
+            joined = None
+            for w in words:
+                k = len(w)
+                if i + k <= len(factors) and all(_plain_letter(f) == c for f, c in zip(factors[i:i + k - 1], w)):
+                    last = factors[i + k - 1]
+                    inner = last
+                    while isinstance(inner, (N.Pow, N.Transpose, N.PowT)):
+                        inner = inner.base if isinstance(inner, N.Pow) else inner.x
+                    if _letter(inner) == w[-1]:
+                        joined = _join_last(w, last)
+                        if joined is not None:
+                            i += k
+                            break
+            if joined is None:
+                joined = factors[i]
+                i += 1
+            out.append(joined)
+        if len(out) == len(factors):
+            return n
+        return out[0] if len(out) == 1 else N.Mul(tuple(out))
+
+    return walk(node)
+
+
 def symbol_name(text: Any, where: str) -> str:
     """The symbol name a declaration's `x`, `\\mathbf{x}`, `\\theta` or `\\hat{m}` stands for."""
     from grader.math.parsed import parse
@@ -118,6 +205,12 @@ def symbol_name(text: Any, where: str) -> str:
         root = parse(text.strip()).root
     except MathError as exc:
         raise NotationError(where, f"{text!r} cannot be read: {exc}") from None
+    if text.strip() in GREEK:  # eta written without its backslash in YAML: the Greek letter
+        return text.strip()
+    if is_word(text.strip()):  # lr: a declared name of several letters, which the parser reads as l times r
+        return text.strip()
+    if isinstance(root, N.Sym) and is_word(root.name) and not root.sub and not root.sup:
+        return root.name  # \mathrm{lr}, \text{lr}
     if isinstance(root, N.Num) and root.bold:
         raise NotationError(where, f"{text!r} is a constant, not a symbol")
     if not isinstance(root, N.Sym) or root.sub or root.sup:

@@ -290,10 +290,10 @@ class Evaluator:
         return method(self, node)
 
     def ev_Num(self, node: N.Num) -> Any:
-        if node.bold and node.value != 0:  # \mathbf{1}: the ones vector of the world
+        if node.bold and node.value == 1:  # \mathbf{1}: the ones vector of the world (its own, or of size n)
             if self.env.inst.has(("ones", ())):
                 return self.env.inst.value(("ones", ()))
-            raise Unbound("1", "this world has no ones vector")
+            return shapes.ones(self.env.inst.scope.n)
         value = node.value
         return value.numerator / value.denominator  # float(Fraction) does this, through two more calls
 
@@ -335,6 +335,12 @@ class Evaluator:
         return as_array(-as_array(self.ev(node.x)))
 
     def ev_Mul(self, node: N.Mul) -> Any:
+        aliases = self.env.inst.scope.aliases
+        if aliases:  # a declared name of several letters (`lr: eta`) that the parser read as a product
+            words = tuple(sorted((w for w in aliases if shapes.is_word(w)), key=lambda w: (-len(w), w)))
+            joined = shapes.join_words(node, words) if words else node
+            if joined is not node:
+                return self.ev(joined)
         factors = node.factors
         if any(isinstance(f, N.Dots) for f in factors):
             factors = ellipsis.expand(factors, self.ev)  # W D(h_{T-1}) W D(h_{T-2}) \cdots W D(h_0)

@@ -362,3 +362,40 @@ SHAPE_PAIRS: list[tuple[str, str, tuple[str, ...], str]] = [
     (r"\mathbbm{1}[x > 0]", r"\mathbb{1}[x > 0]", (), E),
 ]
 PAIRS += SHAPE_PAIRS
+
+# --- notation follow-ups: a letter used as a value is a factor before a bracket, not a function
+FOLLOWUP_PAIRS: list[tuple[str, str, tuple[str, ...], str]] = [
+    (r"2 g^\top g (g^\top H g)^{-1}", r"\frac{2 g^\top g}{g^\top H g}", (), E),
+    (r"g^\top g\,(g^\top H g)^{-1}", r"\frac{g^\top g}{g^\top H g}", (), E),
+    (r"g^\top g\,(g^\top H g)^{-1}", r"\frac{2 g^\top g}{g^\top H g}", (), D),
+    (r"\mathbf g^\top \mathbf g (g^\top H g)^{-1}", r"\frac{g^\top g}{g^\top H g}", (), E),
+    (r"h(1-h)", r"h - h^2", (), E),
+    (r"N(N-1)/2", r"(N^2 - N)/2", (), E),
+    (r"p(1-p)", r"p - p^2", (), E),
+    (r"f(2x)", r"2 f(x)", (), D),  # f is only ever applied: a function, which is not linear
+    (r"g(x) + g(y)", r"g(y) + g(x)", (), E),
+    (r"\sigma(h)(1 - \sigma(h))", r"\sigma(h) - \sigma(h)^2", (), E),
+    # \mathbf 1 (\mathbb 1) is the ones vector, as in worlds; before a condition it is the indicator
+    (r"\mathbf 1^\top \mathbf x", r"\mathbf x^\top \mathbf 1", (), E),
+    (r"\mathbf 1^\top \mathbf x", r"\mathbf x^\top \mathbf x", (), D),
+    (r"\mathbb 1^\top \mathbf x", r"\mathbf 1^\top \mathbf x", (), E),
+    (r"\mathbf 1^\top \mathbf x", r"1", (), D),
+    (r"\mathbb 1\{x > 0\}", r"\mathbb{1}[x > 0]", (), E),
+    # a bare e is Euler's number unless the formulas use e as a variable (an index, transposed, primed)
+    (r"\lim_{k\to\infty}(1+1/k)^k", r"e", (), E),
+    (r"\lim_{k\to\infty}(1+1/k)^k", r"e^2", (), D),
+    (r"e", r"\exp(1)", (), E),
+    (r"e", r"2.718", (), E),
+    (r"e", r"2.71", (), D),
+    (r"e^\top e", r"\|e\|^2", (), E),  # transposed: a vector e, in both formulas
+    (r"\sum_{e} w_e x_e", r"\sum_{j} w_j x_j", (), E),
+    (r"e_i + e", r"e + e_i", (), E),  # e_i (a basis vector) is its own symbol; the bare e is still Euler's
+    (r"e_i + e", r"e_i + \exp(1)", (), E),
+    # the gradient takes the product that follows when the product mentions its variable
+    (r"\nabla_{\mathbf x} \mathbf x^\top\mathbf A\mathbf x", r"(\mathbf A + \mathbf A^\top)\mathbf x", (), E),
+    (r"\nabla_{\mathbf x} \mathbf x^\top\mathbf A\mathbf x", r"\nabla_{\mathbf x} (\mathbf x^\top\mathbf A\mathbf x)", (), E),
+    (r"\nabla_{\mathbf x} \mathbf x^\top\mathbf A\mathbf x + \mathbf b", r"(\mathbf A + \mathbf A^\top)\mathbf x + \mathbf b", (), E),
+    (r"\nabla_{\mathbf x} \mathbf x^\top\mathbf A\mathbf x", r"2\mathbf A\mathbf x", (), D),
+    (r"\nabla_{w} \frac{\lambda}{2} w^2", r"\lambda w", (), E),
+]
+PAIRS += FOLLOWUP_PAIRS

@@ -6,6 +6,7 @@ import pytest
 
 from grader.math import MathError, parse, to_text
 from grader.math import nodes as N
+from grader.math.parser import parse_node
 
 
 def root(latex: str) -> N.Node:
@@ -196,3 +197,16 @@ def test_inline_partial_derivative() -> None:
 
 def test_mathbbm_reads_as_mathbb() -> None:
     assert parse(r"\mathbbm{1}[x > 0]").root == parse(r"\mathbb{1}[x > 0]").root
+
+
+def test_gradient_takes_the_product_that_mentions_its_variable() -> None:
+    root = parse_node(r"\nabla_{\mathbf x} \mathbf x^\top\mathbf A\mathbf x + \mathbf b")
+    assert isinstance(root, N.Add) and isinstance(root.terms[0], N.Grad)
+    body = root.terms[0].body
+    assert isinstance(body, N.Mul) and len(body.factors) == 3
+    # a function's gradient at a point is one factor: the product after it is not differentiated
+    applied = parse_node(r"\nabla_{\mathbf w} L(\mathbf w)^\top (\mathbf v - \mathbf w)")
+    assert isinstance(applied, N.Mul) and isinstance(applied.factors[0], N.Grad)
+    # a product that does not mention the variable is a factor outside the gradient
+    outside = parse_node(r"\nabla_{\theta} L \eta")
+    assert isinstance(outside, N.Mul) and outside.factors[0] == N.Grad(N.Sym("theta"), N.Sym("L"))

@@ -52,6 +52,13 @@ TABLE: list[tuple[str, str, str | None, str]] = [
     (r"\lim_{k\to\infty} (1 + a/k)^k", r"\lim_{m\to\infty} (1 + a/m)^m", SCALAR, EQUAL),
     (r"\lim_{k\to\infty} (1 + a/k)^k", r"\exp(2a)", SCALAR, DIFFER),
     (r"a + 0^{-1}", r"a", None, UNDEFINED),
+    (r"\mathbf 1^\top \mathbf u", r"\mathbf u^\top \mathbf 1", SCALAR, EQUAL),  # the ones vector: a sum
+    (r"\mathbf 1^\top \mathbf u", r"\mathbf u^\top \mathbf u", SCALAR, DIFFER),
+    (r"\mathbb 1^\top \mathbf u", r"\mathbf 1^\top \mathbf u", SCALAR, EQUAL),
+    (r"\mathbf 1\mathbf 1^\top \mathbf u", r"(\mathbf 1^\top\mathbf u)\mathbf 1", VECTOR, EQUAL),
+    (r"\mathbf 1\mathbf 1^\top", r"\mathbf I", MATRIX, DIFFER),
+    (r"(\mathbf 1^\top \mathbf u)^2", r"\mathbf u^\top \mathbf 1 \mathbf 1^\top \mathbf u", SCALAR, EQUAL),
+    (r"\mathbb 1[a > 0] x", r"\mathbf 1\{a > 0\} x", SCALAR, EQUAL),  # before a condition: the indicator
 ]
 
 VERDICT = {EQUAL: "equivalent", DIFFER: "different", NO_FIT: "different", UNDEFINED: "unknown"}
@@ -199,3 +206,45 @@ def test_undefined_values() -> None:
         power(np.zeros((3, 3)), -1)
     with pytest.raises(MathError):
         power(np.eye(3), np.ones((3, 1)))
+
+
+# ---------------------------------------------------------------------- declared names of several letters
+WORDS = Notation.read({"lr": r"\eta", "bs": "scalar"})
+
+
+@pytest.mark.parametrize("student,reference,declared", [
+    (r"lr\, g", r"\eta g", "equivalent"),
+    (r"\mathrm{lr}\, g", r"\eta g", "equivalent"),
+    (r"\text{lr}\, g", r"\eta g", "equivalent"),
+    (r"2 lr_t g_t", r"2\eta_t g_t", "equivalent"),
+    (r"lr^2", r"\eta^2", "equivalent"),
+    (r"lr\, g", r"2\eta g", "different"),
+])
+def test_declared_words_are_one_symbol(student: str, reference: str, declared: str) -> None:
+    assert equivalent(student, reference, (), WORDS).verdict == declared
+    assert equivalent(student, reference).verdict == "different"  # undeclared: l times r
+    fp = points.fingerprint(reference, (), "salt", "t", WORDS)
+    assert points.compare(student, fp, (), "salt").verdict == declared
+
+
+def test_declared_words_reach_the_world() -> None:
+    from grader.read.reading import statements
+    from grader.worlds import steps
+
+    def build(s: Scope) -> None:
+        s.let("eta", 0.5)
+        s.let("g", 2.0)
+
+    world = World("words", build, (Draw(seed=1),))
+    for text, false in ((r"$lr\, g = 1$", 0), (r"$\mathrm{lr}\, g = 1$", 0), (r"$lr\, g = 2$", 1)):
+        report = steps.check(statements([text], [1]), world, aliases=dict(WORDS.aliases))
+        assert report.evaluated == 1 and len(report.false) == false, text
+
+
+def test_word_declarations() -> None:
+    assert WORDS.words() == ("bs", "lr")
+    assert Notation.read({r"\mathrm{lr}": "scalar"}).shapes == {"lr": "scalar"}
+    assert Notation.read({"eta": "scalar"}).words() == ()  # the Greek letter, never spelt out of e, t, a
+    assert Notation.read({"lr": "eta"}).aliases == {"lr": "eta"}
+    with pytest.raises(NotationError, match="did you mean 'matrix'"):
+        Notation.read({"W": "matrx"})
