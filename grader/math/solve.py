@@ -43,9 +43,12 @@ def compare_by_solving(ia: Sequence[N.Node], ib: Sequence[N.Node], assume: Assum
     if not unknowns or len(unknowns) > 6:
         return None
     status, result = worker.run("solve", (list(ia), list(ib), unknowns), DEFAULT_LIMITS.sympy_timeout_s)
-    if status != "ok" or result is None:
-        return None
     names = ", ".join(unknowns)
+    if status != "ok":
+        # a solver that ran out of time (a loaded machine) or failed has not shown the systems differ
+        return unknown(f"solving both systems for {names} did not finish: {result}")
+    if result is None:
+        return None
     if result:
         return equivalent_(f"same solutions for {names}")
     return different(f"different solutions for {names}")
