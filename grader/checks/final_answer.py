@@ -124,8 +124,8 @@ def _solved(ctx: CheckContext, targets: Sequence[str], sides: Sequence[rd.Side])
         marks.setdefault(s.line, s.mark)
     out = []
     for st in ctx.reading.statements:
-        if st.conditional:
-            continue
+        if st.conditional and not st.setting:
+            continue  # a hypothesis ("if $2\lambda = 1$") states nothing; a case it names does, as its sides do
         for link in st.links:
             if link.op != "=":
                 continue

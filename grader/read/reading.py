@@ -476,6 +476,9 @@ class Statement:
     links: tuple[Link, ...]
     conditional: bool = False  # in prose as a hypothesis ("if $x > 0$"): read, never reported false
     unparsed: str = ""  # the parser's reason when the row could not be read
+    # conditional only as a case named by a bare symbol ("with $-\lambda = 2\eta\gamma$"): a value stated for
+    # that symbol, which a final answer reads as it reads "with $\lambda = ...$"
+    setting: bool = False
 
 
 def _prepare(latex: str) -> str:
@@ -626,8 +629,8 @@ def statements(lines: Sequence[str], line_numbers: Sequence[int],
                 seen.add(key)
                 fresh.append(link)
             if fresh:
-                conditional = hypothesis or (special and _setting(fresh))
-                out.append(Statement(row.strip(), line, tuple(fresh), conditional))
+                setting = not hypothesis and special and _setting(fresh)
+                out.append(Statement(row.strip(), line, tuple(fresh), hypothesis or setting, setting=setting))
     return out
 
 

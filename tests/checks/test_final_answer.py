@@ -177,3 +177,14 @@ def test_an_alias_that_is_not_math_is_refused_at_load_time() -> None:
 def test_a_definition_is_substituted_into_a_whole_relation_too() -> None:
     out = grade("We need $\\epsilon < c$ where $c = \\frac{2}{L}$.", "\\epsilon < \\frac{2}{L}", None)
     assert out.verdict is Verdict.PASS and "substituted" in out.findings[0].message
+
+
+def test_a_relation_after_with_that_names_the_target_negated_is_solved_for_it() -> None:
+    # "with $-\lambda = ...$" names a case as "with $\lambda = ...$" does: the value stated, not a hypothesis
+    out = grade("So the two are identical with $-\\lambda = 2\\eta\\gamma$.", "-2\\eta\\gamma", "\\lambda")
+    assert out.verdict is Verdict.PASS and "solved for \\lambda" in out.findings[0].message
+    assert grade("So the two are identical with $-\\lambda = -2\\eta\\gamma$.", "-2\\eta\\gamma",
+                 "\\lambda").verdict is Verdict.FAIL
+    # a hypothesis still states nothing
+    assert grade("If $-\\lambda = 2\\eta\\gamma$ the schemes agree.", "-2\\eta\\gamma",
+                 "\\lambda").verdict is Verdict.UNKNOWN
