@@ -634,30 +634,49 @@ def statements(lines: Sequence[str], line_numbers: Sequence[int],
     return out
 
 
-# "where $\lambda = ...$", "with", "let", "here", "we write", "define": the formula after it names a symbol
-DEFINING = re.compile(r"\b(?:where|with|let|here|given|denote|define|defining|we\s+write|and|for)\s*,?\s*$",
-                      re.IGNORECASE)
-NAMING_WORDS = re.compile(r"\b(?:where|let|here|denote|define|defining|we\s+write)\s*,?\s*$", re.IGNORECASE)
+# "where $\lambda = ...$", "with", "let", "here", "write", "call", "define": the formula after it names a symbol
+DEFINING = re.compile(r"\b(?:where|with|let|here|given|denote|denoting|define|defining|write|writing|call|calling|"
+                      r"set|setting|and|for)\s*,?\s*$", re.IGNORECASE)
+NAMING_WORDS = re.compile(r"\b(?:where|let|here|denote|denoting|define|defining|write|writing|call|calling)\s*,?\s*$",
+                          re.IGNORECASE)
+# "$\eta = \epsilon$ for the step size", "$m = E[g]$ as the true mean": words after the formula that name it
+NAMED_AFTER = re.compile(r"^\s*(?:for|as|to\s+be|to\s+denote|to\s+mean)\s+(?:the|a|an|our|its)\b", re.IGNORECASE)
+
+
+def _tails(text: str, found: Sequence[MathSpan]) -> list[str]:
+    """For each delimited span, the rest of its line after the closing delimiter."""
+    out, cursor = [], 0
+    for s in found:
+        pos = text.find(s.latex, cursor)
+        pos = pos if pos >= 0 else cursor
+        cursor = pos + len(s.latex)
+        rest = text[cursor:].split("\n", 1)[0]
+        out.append(re.sub(r"^\s*(?:\$\$?|\\\]|\\\))", "", rest))
+    return out
 
 
 def definitions(answer: Answer, found: Sequence[MathSpan]) -> list[tuple[N.Node, N.Node, int, str]]:
-    """(symbol, value, original line, LaTeX) of each symbol the answer defines in words ("where
-    $\\lambda = (1-p)/p$", "with $s = g/\\|u\\|$", "let $a = 2$"): a formula right after such a word with one
-    plain symbol on its left. A number is a definition only after "where", "let", "denote" or "define" ("for
-    $t = 1$" is a case, not a name); "and" continues a list of definitions."""
+    """(symbol, value, original line, LaTeX) of each symbol the answer may define in words ("where
+    $\\lambda = (1-p)/p$", "with $s = g/\\|u\\|$", "let $a = 2$", "write $\\mathbf m = E[g]$", "$\\eta = \\epsilon$ for
+    the step size"): a formula right after such a word, or followed by "for the ...", with one symbol alone on a
+    side (a relation of two symbols gives both readings, the one on the left first). A number is a definition
+    only after a naming word ("for $t = 1$" is a case, not a name); "and" continues a list of definitions. Which
+    of these name a new symbol (not the asked quantity, not one of the rubric's) is for the check to say."""
     from grader.math import nodes as N
     from grader.math.errors import MathError
     from grader.math.parsed import parse
 
     out: list[tuple[N.Node, N.Node, int, str]] = []
     previous = ""  # the word that opened the list the last formula belonged to ("" after anything else)
-    for span, head, shown in zip(found, _heads(answer.text, found), spans(answer, found)):
+    for span, head, tail, shown in zip(found, _heads(answer.text, found), _tails(answer.text, found),
+                                       spans(answer, found)):
         clause = re.split(r"\$|\\\)", _OPENERS.sub("", head))[-1]
         word = DEFINING.search(clause)
         joined = word is not None and word.group(0).strip().lower().startswith("and")
         opener = previous if joined else (word.group(0) if word is not None else "")
+        named_after = NAMED_AFTER.match(tail) is not None
         previous = ""
-        if not opener:
+        if not opener and not named_after:
             continue
         try:
             parsed = parse(span.latex.strip().rstrip(".,;"))
@@ -665,13 +684,17 @@ def definitions(answer: Answer, found: Sequence[MathSpan]) -> list[tuple[N.Node,
             continue
         if len(parsed.links) != 1 or parsed.links[0][1] != "=":
             continue
-        name, _, value = parsed.links[0]
-        if not isinstance(name, N.Sym) or name.bold or any(n == name for n in N.walk(value)):
-            continue
-        if isinstance(value, N.Num) and not NAMING_WORDS.search(opener):
-            continue
-        out.append((name, value, shown.line, span.latex.strip()))
-        previous = opener
+        lhs, _, rhs = parsed.links[0]
+        found_any = False
+        for name, value in ((lhs, rhs), (rhs, lhs)):
+            if not isinstance(name, N.Sym) or any(n == name for n in N.walk(value)):
+                continue
+            if isinstance(value, N.Num) and not (NAMING_WORDS.search(opener) or named_after):
+                continue
+            out.append((name, value, shown.line, span.latex.strip()))
+            found_any = True
+        if found_any:
+            previous = opener
     return out
 
 

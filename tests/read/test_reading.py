@@ -112,3 +112,11 @@ def test_definitions_stated_in_words() -> None:
     r = read("So $w = \\frac{1}{1+\\lambda}$ where $\\lambda = \\frac{1-p}{p}$ and $c = 2$.\n\nFor $t = 1$, $v = 2$."
              "\n\nLet $n = 3$.")
     assert [(d[2], d[3]) for d in r.definitions] == [(1, "\\lambda = \\frac{1-p}{p}"), (1, "c = 2"), (5, "n = 3")]
+
+
+def test_definitions_introduced_by_write_call_or_named_after() -> None:
+    r = read("Write $\\mathbf{m} = \\mathbb{E}[\\mathbf{g}]$ for the true mean.\n\n"
+             "$\\eta = \\epsilon$ for the step size.\n\nCall $k = 3$.\n\nSo $y = 4$ for all $t$.\n\nSet $t = 1$.")
+    got = [(d[2], d[3], str(d[0].name)) for d in r.definitions]
+    assert got == [(1, "\\mathbf{m} = \\mathbb{E}[\\mathbf{g}]", "m"), (3, "\\eta = \\epsilon", "eta"),
+                   (3, "\\eta = \\epsilon", "epsilon"), (5, "k = 3", "k")]
