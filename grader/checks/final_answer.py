@@ -159,7 +159,9 @@ def _with_readings(ctx: CheckContext, p: FinalAnswerParams, candidates: list[rd.
         except (MathError, RecursionError):
             continue
     targets = () if p.target is None else (p.target,) if isinstance(p.target, str) else p.target
-    definitions = new_definitions(ctx.reading.definitions, (*targets, p.expected, *p.alternatives, *(p.aliases or {}).values()))
+    # the rubric's symbols: its forms where the check holds them (a self-check pack holds only the target)
+    forms = (getattr(p, "expected", None), *getattr(p, "alternatives", ()), *(getattr(p, "aliases", None) or {}).values())
+    definitions = new_definitions(ctx.reading.definitions, (*targets, *(f for f in forms if f)))
     if not aliases and not definitions:
         return candidates
     out = []
