@@ -285,9 +285,10 @@ _VALUE_ENDS = frozenset({"and", "or", "so", "then", "for", "in", "when", "if", "
                          "because", "as", "by", "respectively", "initially"})
 # a name right after these is a complement ("the derivative of $f$ is zero"), not the subject of the sentence
 _NOT_SUBJECT = frozenset({"of", "at", "to", "from", "by", "in", "on", "over", "under", "into", "than", "per",
-                          "the", "a", "an", "if", "when", "whenever", "unless", "suppose", "assume", "assuming"})
+                          "the", "a", "an", "if", "when", "whenever", "unless", "suppose", "assume", "assuming", "for"})
 _ARITHMETIC = ("+", "-", "*", "/", "^", "_", "(", "'")
-_COPULA = frozenset({"is", "are", "be", "both", "all", "equal", "equals", "each", "=", "set", "was", "were"})
+# (a bare "=" in prose is plain math, the plain-math reader's: "for i = 1, ..., N" is a range, no value)
+_COPULA = frozenset({"is", "are", "be", "both", "all", "equal", "equals", "each", "set", "was", "were"})
 
 
 @dataclass(frozen=True)

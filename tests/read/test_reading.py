@@ -162,3 +162,8 @@ def test_worded_values_are_sides_of_the_answer() -> None:
     assert [(s.latex, s.relation) for s in r.sides if s.of == 2] == [("c", "c = 0"), ("0", "c = 0"),
                                                                        ("\\mu", "\\mu = 0"), ("0", "\\mu = 0")]
     assert [st.latex for st in r.worded] == ["c = 0", "\\mu = 0"]
+
+
+def test_a_range_in_prose_is_no_value() -> None:
+    assert rd.worded_math("with components $x_i$ for i = 1, ..., N and a layer") == []
+    assert rd.worded_math("for $t$ equal to one, the sum is empty") == []
