@@ -257,7 +257,8 @@ def _stated_in_math(ctx: CheckContext, keys: dict[str, str], known: dict[str, fl
 
     out: list[Stated] = []
     order = 0
-    for st in ctx.reading.statements:
+    # math, then values said in words ("$k$ and $p$ both one"), each at its line
+    for st in sorted((*ctx.reading.statements, *ctx.reading.worded), key=lambda st: st.line):
         chains: list[list[Any]] = []  # items of each chain of links: a = b = c
         for link in st.links:
             if chains and chains[-1][-1] is link.lhs and link.op == "=":

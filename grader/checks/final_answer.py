@@ -124,8 +124,8 @@ def _solved(ctx: CheckContext, targets: Sequence[str], sides: Sequence[rd.Side])
         marks.setdefault(s.line, s.mark)
     out = []
     for st in ctx.reading.statements:
-        if st.conditional:
-            continue
+        if st.conditional and not st.setting:
+            continue  # a hypothesis ("if $2\lambda = 1$") states nothing; a case it names does, as its sides do
         for link in st.links:
             if link.op != "=":
                 continue
@@ -158,7 +158,10 @@ def _with_readings(ctx: CheckContext, p: FinalAnswerParams, candidates: list[rd.
             aliases.append((parse(student).root, parse(rubric).root, f"{student} read as {rubric}"))
         except (MathError, RecursionError):
             continue
-    definitions = ctx.reading.definitions
+    targets = () if p.target is None else (p.target,) if isinstance(p.target, str) else p.target
+    # the rubric's symbols: its forms where the check holds them (a self-check pack holds only the target)
+    forms = (getattr(p, "expected", None), *getattr(p, "alternatives", ()), *(getattr(p, "aliases", None) or {}).values())
+    definitions = new_definitions(ctx.reading.definitions, (*targets, *(f for f in forms if f)))
     if not aliases and not definitions:
         return candidates
     out = []
@@ -193,6 +196,31 @@ def _with_readings(ctx: CheckContext, p: FinalAnswerParams, candidates: list[rd.
                 continue
         out.append(replace(cand, alternatives=cand.alternatives + tuple(r for r in readings
                                                                        if r not in cand.alternatives)))
+    return out
+
+
+def new_definitions(definitions: Sequence[tuple[Any, Any, int, str]], rubric: Sequence[str]
+                    ) -> list[tuple[Any, Any, int, str]]:
+    """The answer's definitions that name a new symbol: not the asked quantity or a symbol of the rubric's forms
+    (`rubric`, LaTeX). "Write $\\lambda = 2\\eta\\gamma$" with λ asked is the answer, not a name to substitute,
+    and "$\\eta = \\epsilon$ for the step size" names η (ε is the rubric's); one reading per formula."""
+    from grader.math import MathError, parse
+    from grader.math import nodes as N
+
+    known: set[Any] = set()
+    for latex in rubric:
+        try:
+            root = parse(latex).root
+        except (MathError, RecursionError):
+            continue
+        known.update(n for n in N.walk(root) if isinstance(n, N.Sym))
+        known.add(root)  # the target itself, whatever its shape (\\hat{f}_{x_0}(x_1))
+    out, taken = [], set()
+    for name, value, line, latex in definitions:
+        if name in known or (line, latex) in taken:
+            continue
+        taken.add((line, latex))
+        out.append((name, value, line, latex))
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
 from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
@@ -28,6 +28,7 @@ class Candidate:
     last: bool = True  # it ends its statement: `13 \times 13` there may be a size per side, not `13 \times 13 = 169`
     prose: bool = False  # read from prose outside math (a write-up without math delimiters)
     mark: Mark = Mark()  # how the prose before it presents it ("so", "the answer is")
+    reading: str = ""  # how it was read when not as written ("k = 3 (line 2) substituted")
 
 
 class NumberCheck(Check):
@@ -60,7 +61,7 @@ class NumberCheck(Check):
                     out.extend(Candidate(m.group(0), number, False, mark=mark(mark_before(text[:m.start()])))
                                for m in NUMBER.finditer(masked))
             out.sort(key=lambda c: c.line)
-        out = [c for c in out if re.search(r"\d", c.text)]
+        out = [c for c in _substituted(reading, out, p.target) if re.search(r"\d", c.text)]
         if not out:  # no math states a number: a plain-text write-up ("The output size is 13.")
             from grader.read.reading import prose_numbers
 
@@ -95,6 +96,8 @@ class NumberCheck(Check):
                 per_side = compare(side)
                 if per_side.verdict == "equivalent":
                     v, how = per_side, f"{c.text.strip()} read as {side} per side"
+            if c.reading:
+                how = f"{c.reading}{', ' + how if how else ''}"
             if c.prose:
                 how = f"read from the text{', ' + how if how else ''}"
             verdicts.append((v, c.line, how))
@@ -155,6 +158,41 @@ class NumberCheck(Check):
                                          f"the value at line {earlier[1]} was, but the conclusion is what counts.",
                                          earlier[1], line, Severity.ERROR),))
         return _wrong(label, line, how)
+
+
+def _substituted(reading: Any, candidates: list[Candidate], target: str | None) -> list[Candidate]:
+    """Each candidate with the answer's definitions of new symbols substituted ("$N = k^2$ where $k = 3$" states
+    9), as final_answer reads them; the asked quantity itself is never one ("let $N = 9$" is the answer)."""
+    from grader.checks.final_answer import new_definitions
+    from grader.math import MathError, parse
+    from grader.math.printer import Unprintable, to_latex
+    from grader.math.solve import substitute
+
+    definitions = new_definitions(reading.definitions, () if target is None else (target,))
+    if not definitions:
+        return candidates
+    out = []
+    for c in candidates:
+        try:
+            node = root = parse(c.text).root
+        except (MathError, RecursionError):
+            out.append(c)
+            continue
+        used: list[str] = []
+        for _ in range(3):  # a definition may use another
+            before = node
+            for name, value, line, latex in definitions:
+                after = substitute(node, {name: value})
+                if after != node and f"{latex} (line {line}) substituted" not in used:
+                    used.append(f"{latex} (line {line}) substituted")
+                node = after
+            if node == before:
+                break
+        try:
+            out.append(c if node == root else replace(c, text=to_latex(node), reading="; ".join(used)))
+        except (Unprintable, RecursionError):
+            out.append(c)
+    return out
 
 
 def siblings(ctx: CheckContext) -> list[Any]:

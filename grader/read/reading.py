@@ -273,6 +273,184 @@ def rows(latex: str) -> list[str]:
     return merged
 
 
+# ---------------------------------------------------------------- values and powers said in words
+# "$c$ and $\mu$ both zero", "$x$ is zero", "N to the power T", "N squared", "two to the T": a small grammar
+# over a line's tokens (inline math, numbers, number words, one-letter symbols, words), each operand read by the
+# math reader; anything else ("to the power of the network", "the derivative of $f$ is zero") reads as nothing
+NUMBER_WORDS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "hundred": "100"}
+_PROSE_TOKEN = re.compile(r"\$(?!\$)([^$]+)\$|(\d+(?:\.\d+)?)|([A-Za-z]+)|(\S)")
+# a value said in words ends its clause: "both zero, and", "is zero." (not "one of", "two times")
+_VALUE_ENDS = frozenset({"and", "or", "so", "then", "for", "in", "when", "if", "here", "at", "which", "since",
+                         "because", "as", "by", "respectively", "initially"})
+# a name right after these is a complement ("the derivative of $f$ is zero"), not the subject of the sentence
+_NOT_SUBJECT = frozenset({"of", "at", "to", "from", "by", "in", "on", "over", "under", "into", "than", "per",
+                          "the", "a", "an", "if", "when", "whenever", "unless", "suppose", "assume", "assuming", "for"})
+_ARITHMETIC = ("+", "-", "*", "/", "^", "_", "(", "'")
+# (a bare "=" in prose is plain math, the plain-math reader's: "for i = 1, ..., N" is a range, no value)
+_COPULA = frozenset({"is", "are", "be", "both", "all", "equal", "equals", "each", "set", "was", "were"})
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "math", "num", "word", "punct"
+    text: str
+    start: int
+
+
+def _prose_tokens(line: str) -> list[_Token]:
+    out = []
+    for m in _PROSE_TOKEN.finditer(line):
+        if m.group(1) is not None:
+            out.append(_Token("math", m.group(1).strip(), m.start()))
+        elif m.group(2) is not None:
+            out.append(_Token("num", m.group(2), m.start()))
+        elif m.group(3) is not None:
+            out.append(_Token("word", m.group(3), m.start()))
+        else:
+            out.append(_Token("punct", m.group(4), m.start()))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _reads_as(latex: str) -> str:
+    """What the math reader makes of an operand's LaTeX: its root's kind ("Sym", "Num", ...), "" if unreadable
+    or a relation."""
+    from grader.math.errors import MathError
+    from grader.math.parsed import parse
+
+    try:
+        parsed = parse(latex)
+    except (MathError, RecursionError):
+        return ""
+    return "" if parsed.links else type(parsed.root).__name__
+
+
+def _operand(tokens: Sequence[_Token], i: int, symbols: bool = True, numbers: bool = True) -> str | None:
+    """The LaTeX of the operand at token `i`: inline math, a number, a number word or a one-letter symbol."""
+    if i >= len(tokens):
+        return None
+    t = tokens[i]
+    if t.kind == "math" and _reads_as(t.text):
+        kind = _reads_as(t.text)
+        if (kind == "Num" and numbers) or (kind != "Num" and symbols):
+            return t.text
+        return None
+    if t.kind == "num" and numbers:
+        return t.text
+    if t.kind == "word" and numbers and t.text.lower() in NUMBER_WORDS:
+        return NUMBER_WORDS[t.text.lower()]
+    if t.kind == "word" and symbols and len(t.text) == 1 and t.text not in ("a", "A", "I"):
+        return t.text
+    return None
+
+
+def _is_word(tokens: Sequence[_Token], i: int, *words: str) -> bool:
+    return 0 <= i < len(tokens) and tokens[i].kind in ("word", "punct") and tokens[i].text.lower() in words
+
+
+def _inside_term(tokens: Sequence[_Token], i: int) -> bool:
+    """Whether token `i` is part of a longer term: after arithmetic or a number or formula ("2x", "N-x")."""
+    return i > 0 and (_is_word(tokens, i - 1, *_ARITHMETIC) or tokens[i - 1].kind in ("num", "math"))
+
+
+def _power(base: str, exponent: str) -> str:
+    """`base^{exponent}`, the base bracketed unless it is one symbol or number."""
+    simple = re.fullmatch(r"[A-Za-z]|\d+(?:\.\d+)?|\\[A-Za-z]+", base.strip())
+    return f"{base}^{{{exponent}}}" if simple else f"\\left({base}\\right)^{{{exponent}}}"
+
+
+def _power_at(tokens: Sequence[_Token], i: int) -> tuple[str, int] | None:
+    """`N to the power (of) T`, `two to the T`, `N squared`, `N cubed` starting at token `i`: (LaTeX, end)."""
+    base = _operand(tokens, i)
+    if base is None or _is_word(tokens, i - 1, "from") or _inside_term(tokens, i):
+        return None
+    j = i + 1
+    if _is_word(tokens, j, "squared", "cubed"):
+        return _power(base, "2" if tokens[j].text.lower() == "squared" else "3"), j + 1
+    if not (_is_word(tokens, j, "to") and _is_word(tokens, j + 1, "the")):
+        return None
+    j += 2
+    short = not _is_word(tokens, j, "power")
+    if not short:
+        j += 1 + _is_word(tokens, j + 1, "of")
+    exponent = _operand(tokens, j)
+    if exponent is None:
+        return None
+    # "to the T" alone is a power only as a whole phrase: "from 1 to the N-th" or "go to the T step" is not
+    if short and (tokens[i].kind == "word" and len(tokens[i].text) == 1 or
+                  (j + 1 < len(tokens) and tokens[j + 1].kind == "punct" and tokens[j + 1].text in "-^_")):
+        return None
+    end = j + 1
+    if _is_word(tokens, end, "th", *_ARITHMETIC):  # "N to the power T+1" is not N^T
+        return None
+    return _power(base, exponent), end
+
+
+def _values_at(tokens: Sequence[_Token], i: int) -> tuple[list[str], int] | None:
+    """`$c$ and $\\mu$ (are) both zero`, `$x$ is zero`, `k equals two` starting at token `i`: the relations
+    `name = value` it states and the token after it."""
+    if _is_word(tokens, i - 1, *_NOT_SUBJECT) or _inside_term(tokens, i):
+        return None
+    names, j = [], i
+    while True:
+        name = _operand(tokens, j, numbers=False)
+        if name is None:
+            return None
+        names.append(name)
+        j += 1
+        if _is_word(tokens, j, "and", ",") and _operand(tokens, j + 1, numbers=False) is not None:
+            j += 1
+            continue
+        break
+    verbs = 0
+    while _is_word(tokens, j, *_COPULA, "to") and verbs < 4:
+        verbs += 1
+        j += 1
+    value = _operand(tokens, j, symbols=False)
+    # "to" only as "equal to", "set to" or after a verb before the name ("set $b$ to zero")
+    if not verbs or value is None or (_is_word(tokens, j - 1, "to") and not _is_word(tokens, j - 2, "equal", "set")
+                                      and not _is_word(tokens, i - 1, "set", "setting", "choose", "choosing")):
+        return None
+    end = j + 1
+    if end < len(tokens) and not (tokens[end].kind == "punct" and tokens[end].text in ".,;:!?)"
+                                  or _is_word(tokens, end, *_VALUE_ENDS)):
+        return None
+    return [f"{n} = {value}" for n in names], end
+
+
+def worded_math(line: str) -> list[tuple[str, int]]:
+    """(LaTeX, column) of each value or power the line states in words ("$c$ and $\\mu$ both zero" gives
+    `c = 0` and `\\mu = 0`; "N to the power T" gives `N^{T}`)."""
+    tokens = _prose_tokens(line)
+    out: list[tuple[str, int]] = []
+    i = 0
+    while i < len(tokens):
+        values = _values_at(tokens, i)
+        if values is not None:
+            out.extend((latex, tokens[i].start) for latex in values[0])
+            i = values[1]
+            continue
+        power = _power_at(tokens, i)
+        if power is not None:
+            out.append((power[0], tokens[i].start))
+            i = power[1]
+            continue
+        i += 1
+    return out
+
+
+def worded_spans(answer: Answer) -> list[tuple[Span, str]]:
+    """Values and powers stated in words, as spans of math at their original lines, with the text before them."""
+    out = []
+    lines = answer.text.split("\n")
+    for k, text in enumerate(lines):
+        line = answer.line_numbers[min(k + 1, len(answer.line_numbers)) - 1] if answer.line_numbers else k + 1
+        for latex, column in worded_math(text):
+            out.append((Span(latex, line, line, False), text[:column]))
+    return out
+
+
 def plain_spans(answer: Answer) -> list[tuple[Span, str]]:
     """Math written in prose without delimiters ("N^T possible sequences"), with original lines and the text
     before it on its line."""
@@ -323,7 +501,7 @@ def sides(answer: Answer, found: Sequence[MathSpan] | None = None) -> list[Side]
     found = _found_spans(answer.text) if found is None else found
     delimited = list(zip(spans(answer, found), _heads(answer.text, found)))
     out: list[Side] = []
-    for span, head in sorted(delimited + plain_spans(answer), key=lambda s: s[0].line):
+    for span, head in sorted(delimited + plain_spans(answer) + worded_spans(answer), key=lambda s: s[0].line):
         for boxed_row in rows(span.latex):
             row = _unbox(boxed_row)
             for statement in row_statements(row):
@@ -476,6 +654,9 @@ class Statement:
     links: tuple[Link, ...]
     conditional: bool = False  # in prose as a hypothesis ("if $x > 0$"): read, never reported false
     unparsed: str = ""  # the parser's reason when the row could not be read
+    # conditional only as a case named by a bare symbol ("with $-\lambda = 2\eta\gamma$"): a value stated for
+    # that symbol, which a final answer reads as it reads "with $\lambda = ...$"
+    setting: bool = False
 
 
 def _prepare(latex: str) -> str:
@@ -626,35 +807,54 @@ def statements(lines: Sequence[str], line_numbers: Sequence[int],
                 seen.add(key)
                 fresh.append(link)
             if fresh:
-                conditional = hypothesis or (special and _setting(fresh))
-                out.append(Statement(row.strip(), line, tuple(fresh), conditional))
+                setting = not hypothesis and special and _setting(fresh)
+                out.append(Statement(row.strip(), line, tuple(fresh), hypothesis or setting, setting=setting))
     return out
 
 
-# "where $\lambda = ...$", "with", "let", "here", "we write", "define": the formula after it names a symbol
-DEFINING = re.compile(r"\b(?:where|with|let|here|given|denote|define|defining|we\s+write|and|for)\s*,?\s*$",
-                      re.IGNORECASE)
-NAMING_WORDS = re.compile(r"\b(?:where|let|here|denote|define|defining|we\s+write)\s*,?\s*$", re.IGNORECASE)
+# "where $\lambda = ...$", "with", "let", "here", "write", "call", "define": the formula after it names a symbol
+DEFINING = re.compile(r"\b(?:where|with|let|here|given|denote|denoting|define|defining|write|writing|call|calling|"
+                      r"set|setting|and|for)\s*,?\s*$", re.IGNORECASE)
+NAMING_WORDS = re.compile(r"\b(?:where|let|here|denote|denoting|define|defining|write|writing|call|calling)\s*,?\s*$",
+                          re.IGNORECASE)
+# "$\eta = \epsilon$ for the step size", "$m = E[g]$ as the true mean": words after the formula that name it
+NAMED_AFTER = re.compile(r"^\s*(?:for|as|to\s+be|to\s+denote|to\s+mean)\s+(?:the|a|an|our|its)\b", re.IGNORECASE)
+
+
+def _tails(text: str, found: Sequence[MathSpan]) -> list[str]:
+    """For each delimited span, the rest of its line after the closing delimiter."""
+    out, cursor = [], 0
+    for s in found:
+        pos = text.find(s.latex, cursor)
+        pos = pos if pos >= 0 else cursor
+        cursor = pos + len(s.latex)
+        rest = text[cursor:].split("\n", 1)[0]
+        out.append(re.sub(r"^\s*(?:\$\$?|\\\]|\\\))", "", rest))
+    return out
 
 
 def definitions(answer: Answer, found: Sequence[MathSpan]) -> list[tuple[N.Node, N.Node, int, str]]:
-    """(symbol, value, original line, LaTeX) of each symbol the answer defines in words ("where
-    $\\lambda = (1-p)/p$", "with $s = g/\\|u\\|$", "let $a = 2$"): a formula right after such a word with one
-    plain symbol on its left. A number is a definition only after "where", "let", "denote" or "define" ("for
-    $t = 1$" is a case, not a name); "and" continues a list of definitions."""
+    """(symbol, value, original line, LaTeX) of each symbol the answer may define in words ("where
+    $\\lambda = (1-p)/p$", "with $s = g/\\|u\\|$", "let $a = 2$", "write $\\mathbf m = E[g]$", "$\\eta = \\epsilon$ for
+    the step size"): a formula right after such a word, or followed by "for the ...", with one symbol alone on a
+    side (a relation of two symbols gives both readings, the one on the left first). A number is a definition
+    only after a naming word ("for $t = 1$" is a case, not a name); "and" continues a list of definitions. Which
+    of these name a new symbol (not the asked quantity, not one of the rubric's) is for the check to say."""
     from grader.math import nodes as N
     from grader.math.errors import MathError
     from grader.math.parsed import parse
 
     out: list[tuple[N.Node, N.Node, int, str]] = []
     previous = ""  # the word that opened the list the last formula belonged to ("" after anything else)
-    for span, head, shown in zip(found, _heads(answer.text, found), spans(answer, found)):
+    for span, head, tail, shown in zip(found, _heads(answer.text, found), _tails(answer.text, found),
+                                       spans(answer, found)):
         clause = re.split(r"\$|\\\)", _OPENERS.sub("", head))[-1]
         word = DEFINING.search(clause)
         joined = word is not None and word.group(0).strip().lower().startswith("and")
         opener = previous if joined else (word.group(0) if word is not None else "")
+        named_after = NAMED_AFTER.match(tail) is not None
         previous = ""
-        if not opener:
+        if not opener and not named_after:
             continue
         try:
             parsed = parse(span.latex.strip().rstrip(".,;"))
@@ -662,13 +862,17 @@ def definitions(answer: Answer, found: Sequence[MathSpan]) -> list[tuple[N.Node,
             continue
         if len(parsed.links) != 1 or parsed.links[0][1] != "=":
             continue
-        name, _, value = parsed.links[0]
-        if not isinstance(name, N.Sym) or name.bold or any(n == name for n in N.walk(value)):
-            continue
-        if isinstance(value, N.Num) and not NAMING_WORDS.search(opener):
-            continue
-        out.append((name, value, shown.line, span.latex.strip()))
-        previous = opener
+        lhs, _, rhs = parsed.links[0]
+        found_any = False
+        for name, value in ((lhs, rhs), (rhs, lhs)):
+            if not isinstance(name, N.Sym) or any(n == name for n in N.walk(value)):
+                continue
+            if isinstance(value, N.Num) and not (NAMING_WORDS.search(opener) or named_after):
+                continue
+            out.append((name, value, shown.line, span.latex.strip()))
+            found_any = True
+        if found_any:
+            previous = opener
     return out
 
 
@@ -705,6 +909,23 @@ class Reading:
     def statements(self) -> tuple[Statement, ...]:
         """Every statement with its links, its original line and whether prose makes it a condition."""
         return tuple(statements(self.answer.lines, self.answer.line_numbers, self.found))
+
+    @cached_property
+    def worded(self) -> tuple[Statement, ...]:
+        """The values and powers stated in words ("$c$ and $\\mu$ both zero"), as statements with links."""
+        from grader.math.errors import MathError
+        from grader.math.parsed import parse
+
+        out = []
+        for span, head in worded_spans(self.answer):
+            try:
+                parsed = parse(span.latex)
+            except (MathError, RecursionError):
+                continue
+            links = tuple(lk for st in parsed.statements for lk in _links(st))
+            if links:
+                out.append(Statement(span.latex, span.line, links, bool(CONDITIONAL.search(head))))
+        return tuple(out)
 
     @cached_property
     def definitions(self) -> tuple[tuple[N.Node, N.Node, int, str], ...]:

@@ -140,3 +140,10 @@ def test_malformed_params_are_validation_errors_naming_file_question_and_field(p
     found = rubric_problems(params)
     assert any(p.startswith("demo.yaml: question 1: field 'checks[1].") and f".{field}" in p and words in p
                for p in found), found
+
+
+def test_values_said_in_words_are_read() -> None:
+    out = run("Here $k$ is three, $s$ is two and $p$ is one.")
+    assert out.verdict is Verdict.PASS, out.reason
+    out = run("We use $k = 4$, and $s$ and $p$ both one.")  # floor(31/1) + 1 = 32
+    assert out.verdict is Verdict.FAIL and "k = 4, s = 1, p = 1" in out.findings[-1].message

@@ -177,3 +177,46 @@ def test_an_alias_that_is_not_math_is_refused_at_load_time() -> None:
 def test_a_definition_is_substituted_into_a_whole_relation_too() -> None:
     out = grade("We need $\\epsilon < c$ where $c = \\frac{2}{L}$.", "\\epsilon < \\frac{2}{L}", None)
     assert out.verdict is Verdict.PASS and "substituted" in out.findings[0].message
+
+
+def test_a_relation_after_with_that_names_the_target_negated_is_solved_for_it() -> None:
+    # "with $-\lambda = ...$" names a case as "with $\lambda = ...$" does: the value stated, not a hypothesis
+    out = grade("So the two are identical with $-\\lambda = 2\\eta\\gamma$.", "-2\\eta\\gamma", "\\lambda")
+    assert out.verdict is Verdict.PASS and "solved for \\lambda" in out.findings[0].message
+    assert grade("So the two are identical with $-\\lambda = -2\\eta\\gamma$.", "-2\\eta\\gamma",
+                 "\\lambda").verdict is Verdict.FAIL
+    # a hypothesis still states nothing
+    assert grade("If $-\\lambda = 2\\eta\\gamma$ the schemes agree.", "-2\\eta\\gamma",
+                 "\\lambda").verdict is Verdict.UNKNOWN
+
+
+def test_a_symbol_named_with_write_or_for_the_is_substituted() -> None:
+    out = grade("Writing $\\eta = \\epsilon$ for the step size, $$x = f - \\eta g$$", "f - \\epsilon g")
+    assert out.verdict is Verdict.PASS and "\\eta = \\epsilon (line 1) substituted" in out.findings[0].message
+    out = grade("Write $\\mathbf{m} = \\mathbb{E}[\\mathbf{g}]$ for the true mean. Then $$x = (1-\\beta^t)\\mathbf{m}$$",
+                "(1-\\beta^t)\\mathbb{E}[\\mathbf{g}]")
+    assert out.verdict is Verdict.PASS and "substituted" in out.findings[0].message
+    out = grade("We get $x = 2a b$, with $b$ the rate. Call $b = c$.", "2 a c")
+    assert out.verdict is Verdict.PASS
+
+
+def test_a_definition_never_turns_a_wrong_answer_right() -> None:
+    # the asked quantity introduced with "write" is the answer itself, judged as such
+    out = grade("Write $\\lambda = -2\\eta\\gamma$.", "2\\eta\\gamma", "\\lambda")
+    assert out.verdict is Verdict.FAIL and "substituted" not in out.findings[0].message
+    # a rubric symbol "defined" by the student is not replaced: the answer keeps its own meaning
+    out = grade("Write $\\gamma = \\frac{1}{2}$. So $\\lambda = \\eta$.", "2\\eta\\gamma", "\\lambda")
+    assert out.verdict is Verdict.FAIL
+    out = grade("Write $\\gamma = 2 k$. So $\\lambda = \\eta\\gamma$.", "2\\eta\\gamma", "\\lambda")
+    assert out.verdict is Verdict.FAIL
+
+
+def test_only_definitions_of_new_symbols_are_kept() -> None:
+    from grader.checks.final_answer import new_definitions
+    from grader.math import parse
+
+    eta, eps, lam = (parse(t).root for t in ("\\eta", "\\epsilon", "\\lambda"))
+    defs = [(eta, eps, 1, "\\eta = \\epsilon"), (eps, eta, 1, "\\eta = \\epsilon"), (lam, eta, 2, "\\lambda = \\eta")]
+    assert new_definitions(defs, ("\\lambda", "f - \\epsilon g")) == [defs[0]]
+    # both symbols new: one reading per formula, the left one
+    assert new_definitions(defs[:2], ("x",)) == [defs[0]]

@@ -146,3 +146,13 @@ def test_another_check_of_the_question_claims_its_own_value() -> None:
         ctx = CheckContext(question=Question(), answer=ctx.answer, params=ctx.params, course=None,  # type: ignore[arg-type]
                            document=None, seed=0, timeout=5.0, label=spec.label)  # type: ignore[arg-type]
         assert NumberCheck().run(ctx).verdict is Verdict.PASS, spec.label
+
+
+def test_a_definition_stated_in_the_answer_is_substituted_into_the_value() -> None:
+    out = run("The size is $$s = \\frac{n - 3}{2} + 1$$ where $n = 27$.", "13", target="s")
+    assert out.verdict is Verdict.PASS and "n = 27 (line 10) substituted" in out.findings[0].message
+    assert run("The size is $$s = \\frac{n - 3}{2} + 1$$ where $n = 29$.", "13", target="s").verdict is Verdict.FAIL
+    # the asked quantity is never a definition: "let $s = 12$" is the (wrong) answer
+    assert run("Let $s = 12$.", "13", target="s").verdict is Verdict.FAIL
+    # values said in words are read as math too
+    assert run("So $s$ is thirteen... no: $s$ equals two.", "2", target="s").verdict is Verdict.PASS

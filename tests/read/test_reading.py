@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from grader.read import reading as rd
 from grader.read.evidence import find
 from grader.read.segment import Answer
@@ -112,3 +114,56 @@ def test_definitions_stated_in_words() -> None:
     r = read("So $w = \\frac{1}{1+\\lambda}$ where $\\lambda = \\frac{1-p}{p}$ and $c = 2$.\n\nFor $t = 1$, $v = 2$."
              "\n\nLet $n = 3$.")
     assert [(d[2], d[3]) for d in r.definitions] == [(1, "\\lambda = \\frac{1-p}{p}"), (1, "c = 2"), (5, "n = 3")]
+
+
+def test_definitions_introduced_by_write_call_or_named_after() -> None:
+    r = read("Write $\\mathbf{m} = \\mathbb{E}[\\mathbf{g}]$ for the true mean.\n\n"
+             "$\\eta = \\epsilon$ for the step size.\n\nCall $k = 3$.\n\nSo $y = 4$ for all $t$.\n\nSet $t = 1$.")
+    got = [(d[2], d[3], str(d[0].name)) for d in r.definitions]
+    assert got == [(1, "\\mathbf{m} = \\mathbb{E}[\\mathbf{g}]", "m"), (3, "\\eta = \\epsilon", "eta"),
+                   (3, "\\eta = \\epsilon", "epsilon"), (5, "k = 3", "k")]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("One setting: $c$ and $\\mu$ both zero, and $\\sigma^2 = 1$.", ["c = 0", "\\mu = 0"]),
+    ("Then $x$ is zero.", ["x = 0"]),
+    ("so k equals two, and", ["k = 2"]),
+    ("Set $b$ to zero.", ["b = 0"]),
+    ("$a$, $b$ and $c$ are all one", ["a = 1", "b = 1", "c = 1"]),
+    ("So this gives N to the power T possible sequences", ["N^{T}"]),
+    ("N to the power of T", ["N^{T}"]),
+    ("that is two to the T in all", ["2^{T}"]),
+    ("the cost grows as N squared.", ["N^{2}"]),
+    ("$\\frac{1}{2}$ cubed", ["\\left(\\frac{1}{2}\\right)^{3}"]),
+])
+def test_values_and_powers_said_in_words(line: str, expected: list[str]) -> None:
+    assert [latex for latex, _ in rd.worded_math(line)] == expected
+
+
+@pytest.mark.parametrize("line", [
+    "the depth to the power of the network grows",  # no operand after "power of"
+    "the derivative of $f$ is zero.",  # a complement, not the subject
+    "if $x$ is zero, then the loss vanishes",  # a hypothesis states no value
+    "$x$ is one of the inputs",  # a value word that does not end the clause
+    "it is two times larger",
+    "So this gives N to the power T+1 sequences",  # the exponent goes on
+    "(N-1) to the power T",  # the base is a longer term
+    "so 2x is zero",
+    "from 1 to the N-th step",
+    "a squared error",  # an article, not a symbol
+    "we go to the T step",
+])
+def test_no_reading_where_the_words_say_no_value(line: str) -> None:
+    assert rd.worded_math(line) == []
+
+
+def test_worded_values_are_sides_of_the_answer() -> None:
+    r = read("One setting: $c$ and $\\mu$ both zero.")
+    assert [(s.latex, s.relation) for s in r.sides if s.of == 2] == [("c", "c = 0"), ("0", "c = 0"),
+                                                                       ("\\mu", "\\mu = 0"), ("0", "\\mu = 0")]
+    assert [st.latex for st in r.worded] == ["c = 0", "\\mu = 0"]
+
+
+def test_a_range_in_prose_is_no_value() -> None:
+    assert rd.worded_math("with components $x_i$ for i = 1, ..., N and a layer") == []
+    assert rd.worded_math("for $t$ equal to one, the sum is empty") == []

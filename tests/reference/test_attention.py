@@ -54,3 +54,22 @@ def test_cost_scaling_matches_the_stated_classes() -> None:
     assert ref.flops_std(2000, 16) / ref.flops_std(1000, 16) == 4
     assert ref.flops_separable(2000, 16) / ref.flops_separable(1000, 16) == 2
     assert ref.flops_approx(2000, 16, 32) / ref.flops_approx(1000, 16, 32) == 2
+
+
+FEATURE_MAP = ("Sampling $\\omega_i$ iid from $\\mathcal{N}(0, I)$, the feature map\n\n"
+               "$$f(x) = \\frac{1}{\\sqrt{m}} %s \\left[\\exp(\\omega_1^\\top x), \\dots, \\exp(\\omega_m^\\top x)\\right]$$")
+
+
+@pytest.mark.parametrize(("factor", "found"), [
+    ("\\exp\\left(-\\frac{\\|\\mathbf{x}\\|^2}{2}\\right)", True), ("e^{-\\|x\\|_2^2/2}", True),
+    ("\\exp(-\\frac{1}{2}x^\\top x)", True),
+    ("\\exp(-\\|x\\|^2)", False), ("\\exp(-\\|x\\|^2/4)", False), ("\\exp(\\|x\\|^2/2)", False),
+])
+def test_the_feature_maps_gaussian_factor_is_checked_up_to_equivalence(factor: str, found: bool) -> None:
+    from grader.commands.try_ import _grade
+
+    course = Course(Path(__file__).resolve().parents[2])
+    q = course.rubric("attention").assignment.question("3.4")
+    r = _grade(q, FEATURE_MAP % factor, course, 60.0)
+    missed = [f.message for f in r.findings if "a positive feature map" in f.message and "not found" in f.message]
+    assert bool(missed) is not found, [f.message for f in r.findings]

@@ -32,3 +32,27 @@ def test_adam_l2_decays_small_gradient_weights_more() -> None:
 def test_decoupled_decay_is_even() -> None:
     small, large = ref.relative_decay("decoupled")
     assert small == pytest.approx(large, rel=0.1)
+
+
+def _graded(assignment: str, question: str, text: str) -> tuple[str, float]:
+    """The status and score the bank question gets for one answer, graded in this process."""
+    from grader.commands.try_ import _grade
+
+    course = Course(Path(__file__).resolve().parents[2])
+    q = course.rubric(assignment).assignment.question(question)
+    r = _grade(q, text, course, 60.0)
+    return r.status.value, r.score
+
+
+ADAM_LINE = "The gradient line changes: $$\\mathbf{g} \\leftarrow \\frac{1}{m}\\nabla_{\\theta}\\sum_i L + %s$$"
+
+
+@pytest.mark.parametrize("term", ["2\\gamma\\theta", "2\\theta\\gamma", "\\theta\\cdot 2\\gamma",
+                                  "2\\gamma\\boldsymbol{\\theta}_t", "\\gamma \\theta_t 2"])
+def test_adam_l2_line_takes_the_penalty_gradient_in_any_order(term: str) -> None:
+    assert _graded("attention", "4.2", ADAM_LINE % term) == ("correct", 5.0)
+
+
+@pytest.mark.parametrize("term", ["\\gamma\\theta", "\\theta\\lambda", "2\\lambda\\theta_t"])
+def test_adam_l2_line_gives_partial_credit_for_another_constant(term: str) -> None:
+    assert _graded("attention", "4.2", ADAM_LINE % term)[0] == "partial"
