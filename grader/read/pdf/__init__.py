@@ -91,7 +91,10 @@ def read_pdf(path: str | bytes, where: str) -> PdfText:
                 notes.append(f"{where}: page {page.number}, line {i + 1}: a formula could not be rebuilt from the "
                              "PDF (a glyph without a known meaning); its question needs review")
             previous = line
-    structure = tuple(_heading(lines[i], i, level) for i, level in headings)
+    found = [_heading(lines[i], i, level) for i, level in headings]
+    # where headings are numbered, one without a number (a bold title line, an unnumbered "References") is left to
+    # the text reader: as structure it would be taken for an answer's heading placed by order
+    structure = tuple(h for h in found if h.label or not any(g.label for g in found))
     _join_wrapped_math(lines, numbers, on_page)  # joins and drops lines after a formula only: headings stay put
     _dehyphenate(lines)
     return PdfText(lines=tuple(lines), pages=tuple(numbers), page_lines=tuple(on_page), notes=tuple(notes),

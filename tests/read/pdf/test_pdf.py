@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from grader.read.ingest import IngestError, read_submission
+from grader.read.pdf.rebuild import Line
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STYLES = Path(__file__).parents[2] / "fixtures" / "styles" / "tex"
@@ -168,3 +169,31 @@ def test_the_trials_pdfs_grade_as_their_sources():
         pdf = {q.id: q.status for q in grade_submission(str(FIXTURES / f"cm_newuser_{name}.pdf"), rubric,
                                                         course).questions}
         assert pdf == source, name
+
+
+def _line(text: str, size: float, bold: bool) -> Line:
+    return Line(text=text, top=0.0, bottom=0.0, x0=0.0, size=size, display=False, unreadable=0, plain=text,
+                bold=bold)
+
+
+def test_heading_levels_rank_bold_sizes_above_the_body():
+    from grader.read.pdf import _heading_levels, _level
+
+    body = [_line("Some running text of the answer, long enough to be the body.", 10.0, False)] * 5
+    section, subsection = _line("1 Softmax", 14.4, True), _line("1.1 Gradient", 12.0, True)
+    run_in, title = _line("Solution.", 10.0, True), _line("Homework 3", 17.3, False)
+    levels = _heading_levels(body + [section, subsection, run_in, title])
+    assert [_level(x, levels) for x in (section, subsection, run_in, title, body[0])] == [1, 2, 0, 0, 0]
+    assert _level(_line("2", 14.4, True), levels) == 0  # a bold number alone (a page number) holds no words
+
+
+@pytest.mark.parametrize("line, level, label, kind, title", [
+    ("## 1.2 Vanishing gradients", 2, ("1", "2"), "subsection", "Vanishing gradients"),
+    ("## 3 Attention cost", 1, ("3",), "section", "Attention cost"),
+    ("## Question 2", 1, (), "section", "Question 2"),
+])
+def test_heading_structure(line, level, label, kind, title):
+    from grader.read.pdf import _heading
+
+    h = _heading(line, 7, level)
+    assert (h.index, h.label, h.kind, h.title, h.inferred) == (7, label, kind, title, False)
