@@ -765,10 +765,14 @@ def _with_words(main: list[Atom], is_math: list[bool], gaps: list[float], size: 
 
 def _text_punctuation(main: list[Atom], j: int, gaps: list[float], size: float, is_math: list[bool]) -> bool:
     """A comma, colon or semicolon of the sentence right after a formula (`$a$, $b$`, `$x \\in R$: $f$`): set tight
-    against the formula and followed by a word space, where math sets a thin space (after a comma) or a thick space
-    on both sides (a colon as a relation). It ends the formula instead of joining it to the next."""
-    return (main[j].text in (",", ":", ";") and not is_math[j] and j + 1 < len(main)
+    against the formula's last operand and followed by a word space, where math sets a thin space (after a comma) or
+    a thick space on both sides (a colon as a relation). It ends the formula instead of joining it to the next."""
+    return (main[j].text in (",", ":", ";") and not is_math[j] and 0 < j < len(main) - 1
+            and main[j - 1].tex not in _RELATIONS | _BINARY  # `=:` (defined as) is one relation
             and gaps[j] < 0.1 * size and gaps[j + 1] > 0.22 * size)
+
+
+_BINARY = {"+", "-", "\\cdot", "\\times", "\\pm", "\\mp", "/", "\\in", ":", "\\subset", "\\subseteq"}
 
 
 def _name_before(main: list[Atom], start: int, space: list[bool]) -> int:

@@ -175,3 +175,9 @@ def test_heading_lines_carry_their_weight():
     body = next(line for line in lines if line.text.startswith("Since"))
     assert head.bold and head.size > 1.3 * body.size
     assert not body.bold
+
+
+def test_punctuation_of_the_sentence_ends_a_formula_but_a_relation_keeps_its_colon():
+    text = _text("cm_section_star_written.pdf")
+    assert "$\\alpha' = \\alpha$, $\\mu' = \\mu ( 1 - \\alpha \\lambda )$ and" in text
+    assert "$b \\le \\min_{i} g_{i} = : m$" in _text("cm_rt_003.pdf")  # `=:` (defined as) is one relation
