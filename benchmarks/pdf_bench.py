@@ -4,7 +4,9 @@
 
 For every PDF fixture of tests/read/pdf/fixtures (cm_<name>.pdf: pdfLaTeX, Computer Modern; otf_<name>.pdf:
 XeLaTeX, Latin Modern Math) made from a write-up of tests/fixtures/styles/tex, from a re-typeset real write-up
-(rt_<NNN>: tests/fixtures/styles/retypeset/article/<NNN>_*.tex) or from a page of its own (math_dense.tex):
+(rt_<NNN>: tests/fixtures/styles/retypeset/article/<NNN>_*.tex), from a page of its own (math_dense.tex) or
+from a write-up of a new-instructor trial (newuser_<name>.tex, graded with that trial's course,
+fixtures/dl_basics_course):
 - formulas: each row of each display formula of the source is matched with a display row rebuilt from the PDF
   by grader.math.equivalent (or, where that cannot decide, the same LaTeX tokens); the share matched. Rows: a display is split at its top-level \\\\ (an
   align's rows; a matrix or cases keeps its rows), alignment & dropped; a row that starts with a relation (an
@@ -73,7 +75,7 @@ def _top_rows(latex: str) -> list[str]:
 
 
 def expand_macros(text: str) -> str:
-    """The source's zero-argument \\newcommand / \\DeclareMathOperator macros replaced by their bodies."""
+    """The source's \\newcommand / \\DeclareMathOperator macros replaced by their bodies."""
     macros: dict[str, str] = {}
     for m in re.finditer(r"\\(?:re)?newcommand\*?\{?\\([A-Za-z]+)\}?\{(.*)\}\s*$", text, re.M):
         macros[m.group(1)] = m.group(2)
@@ -82,6 +84,10 @@ def expand_macros(text: str) -> str:
     body = text.split("\\begin{document}", 1)[-1]
     for name, value in macros.items():
         body = re.sub(r"\\" + name + r"(?![A-Za-z])", lambda _, v=value: v, body)
+    # a macro with arguments (\newcommand{\KL}[2]{\mathrm{KL}(#1\|#2)}), its arguments braced without nesting
+    for m in re.finditer(r"\\(?:re)?newcommand\*?\{?\\([A-Za-z]+)\}?\[([1-9])\]\{(.*)\}\s*$", text, re.M):
+        call = r"\\" + m.group(1) + r"(?![A-Za-z])" + r"\s*\{([^{}]*)\}" * int(m.group(2))
+        body = re.sub(call, lambda c, v=m.group(3): re.sub(r"#([1-9])", lambda a: c.group(int(a.group(1))), v), body)
     return body
 
 
@@ -126,7 +132,23 @@ def sources() -> dict[str, tuple[Path, dict | None]]:
             stem = Path(e["path"]).stem
             out[f"rt_{stem[:3]}"] = (STYLES / e["path"], {"assignment": e["assignment"], "expect": {}})
     out["math_dense"] = (FIXTURES / "math_dense.tex", None)
+    out.update(NEWUSER)
     return out
+
+
+# a new-instructor trial's own course and two write-ups it typeset with pdfLaTeX (newuser_<name>.tex ->
+# cm_newuser_<name>.pdf); graded with that course (fixtures/dl_basics_course), phrases from the sources
+NEWUSER_COURSE = FIXTURES / "dl_basics_course"
+NEWUSER: dict[str, tuple[Path, dict | None]] = {
+    "newuser_bob": (FIXTURES / "newuser_bob.tex", {
+        "assignment": "dl-basics", "course": NEWUSER_COURSE,
+        "expect": {"1": "Differentiating", "2": "= 0.58", "3": "The score matrix", "4": "The output size is",
+                   "5": "Setting the gradient to zero", "6": "\\mathrm{KL}"}}),
+    "newuser_hank": (FIXTURES / "newuser_hank.tex", {
+        "assignment": "dl-basics", "course": NEWUSER_COURSE,
+        "expect": {"1": "For the logits", "2": "= 3.053", "3": "queries is compared", "4": "rounded down",
+                   "5": "\\boldsymbol{w}^{*}", "6": "\\mathrm{KL}"}}),
+}
 
 
 def main() -> int:
@@ -169,15 +191,16 @@ def main() -> int:
         if entry is None:
             print(f"{pdf.name}: {n_pages} pages, formulas {hits}/{len(src_rows)}")
             continue
-        rubric = course.rubric(entry["assignment"])
+        own = Course(entry["course"]) if "course" in entry else course
+        rubric = own.rubric(entry["assignment"])
         qs = rubric.assignment.questions
         answers = segment(doc, [q.id for q in qs], {q.id: q.prompt for q in qs if q.prompt})
         texts = {qid: squash(a.text) for qid, a in answers.items() if a is not None and a.found}
         ok = sum(1 for qid, phrase in entry["expect"].items() if phrase in texts.get(qid, ""))
         expected += len(entry["expect"])
         found += ok
-        by_source = {q.id: q.status for q in grade_submission(str(source), rubric, course).questions}
-        by_pdf = {q.id: q.status for q in grade_submission(str(pdf), rubric, course).questions}
+        by_source = {q.id: q.status for q in grade_submission(str(source), rubric, own).questions}
+        by_pdf = {q.id: q.status for q in grade_submission(str(pdf), rubric, own).questions}
         agree = sum(1 for qid in by_source if by_pdf.get(qid) == by_source[qid])
         questions += len(by_source)
         same += agree

@@ -137,7 +137,7 @@ def _pdf_document(source: str | bytes, where: str, converter: PdfConverter | Non
     for page_line in pdf.page_lines:  # a blank line ingest set takes the number of the line before it
         numbers.append(page_line or (numbers[-1] if numbers else 1))
     return Document(path=where, lines=pdf.lines, line_numbers=tuple(numbers), kind="markdown", notes=pdf.notes,
-                    pages=pdf.pages)
+                    pages=pdf.pages, structure=pdf.structure)
 
 
 def _converted(source: str | bytes, where: str, converter: PdfConverter) -> Document:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from grader.read.document import Heading
 from grader.read.pdf.furniture import furniture
 from grader.read.pdf.layer import PdfError, read_layer
 from grader.read.pdf.rebuild import Line, rebuild_page
@@ -28,6 +29,7 @@ class PdfText:
     notes: tuple[str, ...]
     unreadable: tuple[tuple[int, int], ...]  # (page, line) of each formula that could not be rebuilt
     page_count: int
+    structure: tuple[Heading, ...] = field(default=())  # the sectioning headings the fonts show, in line order
 
 
 def _pages_text(numbers: list[int]) -> str:
@@ -51,17 +53,35 @@ def read_pdf(path: str | bytes, where: str) -> PdfText:
     on_page: list[int] = []
     unreadable: list[tuple[int, int]] = []
     notes: list[str] = []
+    headings: list[tuple[int, int]] = []  # (line index, level) of each heading written
+    levels = _heading_levels([line for page_lines, dropped in zip(rebuilt, drop)
+                              for i, line in enumerate(page_lines) if i not in dropped])
     for page, page_lines, dropped in zip(pages, rebuilt, drop):
         pitch = _pitch(page_lines)
         previous: Line | None = None
+        heading = 0  # the level of the heading the previous kept line opened or continued (0: none)
         for i, line in enumerate(page_lines):
             if i in dropped:
                 continue
             gap = previous.bottom - line.top if previous is not None else 0.0
-            if previous is None or line.display or previous.display or gap > 0.6 * pitch:
+            start = previous is None or line.display or previous.display or gap > 0.6 * pitch
+            level = _level(line, levels)
+            if level and heading == level and not start:  # a long heading wrapped over two lines: one heading
+                lines[-1] += " " + line.text
+                previous = line
+                continue
+            heading = level if level and (start or heading) else 0
+            if start:
                 lines.append("")  # a paragraph break, a display or a new page: segmentation reads blank lines
                 numbers.append(0)
                 on_page.append(0)
+            if heading:  # written as a Markdown heading, as segmentation reads a sectioning command's title
+                headings.append((len(lines), heading))
+                lines.append("#" * (heading + 1) + " " + line.text)
+                numbers.append(page.number)
+                on_page.append(i + 1)
+                previous = line
+                continue
             for piece in _split_labels(line.text):
                 lines.append(piece)
                 numbers.append(page.number)
@@ -71,10 +91,58 @@ def read_pdf(path: str | bytes, where: str) -> PdfText:
                 notes.append(f"{where}: page {page.number}, line {i + 1}: a formula could not be rebuilt from the "
                              "PDF (a glyph without a known meaning); its question needs review")
             previous = line
-    _join_wrapped_math(lines, numbers, on_page)
+    found = [_heading(lines[i], i, level) for i, level in headings]
+    # where headings are numbered, one without a number (a bold title line, an unnumbered "References") is left to
+    # the text reader: as structure it would be taken for an answer's heading placed by order
+    structure = tuple(h for h in found if h.label or not any(g.label for g in found))
+    _join_wrapped_math(lines, numbers, on_page)  # joins and drops lines after a formula only: headings stay put
     _dehyphenate(lines)
     return PdfText(lines=tuple(lines), pages=tuple(numbers), page_lines=tuple(on_page), notes=tuple(notes),
-                   unreadable=tuple(unreadable), page_count=len(pages))
+                   unreadable=tuple(unreadable), page_count=len(pages), structure=structure)
+
+
+HEADING_SCALE = 1.05  # a heading is set larger than the body: \\section 1.2-1.44x, \\subsection 1.1-1.2x (11pt: 12/10.95)
+
+
+def _body_size(lines: list[Line]) -> float:
+    """The size most of the write-up's text is set in, counted by characters."""
+    weight: dict[float, int] = {}
+    for line in lines:
+        key = round(line.size * 2) / 2
+        weight[key] = weight.get(key, 0) + len(line.plain)
+    return max(weight, key=lambda k: (weight[k], -k)) if weight else 10.0
+
+
+def _heading_levels(lines: list[Line]) -> dict[float, int]:
+    """Sizes of the sectioning headings, largest first, with their level (1: \\section, 2: \\subsection, ...): lines
+    set wholly in bold text larger than the body, holding words. Bold text at the body size (a run-in
+    \\paragraph, a bold "Solution.", bold words in a sentence) is never a heading."""
+    body = _body_size(lines)
+    sizes = {round(line.size * 2) / 2 for line in lines
+             if line.bold and not line.display and line.size > HEADING_SCALE * body
+             and any(c.isalpha() for c in line.plain)}
+    return {size: rank + 1 for rank, size in enumerate(sorted(sizes, reverse=True))}
+
+
+def _level(line: Line, levels: dict[float, int]) -> int:
+    """The heading level of the line (0: not a heading)."""
+    if not line.bold or line.display or not any(c.isalpha() for c in line.plain):
+        return 0
+    return levels.get(round(line.size * 2) / 2, 0)
+
+
+_KINDS = ("section", "subsection", "subsubsection", "paragraph")
+_SECTION_NUMBER = re.compile(r"#+ (\d{1,2}(?:\.\d{1,2})*)\.? (?=\S)")
+
+
+def _heading(line: str, index: int, level: int) -> Heading:
+    """A heading the fonts show, as the markup of a LaTeX source would declare it: its number (typeset by a
+    counter, so inferred, as for an auto-numbered \\section) and its title."""
+    m = _SECTION_NUMBER.match(line)
+    label = tuple(m.group(1).split(".")) if m else ()
+    title = line[m.end():] if m else line.lstrip("# ")
+    return Heading(index=index, label=label, title=" ".join(title.split())[:80],
+                   kind=_KINDS[min(level, len(_KINDS)) - 1], inferred=False)
 
 
 # a list label as typeset at a line's start: "2.2", "1.", "3)", "(ii)", "(b)", "b)"

@@ -378,7 +378,7 @@ def _words(main: list[Atom]) -> list[Atom]:
                     tex = f"\\arg\\{word[3:]}"
                 op = Atom(x0=a.x0, x1=last.x1, bottom=min(m.bottom for m in main[i:j + 1]),
                           top=max(m.top for m in main[i:j + 1]), baseline=a.baseline, size=a.size, tex=tex,
-                          text=word, kind="M", big=False,
+                          text=word, kind="M", big=False, lx0=a.lx0, lx1=last.lx1,
                           sup=[s for m in main[i:j + 1] for s in m.sup], sub=[s for m in main[i:j + 1] for s in m.sub],
                           over=[s for m in main[i:j + 1] for s in m.over],
                           under=[s for m in main[i:j + 1] for s in m.under])
@@ -532,6 +532,11 @@ def _build(atoms: list[Atom]) -> str:
     return _glue(parts)
 
 
+def _left(a: Atom) -> float:
+    """Left edge of an atom's advance box (its ink box for a rebuilt piece that has none)."""
+    return a.lx0 or a.x0
+
+
 def _right(a: Atom) -> float:
     """Right edge of an atom with its scripts and limits."""
     return max([a.lx1 or a.x1] + [_right(s) for s in a.sup + a.sub + a.over + a.under])
@@ -553,6 +558,7 @@ class Line:
     display: bool
     unreadable: int  # formulas on it holding a glyph that could not be read
     plain: str  # the line as plain text (for spotting repeated headers and page numbers)
+    bold: bool = False  # every text letter on it is set in a bold font (a sectioning heading, with its size)
 
 
 # an OpenType font's pieces of tall delimiters (U+239B..U+23AD): drawn one above the other like CMEX's
@@ -716,7 +722,7 @@ def _drop_tag(main: list[Atom], size: float, edge: float) -> list[Atom]:
         k -= 1
     if k == len(main) - 2 or main[k].text != "(" or k == 0:
         return main
-    gap = main[k].lx0 - _right(main[k - 1])
+    gap = _left(main[k]) - _right(main[k - 1])
     flush = abs(main[-1].x1 - edge) < 1.0 and gap > 0.25 * size \
         and main[k - 1].tex not in _RELATIONS | {"+", "-", "\\cdot", "\\times", ","}
     if gap < 2.0 * size and not flush:
@@ -757,13 +763,42 @@ def _with_words(main: list[Atom], is_math: list[bool], gaps: list[float], size: 
     return f"$${' '.join(parts)}$$", True, unreadable, "".join(a.text for a in main)
 
 
+def _text_punctuation(main: list[Atom], j: int, gaps: list[float], size: float, is_math: list[bool]) -> bool:
+    """A comma, colon or semicolon of the sentence right after a formula (`$a$, $b$`, `$x \\in R$: $f$`): set tight
+    against the formula's last operand and followed by a word space, where math sets a thin space (after a comma) or
+    a thick space on both sides (a colon as a relation). It ends the formula instead of joining it to the next."""
+    return (main[j].text in (",", ":", ";") and not is_math[j] and 0 < j < len(main) - 1
+            and main[j - 1].tex not in _RELATIONS | _BINARY  # `=:` (defined as) is one relation
+            and gaps[j] < 0.1 * size and gaps[j + 1] > 0.22 * size)
+
+
+_BINARY = {"+", "-", "\\cdot", "\\times", "\\pm", "\\mp", "/", "\\in", ":", "\\subset", "\\subseteq"}
+
+
+def _name_before(main: list[Atom], start: int, space: list[bool]) -> int:
+    """A formula's start moved left over an upright name of two or more letters set against it, as `\\mathrm{KL}(p
+    \\| q)` is typeset: prose is never set touching a formula, so the name is part of it."""
+    k = start
+    while k > 0 and main[k - 1].kind == "T" and main[k - 1].text.isalpha() and len(main[k - 1].text) == 1 \
+            and not space[k] and not main[k - 1].tex.startswith("\\mathbf"):
+        k -= 1
+    if start - k < 2 or (k > 0 and not space[k]) or not (main[start].kind in ("M", "S") or main[start].text in "(["):
+        return start
+    for a in main[k:start]:
+        a.kind, a.tex = "M", a.text
+    main[k].tex = f"\\mathrm{{{''.join(a.text for a in main[k:start])}}}"
+    for a in main[k + 1:start]:
+        a.tex = ""
+    return k
+
+
 def _render(main: list[Atom], size: float, indented: bool, edge: float = float("inf")) -> tuple[str, bool, int, str]:
     """The text of a line with its math runs as $...$ (or the whole line as $$...$$), and unreadable formulas."""
     if indented:
         main = _drop_tag(main, size, edge)
     n = len(main)
     is_math = [a.kind in ("M", "S") or bool(a.sup or a.sub or a.over or a.under) for a in main]
-    gaps = [main[i].lx0 - _right(main[i - 1]) if i else 0.0 for i in range(n)]
+    gaps = [_left(main[i]) - _right(main[i - 1]) if i else 0.0 for i in range(n)]
     space = [g > 0.16 * size for g in gaps]
     if indented:
         joined = _with_words(main, is_math, gaps, size)
@@ -778,10 +813,15 @@ def _render(main: list[Atom], size: float, indented: bool, edge: float = float("
         start = i
         while start > 0 and main[start - 1].kind == "N" and not space[start] and main[start - 1].text not in _TRIM_END:
             start -= 1
+        start = _name_before(main, start, space)
         end = i
         j = i + 1
+        depth = sum(1 for a in main[start:j] if a.text in "([") - sum(1 for a in main[start:j] if a.text in ")]")
         while j < n and main[j].kind != "T" and not (main[j].kind == "N" and j + 1 < n and main[j + 1].kind == "T"
                                                       and not space[j + 1] and not is_math[j]):
+            if depth <= 0 and _text_punctuation(main, j, gaps, size, is_math):
+                break
+            depth += (main[j].text in "([") - (main[j].text in ")]")
             if is_math[j]:
                 end = j
             j += 1
@@ -852,9 +892,10 @@ def rebuild_page(page: Page) -> list[Line]:
         indented = x0 - margin > 1.5 * ref and (abs((x0 + x1) / 2 - center) < 3 * ref or x0 - margin > 4 * ref)
         built.append((main, ref, indented))
         text, display, unreadable, plain = _render(main, ref, indented)
+        letters = [role(g.font) for g in glyphs if g.text.isalpha() and role(g.font) in ("text", "bold")]
         out.append(Line(text=text, top=max(g.top for g in glyphs), bottom=min(g.bottom for g in glyphs),
                         x0=min(g.x0 for g in glyphs), size=ref, display=display, unreadable=unreadable,
-                        plain=plain))
+                        plain=plain, bold=bool(letters) and all(r == "bold" for r in letters)))
     _aligned_rows(out, built, margin)
     _wide_displays(out, built, edge)
     return out

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from grader.read.ingest import IngestError, read_submission
+from grader.read.pdf.rebuild import Line
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STYLES = Path(__file__).parents[2] / "fixtures" / "styles" / "tex"
@@ -112,3 +113,87 @@ def test_inline_math_wrapped_at_a_line_break_is_made_one_formula():
 def test_a_wrapped_formula_reads_whole_from_the_pdf():
     doc = read_submission(FIXTURES / "cm_enumerate_enumitem.pdf")
     assert any(line.endswith("so $\\mathbb{E} [ h^{2} ] = \\frac{1}{2}$.") for line in doc.lines)
+
+
+# cm_newuser_bob.pdf and cm_newuser_hank.pdf: typeset with pdfLaTeX by a new-instructor trial of the grader (a
+# session writing its own course, dl_basics_course) from its own write-ups newuser_bob.tex and newuser_hank.tex,
+# copied beside them unchanged
+
+
+def test_sectioning_headings_are_read_from_their_font_as_markdown_headings():
+    doc = read_submission(FIXTURES / "cm_newuser_bob.pdf")
+    heads = [line for line in doc.lines if line.startswith("#")]
+    assert heads == ["## 1 Softmax cross-entropy", "## 2 Adam", "## 3 Attention cost", "## 4 Convolution",
+                     "## 5 Ridge regression", "## 6 KL divergence"]
+    assert [(h.label, h.kind, h.title) for h in doc.structure][:2] == [
+        (("1",), "section", "Softmax cross-entropy"), (("2",), "section", "Adam")]
+    assert all(doc.lines[h.index].startswith("## ") for h in doc.structure)
+
+
+def test_heading_levels_follow_the_size_rank():
+    doc = read_submission(FIXTURES / "cm_article_auto_sections.pdf")
+    assert "## 1 Recurrent networks and the activation order" in doc.lines
+    assert "### 1.2 Vanishing gradients" in doc.lines
+    assert [h.kind for h in doc.structure[:3]] == ["section", "subsection", "subsection"]
+    assert not any("Homework 2" in line and line.startswith("#") for line in doc.lines)  # a large title, not bold
+
+
+def test_bold_text_at_the_body_size_stays_text():
+    exam = read_submission(FIXTURES / "cm_exam_class.pdf")  # a bold centred title line and bold labels
+    assert not any(line.startswith("#") for line in exam.lines)
+    assert exam.structure == ()
+
+
+def test_a_word_before_inline_math_keeps_its_space():
+    lines = read_submission(FIXTURES / "cm_newuser_bob.pdf").lines
+    assert any(line.startswith("Since $\\log p_{k} = z_{k}") for line in lines)
+
+
+def test_sentence_punctuation_after_a_formula_ends_it_and_an_upright_name_joins_it():
+    lines = read_submission(FIXTURES / "cm_newuser_hank.pdf").lines
+    assert ("1. For the logits $\\boldsymbol{z} \\in R^{K}$: $\\frac{\\partial L}{\\partial \\boldsymbol{z}} = "
+            "\\operatorname{softmax} ( \\boldsymbol{z} ) - \\boldsymbol{y}$.") in lines
+    assert any(line.startswith("2. $\\hat{m}_{2} = \\frac{0.58}{0.19} = 3.053$, $\\hat{v}_{2}") for line in lines)
+    assert any(line.startswith("6. $\\mathrm{KL} ( p \\| q ) = \\log") for line in lines)
+
+
+def test_the_trials_pdfs_grade_as_their_sources():
+    from grader.course.directory import Course
+    from grader.grading.pipeline import grade_submission
+
+    course = Course(FIXTURES / "dl_basics_course")
+    rubric = course.rubric("dl-basics")
+    for name in ("bob", "hank"):
+        source = {q.id: q.status for q in grade_submission(str(FIXTURES / f"newuser_{name}.tex"), rubric,
+                                                           course).questions}
+        pdf = {q.id: q.status for q in grade_submission(str(FIXTURES / f"cm_newuser_{name}.pdf"), rubric,
+                                                        course).questions}
+        assert pdf == source, name
+
+
+def _line(text: str, size: float, bold: bool) -> Line:
+    return Line(text=text, top=0.0, bottom=0.0, x0=0.0, size=size, display=False, unreadable=0, plain=text,
+                bold=bold)
+
+
+def test_heading_levels_rank_bold_sizes_above_the_body():
+    from grader.read.pdf import _heading_levels, _level
+
+    body = [_line("Some running text of the answer, long enough to be the body.", 10.0, False)] * 5
+    section, subsection = _line("1 Softmax", 14.4, True), _line("1.1 Gradient", 12.0, True)
+    run_in, title = _line("Solution.", 10.0, True), _line("Homework 3", 17.3, False)
+    levels = _heading_levels(body + [section, subsection, run_in, title])
+    assert [_level(x, levels) for x in (section, subsection, run_in, title, body[0])] == [1, 2, 0, 0, 0]
+    assert _level(_line("2", 14.4, True), levels) == 0  # a bold number alone (a page number) holds no words
+
+
+@pytest.mark.parametrize("line, level, label, kind, title", [
+    ("## 1.2 Vanishing gradients", 2, ("1", "2"), "subsection", "Vanishing gradients"),
+    ("## 3 Attention cost", 1, ("3",), "section", "Attention cost"),
+    ("## Question 2", 1, (), "section", "Question 2"),
+])
+def test_heading_structure(line, level, label, kind, title):
+    from grader.read.pdf import _heading
+
+    h = _heading(line, 7, level)
+    assert (h.index, h.label, h.kind, h.title, h.inferred) == (7, label, kind, title, False)

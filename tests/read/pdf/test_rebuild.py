@@ -56,7 +56,8 @@ def test_operator_name_ending_a_sentence_at_a_line_start_stays_a_word():
 
     lines = read_submission(FIXTURES / "cm_exam_class.pdf").lines
     assert "argmax." in lines and "$\\arg\\max$." not in lines
-    assert any("$= \\arg\\max$" in line for line in lines)  # beside a relation it is still the operator
+    # beside a relation it is still the operator; the relation, a word space before it, stays outside
+    assert any("w[T] = $\\arg\\max$ delta[T]" in line for line in lines)
 def _display(name: str) -> list[str]:
     return [line.text for page in read_layer(str(FIXTURES / name), name) for line in rebuild_page(page)
             if line.display]
@@ -166,3 +167,17 @@ def test_matrix_cells_are_cut_at_the_gaps_every_row_leaves():
 def test_a_word_in_upright_letters_inside_a_script_is_text():
     text = _text("cm_enumerate_enumitem.pdf")
     assert "$\\lambda^{\\text{dropout}} = ( 1 - p ) / p$" in text
+
+
+def test_heading_lines_carry_their_weight():
+    lines = [line for page in read_layer(str(FIXTURES / "cm_newuser_bob.pdf"), "b") for line in rebuild_page(page)]
+    head = next(line for line in lines if line.text == "1 Softmax cross-entropy")
+    body = next(line for line in lines if line.text.startswith("Since"))
+    assert head.bold and head.size > 1.3 * body.size
+    assert not body.bold
+
+
+def test_punctuation_of_the_sentence_ends_a_formula_but_a_relation_keeps_its_colon():
+    text = _text("cm_section_star_written.pdf")
+    assert "$\\alpha' = \\alpha$, $\\mu' = \\mu ( 1 - \\alpha \\lambda )$ and" in text
+    assert "$b \\le \\min_{i} g_{i} = : m$" in _text("cm_rt_003.pdf")  # `=:` (defined as) is one relation
