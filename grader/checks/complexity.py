@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from grader.read import reading as rd
-from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
+from grader.checks.base import Assumption, Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
 
 if TYPE_CHECKING:  # for types only: the math layer is imported when a check runs
@@ -22,7 +22,7 @@ class ComplexityParams(Params):
     require_theta: bool = False  # the question asks for a tight (Θ) answer
     loose_credit: float = 0.5  # share of the points for a correct but loose bound
     bound_credit: float = 0.5  # share for the right growth stated with O (or Ω) where Θ is asked
-    assume: tuple[str, ...] = ()  # "n >> d"
+    assume: tuple[Assumption, ...] = ()  # "n >> d"
 
 
 SENTENCE = re.compile(r"[.;!?](?:\s|$)")  # where a sentence ends, for the words a claim is introduced by

@@ -161,6 +161,35 @@ def _loc(loc: tuple[Any, ...], data: dict[str, Any]) -> tuple[str, str]:
     return question, field
 
 
+_WRITE_AS = {"string_type": "text (a number or words; quote LaTeX)", "tuple_type": "a list, or one item",
+             "list_type": "a list, or one item", "dict_type": "a mapping (`name: value` lines)",
+             "float_type": "a number", "int_type": "a whole number", "bool_type": "true or false",
+             "float_parsing": "a number", "int_parsing": "a whole number", "bool_parsing": "true or false"}
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"{value!r}"
+
+
+def param_message(err: Any) -> str:
+    """A check parameter's error in a rubric author's words: what the field takes and what it was given."""
+    kind = err.get("type", "")
+    if kind in _WRITE_AS:
+        return f"write {_WRITE_AS[kind]} here, not {_kind_of(err.get('input'))}"
+    msg = str(err.get("msg", ""))
+    return msg.replace("Value error, ", "")
+
+
 def _problem(path: Path, question: str, field: str, message: str) -> str:
     where = ": ".join(p for p in (str(path), question, f"field '{field}'" if field else "") if p)
     return f"{where}: {message}"
@@ -315,14 +344,15 @@ def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | s
                 cls = kinds.kind(spec.kind)
             except kinds.UnknownCheck:
                 problems.append(_problem(path, where, f"{field}.kind",
-                                         f"unknown check kind {spec.kind!r} (known: {', '.join(kinds.kinds())})"))
+                                         f"unknown check kind {spec.kind!r} (known: {', '.join(kinds.rubric_kinds())})"))
                 continue
             try:
                 cls.Params.model_validate(spec.params)
             except ValidationError as exc:
                 for err in exc.errors():
-                    sub = ".".join(str(p) for p in err["loc"])
-                    problems.append(_problem(path, where, f"{field}.{sub}" if sub else field, err["msg"]))
+                    # items of a list are numbered from 1, as the checks are (`checks[2].any.3`: its third entry)
+                    sub = ".".join(str(p + 1) if isinstance(p, int) else str(p) for p in err["loc"])
+                    problems.append(_problem(path, where, f"{field}.{sub}" if sub else field, param_message(err)))
             if spec.role == "item":
                 if spec.points is None:
                     problems.append(_problem(path, where, f"{field}.points", "an item needs points"))
