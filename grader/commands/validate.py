@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
                 hook = getattr(cls, "validate_course", None)
                 if hook is not None:
                     for msg in hook(cls.Params.model_validate(spec.params), course):
-                        problems.append(f"{loaded.path}: question {q.id}: field 'checks[{i}]': {msg}")
+                        problems.append(f"{loaded.where(q.id, f'checks[{i}]')}: field 'checks[{i}]': {msg}")
     for p in problems:
         print(p)
     if not problems:
