@@ -296,7 +296,13 @@ def _as_read(spec: CheckSpec) -> dict[str, Any]:
         read = checks.get(spec.kind).Params.model_validate(spec.params)
     except (KeyError, ValueError):
         return dict(spec.params)
-    return {**spec.params, **{k: getattr(read, k) for k in spec.params if hasattr(read, k)}}
+    out = dict(spec.params)
+    for k in spec.params:
+        value = getattr(read, k, None)
+        # only text and lists of text: entries read into objects (a formula claim) stay as the rubric wrote them
+        if isinstance(value, str) or (isinstance(value, tuple) and all(isinstance(v, str) for v in value)):
+            out[k] = value
+    return out
 
 
 def variants(question: Question) -> tuple[list[Variant], list[str]]:
