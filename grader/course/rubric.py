@@ -276,8 +276,10 @@ def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, probl
 
 def _origin(q: dict[str, Any], own: set[str], own_added: int, file: Path, key: str) -> BankOrigin:
     """Which fields and checks of a question filled from a bank entry are the entry's (before `add_checks` merge)."""
-    base = q.get("checks") if isinstance(q.get("checks"), list) else []
-    added = q.get("add_checks") if isinstance(q.get("add_checks"), list) else []
+    base = q.get("checks")
+    added = q.get("add_checks")
+    base = base if isinstance(base, list) else []
+    added = added if isinstance(added, list) else []
     # `add_checks` is the rubric's own (when it wrote one) and then the entry's kept world checks
     added_from_entry = [k >= own_added for k in range(len(added))] if "add_checks" in own else [True] * len(added)
     checks = tuple([("checks" not in own)] * len(base) + added_from_entry)
