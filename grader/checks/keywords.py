@@ -48,8 +48,7 @@ def question_assumptions(ctx: CheckContext) -> tuple[str, ...]:
     """The `assume` of the question's checks (its final answer's): a formula claim compares under them too."""
     out: list[str] = []
     for spec in getattr(ctx.question, "checks", ()) or ():
-        given = (getattr(spec, "params", None) or {}).get("assume", ()) or ()
-        for a in ([given] if isinstance(given, str) else given):  # one assumption may be written without brackets
+        for a in (getattr(spec, "params", None) or {}).get("assume", ()) or ():
             if isinstance(a, str) and a not in out:
                 out.append(a)
     return tuple(out)

@@ -288,23 +288,6 @@ MAKERS: dict[str, Callable[[dict[str, Any]], Piece | None]] = {
 }
 
 
-def _as_read(spec: CheckSpec) -> dict[str, Any]:
-    """The check's parameters as grading reads them (`expected: 12` as text, a bare growth as a Θ class)."""
-    from grader import checks
-
-    try:
-        read = checks.get(spec.kind).Params.model_validate(spec.params)
-    except (KeyError, ValueError):
-        return dict(spec.params)
-    out = dict(spec.params)
-    for k in spec.params:
-        value = getattr(read, k, None)
-        # only text and lists of text: entries read into objects (a formula claim) stay as the rubric wrote them
-        if isinstance(value, str) or (isinstance(value, tuple) and all(isinstance(v, str) for v in value)):
-            out[k] = value
-    return out
-
-
 def variants(question: Question) -> tuple[list[Variant], list[str]]:
     """The reference answer and its variants, each varying one check's part; and notes on what has no reference."""
     specs: list[CheckSpec] = [s for s in question.checks if s.role in GRADED_ROLES]
@@ -312,7 +295,7 @@ def variants(question: Question) -> tuple[list[Variant], list[str]]:
     notes: list[str] = []
     for i, spec in enumerate(specs, start=1):
         maker = MAKERS.get(spec.kind)
-        piece = maker(_as_read(spec)) if maker else None
+        piece = maker(spec.params) if maker else None
         if piece is None:
             notes.append(f"check {i} ({spec.kind}{': ' + spec.label if spec.label else ''}) has no reference "
                          "answer to write: the variants leave it unanswered")

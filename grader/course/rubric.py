@@ -366,7 +366,34 @@ def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedR
     if problems:
         raise RubricError(problems)
     digest = hashlib.sha256((text + bank_text).encode()).hexdigest()[:16]
-    return LoadedRubric(assignment=assignment, path=path, digest=digest, origins=origins)
+    return LoadedRubric(assignment=_params_as_read(assignment), path=path, digest=digest, origins=origins)
+
+
+def _params_as_read(a: Assignment) -> Assignment:
+    """Each check's parameters with the values its kind reads them as where the rubric's differ in form (`12` as
+    `'12'`, `near: output` as `[output]`, a bare growth as its Θ class), so that every reader of a check's raw
+    parameters (the self-check pack, `grader try --variants`) reads what grading reads."""
+    questions = []
+    for q in a.questions:
+        checks = tuple(spec.model_copy(update={"params": _read_params(spec)}) for spec in q.checks)
+        changed = any(new.params is not old.params for new, old in zip(checks, q.checks))
+        questions.append(q.model_copy(update={"checks": checks}) if changed else q)
+    return a.model_copy(update={"questions": tuple(questions)})
+
+
+def _read_params(spec: CheckSpec) -> dict[str, Any]:
+    read = kinds.kind(spec.kind).Params.model_validate(spec.params)
+    out: dict[str, Any] | None = None
+    for key, raw in spec.params.items():
+        value = getattr(read, key, None)
+        # text and lists of text only: entries read into objects (a formula claim) stay as the rubric wrote them
+        if not (isinstance(value, str) or (isinstance(value, tuple) and all(isinstance(v, str) for v in value))):
+            continue
+        same = raw == value or (isinstance(raw, list) and tuple(raw) == value)
+        if not same:
+            out = out if out is not None else dict(spec.params)
+            out[key] = list(value) if isinstance(value, tuple) else value
+    return out if out is not None else spec.params
 
 
 def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | set[str] = frozenset(),

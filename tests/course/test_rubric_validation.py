@@ -86,6 +86,9 @@ def test_numbers_and_single_items_are_read_but_wrong_types_are_named(tmp_path: P
     number = NumberParams.model_validate(spec[0].params)
     assert (number.expected, number.near) == ("12", ("output",))
     assert ComplexityParams.model_validate(spec[1].params).assume == ("n >> d",)
+    # the loaded parameters are what grading reads, for every reader of them (the self-check pack, try --variants)
+    assert spec[0].params == {"expected": "12", "near": ["output"]}
+    assert spec[1].params["assume"] == ["n >> d"] and spec[1].params["near"] == ["time"]
     bad = good.replace("expected: 12", "expected: [1, 2]")
     [got] = problems(tmp_path, bad)
     assert "field 'checks[1].expected': write text (a number or words; quote LaTeX) here, not a list" in got
