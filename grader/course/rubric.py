@@ -231,6 +231,9 @@ def _problem(path: Path, question: str, field: str, message: str) -> str:
     return f"{where}: {message}"
 
 
+_outer_problem = _problem  # `_semantic_problems` wraps it to name a question's bank entry
+
+
 def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, problems: list[str],
                   origins: dict[str, BankOrigin] | None = None) -> set[str]:
     """Fill questions that name a bank entry with that entry's fields; the rubric's own fields win.
@@ -457,9 +460,6 @@ def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | s
             problems.append(_problem(path, where, "checks",
                                      f"partial-credit items add up to {item_points:g}, over the question's {q.points:g} points"))
     return problems
-
-
-_outer_problem = _problem
 
 
 def load_rubric(path: Path, bank_dir: Path | None = None) -> LoadedRubric:
