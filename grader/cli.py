@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from typing import Any, TextIO
 
 from grader import __version__
 
@@ -47,7 +49,54 @@ AFTER_CTRL_C: dict[str, str] = {
 INTERRUPTED = 130  # 128 + SIGINT; grader.commands.common.ExitCode.INTERRUPTED, without importing it first
 
 
+class QuietPipe:
+    """Standard output that goes quiet once its reader has gone (`grader try ... | head`): the command runs on to
+    its usual exit status, its later output dropped, instead of ending in a BrokenPipeError traceback."""
+
+    def __init__(self, inner: TextIO):
+        self.inner = inner
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.inner.write(text)
+            except BrokenPipeError:
+                self._reader_gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.inner.flush()
+            except BrokenPipeError:
+                self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        self.gone = True
+        try:  # what is still buffered goes to /dev/null, so the interpreter's last flush cannot fail either
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.inner.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass  # not a real file (a test's capture): nothing is left to fail
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    real = sys.stdout
+    sys.stdout = QuietPipe(real)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        if isinstance(sys.stdout, QuietPipe):
+            sys.stdout.flush()
+        sys.stdout = real
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # importing every command costs ~0.4 s; a run names its command first, so load just that one
     first = argv[0] if argv else None

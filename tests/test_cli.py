@@ -176,3 +176,39 @@ def test_outside_a_course_folder_the_error_names_course(tmp_path: Path) -> None:
         done = subprocess.run([sys.executable, "-m", "grader", *args], cwd=tmp_path, capture_output=True, text=True,
                               env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
         assert done.returncode != 0 and "--course DIR" in done.stderr, done.stderr
+
+
+def test_a_closed_stdout_ends_quietly_with_the_usual_exit_status(course: Path) -> None:
+    import os
+
+    # the reader of the pipe is gone before the command writes (as `grader ... | head` once head has its lines)
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "grader", "validate"], cwd=course, stdout=write,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+
+
+def test_quiet_pipe_drops_output_after_the_reader_is_gone() -> None:
+    from grader.cli import QuietPipe
+
+    class Closed:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def write(self, text: str) -> int:
+            self.calls += 1
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    inner = Closed()
+    out = QuietPipe(inner)  # type: ignore[arg-type]
+    assert out.write("a line\n") == 7 and out.gone
+    out.write("another\n")
+    out.flush()
+    assert inner.calls == 1  # nothing more is tried once the reader is gone

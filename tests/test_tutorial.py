@@ -36,7 +36,7 @@ def before_question_5(tmp: Path) -> None:
     bank.write_text(bank.read_text(encoding="utf-8").split("  choose_layer:")[0], encoding="utf-8")
     rubric = tmp / "rubrics" / "conv-2026.yaml"
     rubric.write_text(rubric.read_text(encoding="utf-8").split('  - id: "5"')[0], encoding="utf-8")
-    (tmp / "reference" / "worlds" / "conv_world.py").unlink(missing_ok=True)  # deleted by the tutorial since
+    (tmp / "reference" / "worlds" / "conv_world.py").unlink(missing_ok=True)  # never written (--no-world)
     shutil.rmtree(tmp / "reference" / "samples" / "conv")
 
 
@@ -60,9 +60,8 @@ def test_the_tutorials_commands_print_what_it_shows(tmp_path: Path) -> None:
             # what the tool wrote is what the repository holds; the tutorial's step 3 then edits the entry
             rel = "rubrics/conv-2026.yaml"
             assert (tmp_path / rel).read_text(encoding="utf-8") == (ROOT / rel).read_text(encoding="utf-8")
-            world = tmp_path / "reference/worlds/conv_world.py"
-            assert "choose_layer = World(" in world.read_text(encoding="utf-8")
-            world.unlink()  # the tutorial deletes the unused stub
+            # the tutorial scaffolds with --no-world: no stub to delete
+            assert not (tmp_path / "reference/worlds/conv_world.py").exists()
             for rel in ("reference/bank/conv.yaml", "reference/samples/conv/choose_layer/right.md",
                         "reference/samples/conv/choose_layer/wrong.md"):
                 shutil.copyfile(ROOT / rel, tmp_path / rel)

@@ -6,8 +6,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from pydantic import field_validator
+
 from grader.read import reading as rd
-from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
+from grader.checks.base import Assumption, Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
 
 if TYPE_CHECKING:  # for types only: the math layer is imported when a check runs
@@ -22,7 +24,34 @@ class ComplexityParams(Params):
     require_theta: bool = False  # the question asks for a tight (Θ) answer
     loose_credit: float = 0.5  # share of the points for a correct but loose bound
     bound_credit: float = 0.5  # share for the right growth stated with O (or Ω) where Θ is asked
-    assume: tuple[str, ...] = ()  # "n >> d"
+    assume: tuple[Assumption, ...] = ()  # "n >> d"
+
+    @field_validator("expected", mode="after")
+    @classmethod
+    def _a_class(cls, v: str) -> str:
+        return as_class(v)
+
+    @field_validator("alternatives", mode="after")
+    @classmethod
+    def _classes(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(as_class(a) for a in v)
+
+
+def as_class(text: str) -> str:
+    """A rubric's class as the grader reads it: `n^2 d` written without O/Θ/Ω is Θ(n^2 d) (grader.math.complexity
+    reads a bare growth as Θ), written out so that `grader try --variants` states it as a student would; text the
+    math reader cannot read is refused."""
+    from grader.math import MathError, nodes as N, parse
+
+    try:
+        root = parse(text).root
+    except (MathError, RecursionError) as exc:
+        raise ValueError(f"cannot read {text!r} as a class such as '\\Theta(n^2 d)' ({exc})") from None
+    if any(isinstance(n, N.Asym) for n in N.walk(root)):
+        return text
+    if isinstance(root, (N.Relation, N.Chain, N.System)):
+        raise ValueError(f"{text!r} names no O, \u0398 or \u03a9 class: write one, e.g. '\\Theta(n^2 d)'")
+    return f"\\Theta({text})"
 
 
 SENTENCE = re.compile(r"[.;!?](?:\s|$)")  # where a sentence ends, for the words a claim is introduced by

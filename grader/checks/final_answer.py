@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import field_validator
 
 from grader.read import reading as rd
-from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
+from grader.checks.base import Assumption, Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
 
 if TYPE_CHECKING:  # for types only: the math layer is imported when a check runs
@@ -23,7 +23,7 @@ class FinalAnswerParams(Params):
     target: str | tuple[str, ...] | None = None  # LaTeX of what the answer gives ("\\lambda"), or its several names
     relation: tuple[str, ...] = ("=",)  # how the target must be related to the result: "=", "<=", "<", ">=", ">"
     alternatives: tuple[str, ...] = ()  # other accepted forms (e.g. the other sign convention)
-    assume: tuple[str, ...] = ()  # plain-text assumptions: "delta >= 0", "gamma > 0"
+    assume: tuple[Assumption, ...] = ()  # plain-text assumptions: "delta >= 0", "gamma > 0"
     aliases: dict[str, str] = {}  # the student's symbol -> the rubric's, where the handout allows both: {"x": "X"}
 
     @field_validator("aliases")

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from pydantic import Field, field_validator
 
-from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
+from grader.checks.base import Assumption, Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
 from grader.read.evidence import Entry, MathClaim, Pattern, find_math
 
@@ -19,7 +19,7 @@ class KeywordParams(Params):
     none: tuple[Entry, ...] = ()  # none of these (a known wrong claim)
     # other words for a phrase of the lists: {vanish: [go to zero, tend to zero]}
     synonyms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
-    assume: tuple[str, ...] = ()  # for formulas, with the question's final_answer assumptions
+    assume: tuple[Assumption, ...] = ()  # for formulas, with the question's final_answer assumptions
     aliases: dict[str, str] = Field(default_factory=dict)  # for formulas: the answer's LaTeX -> the rubric's
 
     @field_validator("synonyms")

@@ -18,7 +18,8 @@ EXAMPLES = """examples:
 
 It writes (and refuses to overwrite):
   reference/bank/TOPIC.yaml            the entry, appended (the file is created when new)
-  reference/worlds/TOPIC_world.py      a world stub for derivation steps (kept as it is when it exists)
+  reference/worlds/TOPIC_world.py      a world stub for derivation steps (kept as it is when it exists;
+                                       not with --no-world, which leaves out the derivation check too)
   reference/samples/TOPIC/ID/right.md  a right and a wrong sample answer, for `grader try`
   reference/samples/TOPIC/ID/wrong.md
 Then edit the entry, and run `grader try --assignment A --question Q ANSWER_FILE` and `grader validate`.
@@ -33,9 +34,7 @@ ENTRY = """\
       Replace with the handout's question text.
     false_step_credit: 0.5
     checks:
-      # The derivation's steps are checked in the world below (add bindings to it when they matter).
-      - {{kind: derivation, role: steps, label: derivation steps, world: "worlds/{topic}_world.py:{key}"}}
-      # The result: `target` is what the answer gives, `expected` the reference (LaTeX, compared up to equivalence).
+{derivation}      # The result: `target` is what the answer gives, `expected` the reference (LaTeX, compared up to equivalence).
       # Other kinds: number (expected: a value), complexity (expected: O(...)), constraint (variables + relations).
       - kind: final_answer
         label: the result
@@ -48,6 +47,12 @@ ENTRY = """\
       needs_review: "The grader could not read every part; a TA will check them."
 """
 
+DERIVATION = """\
+      # The derivation's steps are checked in the world below: bind the handout's symbols in it (`grader validate`
+      # warns while it is the untouched stub), or delete this check and the stub when no step needs checking.
+      - {{kind: derivation, role: steps, label: derivation steps, world: "worlds/{topic}_world.py:{key}"}}
+"""
+
 WORLD = '''"""World of bank topic `{topic}`: the objects its derivation steps are evaluated on (see docs/worlds.md)."""
 
 from __future__ import annotations
@@ -56,9 +61,11 @@ from grader.worlds import Draw, Scope, World
 
 
 def _build(s: Scope) -> None:
-    """Bind the handout's symbols here (nothing bound: only statements made of numbers are evaluated)."""
+    """{stub_doc}"""
 
 '''
+# the stub's docstring: `grader validate` warns about a derivation check whose world is still this stub
+STUB_DOC = "Bind the handout's symbols here (nothing bound: only statements made of numbers are evaluated)."
 
 WORLD_ENTRY = '''
 {key} = World("{topic}.{key}", _build, (Draw(seed=1),), description="{topic}: {key}")
@@ -78,6 +85,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--assignment", metavar="A", help="also add a question using the entry to rubrics/A.yaml")
     p.add_argument("--id", dest="qid", metavar="Q", help="that question's id (default: the next number)")
     p.add_argument("--points", type=float, default=4.0, metavar="N", help="that question's points (default 4)")
+    p.add_argument("--no-world", action="store_true",
+                   help="no world stub and no derivation check: the question has no steps to check")
     add_course_option(p)
     p.set_defaults(func=run)
 
@@ -113,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     for path in (samples / "right.md", samples / "wrong.md"):
         if path.exists():
             return _fail(f"{path} exists; nothing written")
-    if world.exists() and re.search(rf"(?m)^{args.key}\s*=", world.read_text(encoding="utf-8")):
+    if not args.no_world and world.exists() and re.search(rf"(?m)^{args.key}\s*=", world.read_text(encoding="utf-8")):
         return _fail(f"{world}: already defines {args.key!r}; nothing written")
     qid = args.qid
     if rubric is not None:
@@ -131,15 +140,18 @@ def run(args: argparse.Namespace) -> int:
     # the new texts, checked to read back as meant before any is written
     new: dict[Path, str] = {}
     bank_text = bank.read_text(encoding="utf-8") if bank.exists() else f"# Bank topic `{args.topic}`.\nquestions:\n"
-    new[bank] = _appended(bank_text, ENTRY.format(key=args.key, topic=args.topic))
+    derivation = "" if args.no_world else DERIVATION.format(key=args.key, topic=args.topic)
+    new[bank] = _appended(bank_text, ENTRY.format(key=args.key, topic=args.topic, derivation=derivation))
     try:
         landed = (yaml.safe_load(new[bank]).get("questions") or {}).get(args.key)
     except (yaml.YAMLError, AttributeError):
         landed = None
     if not isinstance(landed, dict):
         return _fail(f"{bank}: the entry would not land under `questions:` (is it the file's last key?)")
-    world_text = world.read_text(encoding="utf-8") if world.exists() else WORLD.format(topic=args.topic)
-    new[world] = _appended(world_text, WORLD_ENTRY.format(key=args.key, topic=args.topic))
+    if not args.no_world:
+        world_text = (world.read_text(encoding="utf-8") if world.exists()
+                      else WORLD.format(topic=args.topic, stub_doc=STUB_DOC))
+        new[world] = _appended(world_text, WORLD_ENTRY.format(key=args.key, topic=args.topic))
     new[samples / "right.md"] = RIGHT
     new[samples / "wrong.md"] = WRONG
     if rubric is not None:

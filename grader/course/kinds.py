@@ -42,6 +42,11 @@ def kinds() -> list[str]:
     return sorted(BUILTIN)
 
 
+def rubric_kinds() -> list[str]:
+    """The kinds an instructor may name in a rubric: the built-in ones, without the self-check pack's own."""
+    return sorted(k for k in BUILTIN if k not in PACK_KINDS)
+
+
 def load(name: str) -> Any:
     """The class registered under `name`, its module imported on first use (typed by grader.checks.get)."""
     if name in _loaded:

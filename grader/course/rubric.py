@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -127,12 +127,45 @@ class Assignment(BaseModel):
 
 
 @dataclass(frozen=True)
+class BankOrigin:
+    """Where a question's bank entry lives, and which of the question's fields and checks came from it."""
+
+    file: Path
+    key: str
+    fields: frozenset[str]  # top-level fields the entry gave (the rubric did not write them)
+    checks: tuple[bool, ...]  # per check, in order (after `add_checks`): whether the entry gave it
+
+    def gave(self, field: str) -> bool:
+        """Whether the problem at `field` (`checks[2].expected`, `symbols.w`) is in the entry's text."""
+        top, _, rest = field.partition("[")
+        top = top.partition(".")[0]
+        if top == "checks" and rest:
+            index = rest.partition("]")[0]
+            if index.isdigit() and 1 <= int(index) <= len(self.checks):
+                return self.checks[int(index) - 1]
+        return top in self.fields
+
+
+def question_where(qid: Any, field: str, origins: dict[str, BankOrigin]) -> str:
+    """`question Q`, naming the bank entry too where the problem at `field` is in the entry's text."""
+    origin = origins.get(str(qid))
+    if origin is not None and origin.gave(field):
+        return f"question {qid} (from bank {origin.file} entry {origin.key})"
+    return f"question {qid}"
+
+
+@dataclass(frozen=True)
 class LoadedRubric:
     """A validated assignment with the file it came from and a hash of its content."""
 
     assignment: Assignment
     path: Path
     digest: str
+    origins: dict[str, BankOrigin] = dc_field(default_factory=dict)  # question id -> its bank entry
+
+    def where(self, qid: str, field: str) -> str:
+        """`file: question Q (from bank F entry K)`: where a problem of question `qid` at `field` is written."""
+        return f"{self.path}: {question_where(qid, field, self.origins)}"
 
 
 def _split_check(raw: Any) -> Any:
@@ -145,7 +178,8 @@ def _split_check(raw: Any) -> Any:
     return out
 
 
-def _loc(loc: tuple[Any, ...], data: dict[str, Any]) -> tuple[str, str]:
+def _loc(loc: tuple[Any, ...], data: dict[str, Any],
+         origins: dict[str, BankOrigin] | None = None) -> tuple[str, str]:
     """(question part, field part) of a pydantic error location, naming the question by its id."""
     question = ""
     parts: list[str] = []
@@ -158,7 +192,38 @@ def _loc(loc: tuple[Any, ...], data: dict[str, Any]) -> tuple[str, str]:
     for part in loc[i:]:
         parts.append(f"[{part + 1}]" if isinstance(part, int) else str(part))
     field = ".".join(parts).replace(".[", "[")
+    if question and qid is not None:
+        question = question_where(qid, field, origins or {})
     return question, field
+
+
+_WRITE_AS = {"string_type": "text (a number or words; quote LaTeX)", "tuple_type": "a list, or one item",
+             "list_type": "a list, or one item", "dict_type": "a mapping (`name: value` lines)",
+             "float_type": "a number", "int_type": "a whole number", "bool_type": "true or false",
+             "float_parsing": "a number", "int_parsing": "a whole number", "bool_parsing": "true or false"}
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"{value!r}"
+
+
+def param_message(err: Any) -> str:
+    """A check parameter's error in a rubric author's words: what the field takes and what it was given."""
+    kind = err.get("type", "")
+    if kind in _WRITE_AS:
+        return f"write {_WRITE_AS[kind]} here, not {_kind_of(err.get('input'))}"
+    msg = str(err.get("msg", ""))
+    return msg.replace("Value error, ", "")
 
 
 def _problem(path: Path, question: str, field: str, message: str) -> str:
@@ -166,10 +231,15 @@ def _problem(path: Path, question: str, field: str, message: str) -> str:
     return f"{where}: {message}"
 
 
-def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, problems: list[str]) -> set[str]:
+_outer_problem = _problem  # `_semantic_problems` wraps it to name a question's bank entry
+
+
+def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, problems: list[str],
+                  origins: dict[str, BankOrigin] | None = None) -> set[str]:
     """Fill questions that name a bank entry with that entry's fields; the rubric's own fields win.
 
-    Returns the ids of questions whose entry could not be found (their other problems follow from it)."""
+    Returns the ids of questions whose entry could not be found (their other problems follow from it); `origins`
+    gains, per question id, which of its fields and checks the entry gave."""
     failed: set[str] = set()
     cache: dict[str, Any] = {}
     for q in data.get("questions") or []:
@@ -197,10 +267,26 @@ def _resolve_bank(data: dict[str, Any], path: Path, bank_dir: Path | None, probl
             problems.append(_problem(path, where, "bank", f"no bank entry {ref!r} in {bank_dir / (topic + '.yaml')}"))
             failed.add(str(q.get("id")))
             continue
+        own = set(q)
+        own_added = len(q["add_checks"]) if isinstance(q.get("add_checks"), list) else 0
         _keep_world(q, entry)
         for field_name, value in entry.items():
             q.setdefault(field_name, value)
+        if origins is not None:
+            origins[str(q.get("id"))] = _origin(q, own, own_added, bank_dir / f"{topic}.yaml", key)
     return failed
+
+
+def _origin(q: dict[str, Any], own: set[str], own_added: int, file: Path, key: str) -> BankOrigin:
+    """Which fields and checks of a question filled from a bank entry are the entry's (before `add_checks` merge)."""
+    base = q.get("checks")
+    added = q.get("add_checks")
+    base = base if isinstance(base, list) else []
+    added = added if isinstance(added, list) else []
+    # `add_checks` is the rubric's own (when it wrote one) and then the entry's kept world checks
+    added_from_entry = [k >= own_added for k in range(len(added))] if "add_checks" in own else [True] * len(added)
+    checks = tuple([("checks" not in own)] * len(base) + added_from_entry)
+    return BankOrigin(file, key, frozenset(k for k in q if k not in own), checks)
 
 
 def _notation_problems(spec: Any, path: Path, where: str) -> list[str]:
@@ -256,9 +342,10 @@ def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedR
         raise RubricError([f"{path}: a rubric is a mapping with 'assignment' and 'questions'"])
     bank_problems: list[str] = []
     unresolved: set[str] = set()
+    origins: dict[str, BankOrigin] = {}
     bank_text = ""
     if isinstance(data.get("questions"), list):
-        unresolved = _resolve_bank(data, path, bank_dir, bank_problems)
+        unresolved = _resolve_bank(data, path, bank_dir, bank_problems, origins)
         for q in data["questions"]:
             # `add_checks` extends the (bank's) checks, e.g. with a world that differs between handouts
             if isinstance(q, dict) and isinstance(q.get("add_checks"), list):
@@ -275,24 +362,62 @@ def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedR
     except ValidationError as exc:
         problems = list(bank_problems)
         for err in exc.errors():
-            question, field = _loc(tuple(err["loc"]), data)
+            question, field = _loc(tuple(err["loc"]), data, origins)
             problems.append(_problem(path, question, field, err["msg"]))
         raise RubricError(problems) from None
-    problems = bank_problems + _semantic_problems(assignment, path, unresolved)
+    problems = bank_problems + _semantic_problems(assignment, path, unresolved, origins)
     if problems:
         raise RubricError(problems)
     digest = hashlib.sha256((text + bank_text).encode()).hexdigest()[:16]
-    return LoadedRubric(assignment=assignment, path=path, digest=digest)
+    return LoadedRubric(assignment=_params_as_read(assignment), path=path, digest=digest, origins=origins)
 
 
-def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | set[str] = frozenset()) -> list[str]:
+def _params_as_read(a: Assignment) -> Assignment:
+    """Each check's parameters with the values its kind reads them as where the rubric's differ in form (`12` as
+    `'12'`, `near: output` as `[output]`, a bare growth as its Θ class), so that every reader of a check's raw
+    parameters (the self-check pack, `grader try --variants`) reads what grading reads."""
+    questions = []
+    for q in a.questions:
+        checks = tuple(spec.model_copy(update={"params": _read_params(spec)}) for spec in q.checks)
+        changed = any(new.params is not old.params for new, old in zip(checks, q.checks))
+        questions.append(q.model_copy(update={"checks": checks}) if changed else q)
+    return a.model_copy(update={"questions": tuple(questions)})
+
+
+def _read_params(spec: CheckSpec) -> dict[str, Any]:
+    read = kinds.kind(spec.kind).Params.model_validate(spec.params)
+    out: dict[str, Any] | None = None
+    for key, raw in spec.params.items():
+        value = getattr(read, key, None)
+        # text and lists of text only: entries read into objects (a formula claim) stay as the rubric wrote them
+        if not (isinstance(value, str) or (isinstance(value, tuple) and all(isinstance(v, str) for v in value))):
+            continue
+        same = raw == value or (isinstance(raw, list) and tuple(raw) == value)
+        if not same:
+            out = out if out is not None else dict(spec.params)
+            out[key] = list(value) if isinstance(value, tuple) else value
+    return out if out is not None else spec.params
+
+
+def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | set[str] = frozenset(),
+                       origins: dict[str, BankOrigin] | None = None) -> list[str]:
     """What pydantic cannot see: duplicate ids, unknown check kinds, bad check params, over-allocated items."""
     problems: list[str] = []
+    origins = origins or {}
+    qid = ""  # the question being checked, for `_problem` below
+
+    def _problem(path: Path, question: str, field: str, message: str) -> str:
+        # a problem in a bank entry's text names the entry as well as the rubric using it
+        if question.startswith("question ") and question == f"question {qid}":
+            question = question_where(qid, field, origins)
+        return _outer_problem(path, question, field, message)
+
     if a.assignment != path.stem:
         problems.append(_problem(path, "", "assignment", f"is {a.assignment!r} but the file is named {path.name!r}"))
     seen: set[str] = set()
     ids = {q.id for q in a.questions}
     for q in a.questions:
+        qid = q.id
         where = f"question {q.id}"
         if q.id in seen:
             problems.append(_problem(path, where, "id", "appears twice"))
@@ -303,7 +428,7 @@ def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | s
             elif other not in ids:
                 problems.append(_problem(path, where, "builds_on", f"no question {other!r} in this rubric"))
         if q.symbols:
-            problems.extend(_notation_problems(q.symbols, path, where))
+            problems.extend(_notation_problems(q.symbols, path, question_where(qid, "symbols", origins)))
         if q.review and not q.review_reason:
             problems.append(_problem(path, where, "review_reason", "say why a person must decide this question"))
         if not q.checks and not q.review and q.id not in unresolved:
@@ -315,14 +440,15 @@ def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | s
                 cls = kinds.kind(spec.kind)
             except kinds.UnknownCheck:
                 problems.append(_problem(path, where, f"{field}.kind",
-                                         f"unknown check kind {spec.kind!r} (known: {', '.join(kinds.kinds())})"))
+                                         f"unknown check kind {spec.kind!r} (known: {', '.join(kinds.rubric_kinds())})"))
                 continue
             try:
                 cls.Params.model_validate(spec.params)
             except ValidationError as exc:
                 for err in exc.errors():
-                    sub = ".".join(str(p) for p in err["loc"])
-                    problems.append(_problem(path, where, f"{field}.{sub}" if sub else field, err["msg"]))
+                    # items of a list are numbered from 1, as the checks are (`checks[2].any.3`: its third entry)
+                    sub = ".".join(str(p + 1) if isinstance(p, int) else str(p) for p in err["loc"])
+                    problems.append(_problem(path, where, f"{field}.{sub}" if sub else field, param_message(err)))
             if spec.role == "item":
                 if spec.points is None:
                     problems.append(_problem(path, where, f"{field}.points", "an item needs points"))

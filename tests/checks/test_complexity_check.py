@@ -110,3 +110,23 @@ def test_an_incomparable_conclusion_after_the_right_class_keeps_it_and_says_so()
 def test_a_claim_introduced_by_an_avoided_pattern_in_its_own_sentence_is_left_out() -> None:
     text = "The time complexity is $O(TN^2)$. The space is $O(TN)$. Enumerating all sequences takes $O(TN^T)$ time."
     assert grade(text, avoid=["space", "re:\\benumerat\\w*"]).verdict is Verdict.PASS
+
+
+def test_a_bare_growth_is_a_theta_class_and_a_relation_without_one_is_refused() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    p = ComplexityParams.model_validate({"expected": "n^2 d", "alternatives": ["O(n^3)", "n d"]})
+    assert (p.expected, p.alternatives) == ("\\Theta(n^2 d)", ("O(n^3)", "\\Theta(n d)"))
+    assert ComplexityParams.model_validate({"expected": "O(T N^2)"}).expected == "O(T N^2)"
+    for bad, words in [("T = n^2 d", "names no O"), ("\\frac{", "cannot read")]:
+        with pytest.raises(ValidationError, match=words):
+            ComplexityParams.model_validate({"expected": bad})
+
+
+def test_a_bare_growth_grades_as_its_theta_class() -> None:
+    from grader.math.complexity import compare_complexity
+
+    # grading has always read a bare growth as Θ: writing it out changes no verdict
+    for student in ("\\Theta(n^2 d)", "O(n^2 d)", "O(n^3 d)", "\\Theta(n d)"):
+        assert compare_complexity(student, "n^2 d").verdict == compare_complexity(student, "\\Theta(n^2 d)").verdict

@@ -104,3 +104,16 @@ def test_the_variants_write_an_items_line_before_the_answer() -> None:
     reference = made[0].text.split("\n\n")
     assert reference[0].startswith("So $\\hat{f}_{x_0}(x_1) = f(x_0) + (-\\epsilon g)")  # the item's expanded form
     assert "\\epsilon^2" in reference[1] or "\\epsilon^{2}" in reference[1]  # then the answer
+
+
+def test_variants_of_a_bare_growth_state_it_as_the_class_grading_reads(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # `expected: 'n^2 d'` (no O/Θ) passes validate as Θ(n^2 d); the variants write it so, and none is a surprise
+    (tmp_path / "rubrics").mkdir()
+    (tmp_path / "rubrics" / "cost.yaml").write_text(
+        'assignment: cost\nquestions:\n  - id: "1"\n    points: 2\n    checks:\n'
+        "      - {kind: complexity, expected: 'n^2 d', near: time}\n")
+    course = ["--course", str(tmp_path), "--assignment", "cost", "--question", "1"]
+    assert main(["try", *course, "--variants"]) == 0
+    out = capsys.readouterr().out
+    assert "the time is $\\Theta(n^2 d)$" in out and "every variant graded as expected" in out, out
