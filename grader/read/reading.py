@@ -329,12 +329,34 @@ def sides(answer: Answer, found: Sequence[MathSpan] | None = None) -> list[Side]
             for statement in row_statements(row):
                 parts, ops = _split_keep(statement, RELATIONS)
                 parts = [p.strip() for p in parts]
-                if not all(parts):  # `= b` on its own: a continuation the row merge could not join
+                if not parts[0] and len(parts) > 1:  # `= b` on its own: a continuation the row merge could not join
+                    parts[0] = _continued(head, out)
+                if not all(parts):
                     continue
                 mark = mark_before(head, statement if row == boxed_row else "\\boxed")
                 for k, part in enumerate(parts):
                     out.append(Side(part, span.line, k, len(parts), statement, tuple(ops), mark))
     return out
+
+
+_CLOSERS = re.compile(r"\$|\\\)|\\\]")
+
+
+def _continued(head: str, before: Sequence[Side]) -> str:
+    """The left side of a formula that opens with its relation (`Output size $= 12$.`): the words of its
+    clause before it, as text; with no words there, the left side of the formula just before it
+    (`$a = b + c$ $= 12$`, or that formula's paragraph ending there); "" when there is neither."""
+    head = _OPENERS.sub("", head)  # the formula's own opening `$`
+    closers = list(_CLOSERS.finditer(head))
+    tail = head[closers[-1].end():] if closers else head
+    # the last clause that has words ("By the formula, the output size $= 12$": "the output size")
+    clauses = [re.findall(r"[A-Za-z][A-Za-z'-]*", c) for c in re.split(r"[.;:!?,](?:\s|$)|\n\s*\n", tail)]
+    words = next((c for c in reversed(clauses) if c), [])[-6:]
+    if words:
+        return "\\text{" + " ".join(words) + "}"
+    if not tail.strip(" \t\n,"):
+        return next((s.latex for s in reversed(before) if s.index == 0), "")
+    return ""
 
 
 SYMBOLS = {"\\leqslant": "<=", "\\leq": "<=", "\\le": "<=", "\u2264": "<=", "<=": "<=",

@@ -146,3 +146,12 @@ def test_another_check_of_the_question_claims_its_own_value() -> None:
         ctx = CheckContext(question=Question(), answer=ctx.answer, params=ctx.params, course=None,  # type: ignore[arg-type]
                            document=None, seed=0, timeout=5.0, label=spec.label)  # type: ignore[arg-type]
         assert NumberCheck().run(ctx).verdict is Verdict.PASS, spec.label
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("Output size $= 12$.", Verdict.PASS),
+    ("Output size $= 13$.", Verdict.FAIL),
+    ("The output is $H = \\lfloor 23/2 \\rfloor + 1$ $= 12$.", Verdict.PASS),
+])
+def test_a_value_after_a_bare_relation_is_read(text: str, verdict: Verdict) -> None:
+    assert run(text, expected="12", near=["output", "size"]).verdict is verdict

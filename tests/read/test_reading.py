@@ -112,3 +112,19 @@ def test_definitions_stated_in_words() -> None:
     r = read("So $w = \\frac{1}{1+\\lambda}$ where $\\lambda = \\frac{1-p}{p}$ and $c = 2$.\n\nFor $t = 1$, $v = 2$."
              "\n\nLet $n = 3$.")
     assert [(d[2], d[3]) for d in r.definitions] == [(1, "\\lambda = \\frac{1-p}{p}"), (1, "c = 2"), (5, "n = 3")]
+
+
+def sides_of(*lines: str) -> list[tuple[str, int, int]]:
+    return [(s.latex, s.index, s.of) for s in rd.sides(Answer("1", lines, tuple(range(1, len(lines) + 1))))]
+
+
+def test_a_formula_opening_with_its_relation_continues_the_words_or_the_formula_before_it() -> None:
+    # the words of its clause are its left side
+    assert sides_of("Output size $= 12$.") == [("\\text{Output size}", 0, 2), ("12", 1, 2)]
+    assert sides_of("So, by the formula, the output size $\\le 13$") == [("\\text{the output size}", 0, 2),
+                                                                        ("13", 1, 2)]
+    # no words between: the previous formula's left side, on its line or in the paragraph just before
+    assert sides_of("We get $H = 3 + 9$ $= 12$.")[-2:] == [("H", 0, 2), ("12", 1, 2)]
+    assert sides_of("We get $H = 3 + 9$,", "", "$= 12$.")[-2:] == [("H", 0, 2), ("12", 1, 2)]
+    # nothing before it at all: left out, as before
+    assert sides_of("$= 12$") == []
