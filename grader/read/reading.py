@@ -433,13 +433,62 @@ def _product(text: str) -> str:
 
 
 def same_quantity(a: str, b: str) -> bool:
-    """Whether two pieces of LaTeX name the same quantity as written (not merely the same value)."""
+    """Whether two pieces of LaTeX name the same quantity as written (not merely the same value): the same
+    reading, or the same tokens as the math reader splits them (`\\mathrm{KL}(p \\,\\|\\, q)` and `KL(p‖q)`)."""
     from grader.math import MathError, parse, to_text
 
     try:
-        return to_text(parse(a).root) == to_text(parse(b).root)
+        if to_text(parse(a).root) == to_text(parse(b).root):
+            return True
     except (MathError, RecursionError):
-        return "".join(a.split()) == "".join(b.split())
+        pass
+    return written_tokens(a) == written_tokens(b)
+
+
+# combining accents a converted write-up puts after a letter (m̂₂), as the command LaTeX would put before it
+_ACCENTS = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar", "\u0303": "tilde", "\u0307": "dot", "\u20d7": "vec"}
+_ACCENTED = re.compile("([A-Za-z\u0370-\u03ff])([" + "".join(_ACCENTS) + "])")
+
+
+def written_tokens(latex: str) -> tuple[tuple[str, str], ...] | str:
+    """A name as written, for telling whether two spellings are the same quantity: the math reader's tokens
+    (spacing dropped, Unicode read as commands), with `\\mathrm{KL}` as its letters, `\\left(` as `(`, `||` as
+    `\\|`, braces around one token dropped (`\\hat{m}_{2}` is `\\hat m_2`) and a trailing `*` a superscript
+    (`w*` is `w^*`). The text without spaces where the reader refuses it."""
+    from grader.math.errors import MathError
+    from grader.math.lexer import tokenize
+
+    latex = _ACCENTED.sub(lambda m: "\\" + _ACCENTS[m.group(2)] + "{" + m.group(1) + "}", latex)
+    try:
+        raw = tokenize(latex)
+    except (MathError, RecursionError):
+        return "".join(latex.split())
+    flat: list[tuple[str, str]] = []
+    for t in raw:
+        if t.kind == "eof":
+            continue
+        if t.kind == "text" and re.fullmatch(r"[A-Za-z0-9]+", t.arg):
+            flat.extend(("num" if c.isdigit() else "letter", c) for c in t.arg)
+        elif t.kind in ("left", "right"):
+            flat.append(("cmd", "Vert") if t.value == "Vert" else ("op", t.value))
+        elif t.kind == "text":
+            flat.append(("text", t.arg))
+        elif (t.kind, t.value) == ("op", "|") and flat and flat[-1] == ("op", "|"):
+            flat[-1] = ("cmd", "Vert")
+        else:
+            flat.append((t.kind, t.value))
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(flat):
+        if flat[i] == ("op", "{") and i + 2 < len(flat) and flat[i + 2] == ("op", "}"):
+            out.append(flat[i + 1])
+            i += 3
+            continue
+        out.append(flat[i])
+        i += 1
+    if len(out) > 1 and out[-1] == ("op", "*") and out[-2] != ("op", "^"):
+        out.insert(len(out) - 1, ("op", "^"))
+    return tuple(out)
 
 
 def asymptotic_claims(answer: Answer) -> list[tuple[str, int, str]]:

@@ -177,3 +177,15 @@ def test_an_alias_that_is_not_math_is_refused_at_load_time() -> None:
 def test_a_definition_is_substituted_into_a_whole_relation_too() -> None:
     out = grade("We need $\\epsilon < c$ where $c = \\frac{2}{L}$.", "\\epsilon < \\frac{2}{L}", None)
     assert out.verdict is Verdict.PASS and "substituted" in out.findings[0].message
+
+
+def test_a_target_written_with_other_spacing_or_in_unicode_is_found() -> None:
+    kl = "\\log\\frac{s}{r} - \\frac{1}{2}"
+    assert grade("$\\mathrm{KL}(p \\,\\|\\, q) = \\log\\frac{s}{r} - \\frac{1}{2}$", kl,
+                 target="\\mathrm{KL}(p\\|q)").verdict is Verdict.PASS
+    assert grade("$\\mathrm{KL}(p \\,\\|\\, q) = \\log\\frac{r}{s} - \\frac{1}{2}$", kl,
+                 target="\\mathrm{KL}(p\\|q)").verdict is Verdict.FAIL
+    ridge = "(X^\\top X + \\lambda I)^{-1} X^\\top y"
+    assert grade("$w^* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y$", ridge, target="w^*").verdict is Verdict.PASS
+    assert grade("$w* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y$", ridge, target="w^*").verdict is Verdict.PASS
+    assert grade("$w* = (X\u1d40X + \u03bbI)X\u1d40y$", ridge, target="w^*").verdict is Verdict.FAIL

@@ -128,3 +128,15 @@ def test_a_formula_opening_with_its_relation_continues_the_words_or_the_formula_
     assert sides_of("We get $H = 3 + 9$,", "", "$= 12$.")[-2:] == [("H", 0, 2), ("12", 1, 2)]
     # nothing before it at all: left out, as before
     assert sides_of("$= 12$") == []
+
+
+def test_a_target_is_the_same_quantity_in_any_spacing_or_unicode_spelling() -> None:
+    same = [("\\mathrm{KL}(p \\,\\|\\, q)", "\\mathrm{KL}(p\\|q)"), ("KL(p\u2016q)", "KL(p||q)"),
+            ("\\operatorname{KL}(p \\| q)", "KL(p \\| q)"), ("w*", "w^*"), ("m\u0302\u2082", "\\hat{m}_2"),
+            ("\\left( a \\right)", "(a)"), ("\\hat m_{2}", "\\hat{m}_2")]
+    for a, b in same:
+        assert rd.same_quantity(a, b) and rd.same_quantity(b, a), (a, b)
+    different = [("\\mathrm{KL}(q\\|p)", "\\mathrm{KL}(p\\|q)"), ("w", "w^*"), ("\\hat v_2", "\\hat m_2"),
+                 ("m_2", "\\hat{m}_2"), ("x_{12}", "x_1 2")]
+    for a, b in different:
+        assert not rd.same_quantity(a, b), (a, b)
