@@ -189,3 +189,12 @@ def test_a_target_written_with_other_spacing_or_in_unicode_is_found() -> None:
     assert grade("$w^* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y$", ridge, target="w^*").verdict is Verdict.PASS
     assert grade("$w* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y$", ridge, target="w^*").verdict is Verdict.PASS
     assert grade("$w* = (X\u1d40X + \u03bbI)X\u1d40y$", ridge, target="w^*").verdict is Verdict.FAIL
+
+
+def test_a_definition_by_an_operator_name_is_substituted_and_read_back() -> None:
+    expected = "\\operatorname{softmax}(\\mathbf z) - \\mathbf y"
+    for name in ("\\operatorname{softmax}", "\\mathrm{softmax}", "softmax"):
+        right = f"$\\nabla_{{z}} L = s - y$ where $s = {name}(z)$"
+        assert grade(right, expected, target="\\nabla_{z} L").verdict is Verdict.PASS, name
+    wrong = "$\\nabla_{z} L = s + y$ where $s = \\operatorname{softmax}(z)$"
+    assert grade(wrong, expected, target="\\nabla_{z} L").verdict is Verdict.FAIL
