@@ -403,19 +403,35 @@ _PROSE_WORDS = re.compile(rf"(?i:\b(is|equals|equal\s+to|of)\b|(=))\s*{_PROSE_VA
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
-def prose_numbers(lines: Sequence[str], line_numbers: Sequence[int], label: str = "") -> list[tuple[str, int]]:
+# after the label's own words a value may end its clause too ("... is 3.05 and the second moment is 10.003")
+_PROSE_CLAUSE_VALUE = (rf"(?<![\w.(\[$\\])(-?\d+(?:\.\d+)?(?![\d.]*\d)(?:{_PROSE_TIMES}\d+(?![\d.]*\d)){{0,2}}(?:\s*%)?)"
+                       r"(?:[ \t]+[A-Za-z]+){0,2}[ \t]*(?:[.!?;,](?=\s|$)|$|(?=\s+(?:and|but|while|whereas)\b))")
+# a relation in plain text: its left side, then the relations of a chain, ending in a number ("m̂₂ = 0.58/0.19 = 3.05")
+_PROSE_CHAIN = re.compile(r"(?:^|(?<=[,;:(.!?]\s)|(?<=\b(?i:and|let)\s)|(?<=\b(?i:with)\s)|(?<=\b(?i:where)\s))"
+                          r"([^=,;:]{1,40}?)\s*(?:=|\bis\b)(?:(?:(?!\sand\s)[^=\n,;])*=)*\s*" + _PROSE_CLAUSE_VALUE)
+
+
+def prose_numbers(lines: Sequence[str], line_numbers: Sequence[int], label: str = "",
+                  target: str | Sequence[str] | None = None) -> list[tuple[str, int]]:
     """Numbers stated in prose outside math, for a write-up without math delimiters ("The output size is 13."):
-    after the words of `label` when the answer uses them, else after "is", "equals", "=" or "of", near the end
-    of a sentence. Products (`13 x 13`) are given with `\\times`; years after "of" are left out."""
+    the last value of a relation whose left side is `target` as written in plain text (`m̂₂ = ... = 3.05` for
+    `\\hat m_2`); else after the words of `label` when the answer uses them; else after "is", "equals", "=" or
+    "of", near the end of a sentence. Products (`13 x 13`) are given with `\\times`; years after "of" are left
+    out."""
     words = [w for w in re.findall(r"[A-Za-z]+", label)]
     while words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
-    labelled = (re.compile(r"(?i:\b" + r"\s+".join(map(re.escape, words)) + r"\b)" + _PROSE_AFTER + _PROSE_VALUE)
-                if words else None)
+    labelled = (re.compile(r"(?i:\b" + r"\s+".join(map(re.escape, words)) + r"\b)" + _PROSE_AFTER
+                           + _PROSE_CLAUSE_VALUE) if words else None)
+    targets = (target,) if isinstance(target, str) else tuple(target or ())
+    by_target: list[tuple[str, int]] = []
     by_label: list[tuple[str, int]] = []
     by_word: list[tuple[str, int]] = []
     for text, number in zip(lines, line_numbers):
         masked = re.sub(r"\$[^$]*\$", lambda m: " " * len(m.group(0)), text)  # math is read elsewhere
+        if targets:
+            by_target.extend((_product(m.group(2)), number) for m in _PROSE_CHAIN.finditer(masked)
+                             if _names(m.group(1), targets))
         if labelled is not None:
             by_label.extend((_product(m.group(1)), number) for m in labelled.finditer(masked))
         for m in _PROSE_WORDS.finditer(masked):
@@ -423,8 +439,16 @@ def prose_numbers(lines: Sequence[str], line_numbers: Sequence[int], label: str 
             if (m.group(1) or "").lower() == "of" and _YEAR.match(value):
                 continue
             by_word.append((_product(value), number))
-    # the label's own words pick out the quantity; bare "is"/"of" only when the answer never names it
-    return by_label or by_word
+    # the target written out, then the label's own words pick out the quantity; bare "is"/"of" only when the
+    # answer never names it
+    return by_target or by_label or by_word
+
+
+def _names(words: str, targets: Sequence[str]) -> bool:
+    """Whether the words before a relation end in one of `targets` as written ("With x", "so m̂₂")."""
+    parts = words.split()
+    return any(same_quantity(" ".join(parts[k:]), t) for k in range(max(0, len(parts) - 3), len(parts))
+               for t in targets)
 
 
 def _product(text: str) -> str:

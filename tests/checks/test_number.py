@@ -155,3 +155,23 @@ def test_another_check_of_the_question_claims_its_own_value() -> None:
 ])
 def test_a_value_after_a_bare_relation_is_read(text: str, verdict: Verdict) -> None:
     assert run(text, expected="12", near=["output", "size"]).verdict is verdict
+
+
+ADAM = [("corrected first moment", "\\hat{m}_2", "58/19"), ("corrected second moment", "\\hat{v}_2", "19996/1999")]
+
+
+@pytest.mark.parametrize("text, right", [
+    ("m\u2082 = 0.58 and v\u2082 = 0.019996.\nm\u0302\u2082 = 0.58 / (1 \u2212 0.9\u00b2) = 3.05\n"
+     "v\u0302\u2082 = 0.019996 / (1 \u2212 0.999\u00b2) = 10.003", (True, True)),
+    ("m\u0302\u2082 = 3.05\nv\u0302\u2082 = 10.003", (True, True)),
+    ("v\u0302\u2082 = 10.003\nm\u0302\u2082 = 3.05", (True, True)),
+    ("m\u0302\u2082 = 3.05\nv\u0302\u2082 = 3.05", (True, False)),
+    ("m\u0302\u2082 = 10.003\nv\u0302\u2082 = 10.003", (False, True)),
+    ("The corrected first moment is 3.05 and the corrected second moment is 10.003.", (True, True)),
+    ("The corrected second moment is 10.003, the corrected first moment is 3.05.", (True, True)),
+    ("The corrected first moment is 3.06 and the corrected second moment is 10.003.", (False, True)),
+])
+def test_plain_text_values_are_read_for_their_own_target_or_label(text: str, right: tuple[bool, bool]) -> None:
+    for (label, target, expected), ok in zip(ADAM, right):
+        out = run(text, expected=expected, label=label, target=target)
+        assert out.verdict is (Verdict.PASS if ok else Verdict.FAIL), (label, out.reason)

@@ -140,3 +140,14 @@ def test_a_target_is_the_same_quantity_in_any_spacing_or_unicode_spelling() -> N
                  ("m_2", "\\hat{m}_2"), ("x_{12}", "x_1 2")]
     for a, b in different:
         assert not rd.same_quantity(a, b), (a, b)
+
+
+def test_prose_numbers_of_a_target_are_the_last_value_of_its_relation() -> None:
+    lines = ["m\u2082 = 0.58 and v\u2082 = 0.019996.", "m\u0302\u2082 = 0.58 / (1 \u2212 0.9\u00b2) = 3.05",
+             "With x = 3, the loss is 4."]
+    assert rd.prose_numbers(lines, [1, 2, 3], target="m_2") == [("0.58", 1)]
+    assert rd.prose_numbers(lines, [1, 2, 3], target="v_2") == [("0.019996", 1)]
+    assert rd.prose_numbers(lines, [1, 2, 3], target="\\hat{m}_2") == [("3.05", 2)]
+    assert rd.prose_numbers(lines, [1, 2, 3], target=["y", "x"]) == [("3", 3)]
+    # a target the text never names: the label's words, else the sentence-final values as before
+    assert rd.prose_numbers(lines, [1, 2, 3], "the loss", target="L") == [("4", 3)]
