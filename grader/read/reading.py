@@ -273,18 +273,80 @@ def rows(latex: str) -> list[str]:
     return merged
 
 
-def plain_spans(answer: Answer) -> list[tuple[Span, str]]:
+def plain_spans(answer: Answer, relations: bool = False) -> list[tuple[Span, str]]:
     """Math written in prose without delimiters ("N^T possible sequences"), with original lines and the text
-    before it on its line."""
+    before it on its line; with `relations` (a write-up without math delimiters), its plain-text relations too
+    (`w* = (XᵀX + λI)⁻¹Xᵀy`)."""
     from grader.math import find_plain_math
 
     out = []
     lines = answer.text.split("\n")
-    for m in find_plain_math(answer.text, first_line=1):
-        line = answer.line_numbers[min(m.line, len(answer.line_numbers)) - 1] if answer.line_numbers else m.line
-        head = lines[m.line - 1][:m.column] if 0 < m.line <= len(lines) else ""
-        out.append((Span(m.latex, line, line, False), head))
+    found = [(m.line, m.column, m.latex, len(m.latex)) for m in find_plain_math(answer.text, first_line=1)]
+    if relations:
+        related = [(k + 1, column, latex, width) for k, text in enumerate(lines)
+                   for latex, column, width in plain_relations(text)]
+        # a piece of plain math inside a relation is read with it
+        found = [f for f in found if not any(r[0] == f[0] and r[1] <= f[1] < r[1] + r[3] for r in related)]
+        found = sorted(found + related)
+    for k, column, latex, _ in found:
+        line = answer.line_numbers[min(k, len(answer.line_numbers)) - 1] if answer.line_numbers else k
+        head = lines[k - 1][:column] if 0 < k <= len(lines) else ""
+        out.append((Span(latex, line, line, False), head))
     return out
+
+
+_PLAIN_CLAUSE = re.compile(r"[.;!?](?=\s|$)|,\s|:\s")
+
+
+def _prose_chunk(chunk: str) -> bool:
+    """A word of prose ("With", "one-hot"), not math: letters only, two or more, and no function's name."""
+    from grader.math.vocab import FUNC_CMDS, PLAIN_WORDS
+
+    word = chunk.rstrip(",.;:")
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z'-]+", word)) and word not in FUNC_CMDS and word not in PLAIN_WORDS
+
+
+def plain_relations(text: str) -> list[tuple[str, int, int]]:
+    """The relations a line of plain text states outside math (`With p = softmax(z) and one-hot y`: `p =
+    softmax(z)`): runs of chunks between words of prose that hold `=` and read as math, each as (LaTeX, column,
+    width in the line). A name starred before its `=` (`w* =`) is `w^*`."""
+    from grader.math.errors import MathError
+    from grader.math.parsed import parse
+
+    out: list[tuple[str, int, int]] = []
+    pieces = [(0, len(text))]
+    for m in _PLAIN_CLAUSE.finditer(text):
+        pieces[-1:] = [(pieces[-1][0], m.start()), (m.end(), len(text))]
+    for start, piece_end in pieces:
+        chunks = [(m.group(0), start + m.start()) for m in re.finditer(r"\S+", text[start:piece_end])]
+        k = 0
+        while k < len(chunks):
+            if _prose_chunk(chunks[k][0]):
+                k += 1
+                continue
+            end = k
+            while end < len(chunks) and not _prose_chunk(chunks[end][0]):
+                end += 1
+            a, b = chunks[k][1], chunks[end - 1][1] + len(chunks[end - 1][0])
+            latex = re.sub(r"(?<=\w)\*(?=\s*=)", "^*", text[a:b])
+            k = end
+            if "=" not in latex.replace("==", ""):
+                continue
+            try:
+                parse(latex)
+            except (MathError, RecursionError):
+                continue
+            out.append((latex, a, b - a))
+    return out
+
+
+def plain_found(answer: Answer) -> tuple[MathSpan, ...]:
+    """The plain-text relations of a write-up without math delimiters, as the spans of its text (1-based lines)
+    that delimited math would give."""
+    from grader.math.spans import MathSpan as Found
+
+    return tuple(Found(latex, k, k, False) for k, text in enumerate(answer.text.split("\n"), start=1)
+                 for latex, _, _ in plain_relations(text))
 
 
 def _heads(text: str, found: Sequence[MathSpan]) -> list[str]:
@@ -323,7 +385,7 @@ def sides(answer: Answer, found: Sequence[MathSpan] | None = None) -> list[Side]
     found = _found_spans(answer.text) if found is None else found
     delimited = list(zip(spans(answer, found), _heads(answer.text, found)))
     out: list[Side] = []
-    for span, head in sorted(delimited + plain_spans(answer), key=lambda s: s[0].line):
+    for span, head in sorted(delimited + plain_spans(answer, relations=not found), key=lambda s: s[0].line):
         for boxed_row in rows(span.latex):
             row = _unbox(boxed_row)
             for statement in row_statements(row):
@@ -804,7 +866,8 @@ class Reading:
     @cached_property
     def definitions(self) -> tuple[tuple[N.Node, N.Node, int, str], ...]:
         """(symbol, value, original line, LaTeX) of each symbol the answer defines in words ("where ...")."""
-        return tuple(definitions(self.answer, self.found))
+        # a write-up without math delimiters defines its names in plain text ("With p = softmax(z), ...")
+        return tuple(definitions(self.answer, self.found or plain_found(self.answer)))
 
     @cached_property
     def claims(self) -> tuple[tuple[str, int, str], ...]:

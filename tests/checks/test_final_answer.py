@@ -198,3 +198,12 @@ def test_a_definition_by_an_operator_name_is_substituted_and_read_back() -> None
         assert grade(right, expected, target="\\nabla_{z} L").verdict is Verdict.PASS, name
     wrong = "$\\nabla_{z} L = s + y$ where $s = \\operatorname{softmax}(z)$"
     assert grade(wrong, expected, target="\\nabla_{z} L").verdict is Verdict.FAIL
+
+
+def test_a_plain_text_write_up_states_its_result_without_delimiters() -> None:
+    ridge = "(X^\\top X + \\lambda I)^{-1} X^\\top y"
+    assert grade("w* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y", ridge, target="w^*").verdict is Verdict.PASS
+    assert grade("w* = (X\u1d40X)\u207b\u00b9X\u1d40y", ridge, target="w^*").verdict is Verdict.FAIL
+    expected = "\\operatorname{softmax}(z) - y"
+    assert grade("With p = softmax(z) and one-hot y, g = p - y.", expected, target="g").verdict is Verdict.PASS
+    assert grade("With p = softmax(z) and one-hot y, g = y - p.", expected, target="g").verdict is Verdict.FAIL

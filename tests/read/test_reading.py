@@ -151,3 +151,22 @@ def test_prose_numbers_of_a_target_are_the_last_value_of_its_relation() -> None:
     assert rd.prose_numbers(lines, [1, 2, 3], target=["y", "x"]) == [("3", 3)]
     # a target the text never names: the label's words, else the sentence-final values as before
     assert rd.prose_numbers(lines, [1, 2, 3], "the loss", target="L") == [("4", 3)]
+
+
+def test_plain_text_relations_are_the_math_runs_between_words_of_prose() -> None:
+    assert [r[0] for r in rd.plain_relations("With p = softmax(z) and one-hot y, dL/dz = p - y.")] == [
+        "p = softmax(z)", "dL/dz = p - y"]
+    assert rd.plain_relations("w* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y") == [
+        ("w^* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y", 0, 20)]
+    assert [r[0] for r in rd.plain_relations("We set w = 0 and b = 1 then train.")] == ["w = 0", "b = 1"]
+    assert rd.plain_relations("The output size is 12.") == []
+    assert rd.plain_relations("See the figure: it is (as said) clear.") == []
+
+
+def test_a_write_up_without_delimiters_has_its_plain_relations_as_sides_and_definitions() -> None:
+    plain = rd.Reading(Answer("1", ("With p = softmax(z), the gradient is g = p - y.",), (4,)))
+    assert [(s.latex, s.line) for s in plain.sides] == [("p", 4), ("softmax(z)", 4), ("g", 4), ("p - y", 4)]
+    assert [(str(d[3]), d[2]) for d in plain.definitions] == [("p = softmax(z)", 4)]
+    # with delimited math the prose around it is prose: no plain relation is read
+    mixed = rd.Reading(Answer("1", ("With p = softmax(z), the gradient is $g = p - y$.",), (4,)))
+    assert [s.latex for s in mixed.sides] == ["g", "p - y"]
