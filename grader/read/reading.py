@@ -412,8 +412,8 @@ def _continued(head: str, before: Sequence[Side]) -> str:
     closers = list(_CLOSERS.finditer(head))
     tail = head[closers[-1].end():] if closers else head
     # the last clause that has words ("By the formula, the output size $= 12$": "the output size")
-    clauses = [re.findall(r"[A-Za-z][A-Za-z'-]*", c) for c in re.split(r"[.;:!?,](?:\s|$)|\n\s*\n", tail)]
-    words = next((c for c in reversed(clauses) if c), [])[-6:]
+    clauses: list[list[str]] = [re.findall(r"[A-Za-z][A-Za-z'-]*", c) for c in re.split(r"[.;:!?,](?:\s|$)|\n\s*\n", tail)]
+    words: list[str] = next((c for c in reversed(clauses) if c), [])[-6:]
     if words:
         return "\\text{" + " ".join(words) + "}"
     if not tail.strip(" \t\n,"):
