@@ -57,9 +57,12 @@ def as_class(text: str) -> str:
 SENTENCE = re.compile(r"[.;!?](?:\s|$)")  # where a sentence ends, for the words a claim is introduced by
 
 
-def claims_about(answer: object, near: tuple[str, ...], avoid: tuple[str, ...]) -> list[tuple[str, int, str]]:
+def claims_about(answer: object, near: tuple[str, ...], avoid: tuple[str, ...],
+                 foreign: tuple[str, ...] = ()) -> list[tuple[str, int, str]]:
     """The O/Θ/Ω claims of the answer (its Reading, or the Answer itself) introduced by a `near` word rather than
-    an `avoid` word (all, without `near`)."""
+    an `avoid` word or a `foreign` one (the `near` words of the question's other checks: "The time is
+    $\Theta(n^2 d)$. The memory is $\Theta(n^2)$." gives the memory's claim to the memory's check); all,
+    without `near`."""
     claims = list(answer.claims) if isinstance(answer, rd.Reading) else rd.asymptotic_claims(answer)  # type: ignore[arg-type]
     if not near:
         return claims
@@ -73,11 +76,14 @@ def claims_about(answer: object, near: tuple[str, ...], avoid: tuple[str, ...]) 
                 pass
         return scope.lower().rfind(word.lower())
 
+    others = tuple(w for w in (*avoid, *foreign) if w.lower() not in {n.lower() for n in near})
+
     def about(before: str) -> bool:
-        # the claim's own sentence first ("Enumerating all sequences takes $O(TN^T)$"), then its line
+        # the claim's own sentence first ("Enumerating all sequences takes $O(TN^T)$"), then its line; a
+        # sentence that names another check's words is that check's, whatever an earlier sentence named
         sentence = before[max((m.end() for m in SENTENCE.finditer(before)), default=0):]
         for scope in (sentence, before):
-            hits = [(last(scope, w), True) for w in near] + [(last(scope, w), False) for w in avoid]
+            hits = [(last(scope, w), True) for w in near] + [(last(scope, w), False) for w in others]
             pos, wanted = max(hits)
             if pos >= 0:
                 return wanted
@@ -85,6 +91,22 @@ def claims_about(answer: object, near: tuple[str, ...], avoid: tuple[str, ...]) 
 
     chosen = [c for c in claims if about(c[2])]
     return chosen or [c for c in claims if not any(last(c[2], w) >= 0 for w in avoid)]
+
+
+def foreign_near(ctx: CheckContext) -> tuple[str, ...]:
+    """The `near` words of the question's other checks of this kind that are not this check's own: a claim
+    whose sentence names them is theirs."""
+    own = tuple(getattr(ctx.params, "near", ()))
+    out: list[str] = []
+    for spec in getattr(ctx.question, "checks", ()) if ctx.question is not None else ():
+        if spec.kind != ctx_kind(ctx) or spec.label == ctx.label:
+            continue
+        words = spec.params.get("near", ()) if isinstance(spec.params, dict) else ()
+        if isinstance(words, str):
+            words = (words,)
+        if tuple(words) != own:
+            out.extend(w for w in words if isinstance(w, str) and w not in own and w not in out)
+    return tuple(out)
 
 
 def no_claim(ctx: CheckContext, label: str) -> CheckOutcome:
@@ -273,7 +295,7 @@ class ComplexityCheck(Check):
         from grader.math import compare_complexity
 
         p: ComplexityParams = ctx.params  # type: ignore[assignment]
-        claims = claims_about(ctx.reading, p.near, p.avoid)
+        claims = claims_about(ctx.reading, p.near, p.avoid, foreign_near(ctx))
         references = (p.expected, *p.alternatives)
 
         def comparer(refs: Sequence[str], assume: tuple[str, ...]) -> Callable[[str, bool], MathVerdict]:

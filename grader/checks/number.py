@@ -66,7 +66,7 @@ class NumberCheck(Check):
             from grader.read.reading import prose_numbers
 
             out = [Candidate(text, line, True, True)
-                   for text, line in prose_numbers(ctx.answer.lines, ctx.answer.line_numbers, ctx.label)]
+                   for text, line in prose_numbers(ctx.answer.lines, ctx.answer.line_numbers, ctx.label, p.target)]
         return out
 
     def run(self, ctx: CheckContext) -> CheckOutcome:

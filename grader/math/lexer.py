@@ -106,6 +106,19 @@ def tokenize(src: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
             while i < n and src[i] != "\n":
                 i += 1
             continue
+        if c == "\u1d40":  # Xᵀ: the transpose, as ^{\top}
+            out += [Token("op", "^", i), Token("op", "{", i), Token("cmd", "top", i), Token("op", "}", i)]
+            i += 1
+            continue
+        if c == "\u207b" and i + 1 < n and src[i + 1] in _SUPERSCRIPTS:  # A⁻¹: ^{-1}
+            j = i + 1
+            while j < n and src[j] in _SUPERSCRIPTS:
+                j += 1
+            digits = "".join(str(_SUPERSCRIPTS.index(ch)) for ch in src[i + 1:j])
+            out += [Token("op", "^", i), Token("op", "{", i), Token("op", "-", i), Token("num", digits, i),
+                    Token("op", "}", i)]
+            i = j
+            continue
         if c in _SCRIPT_DIGITS:  # x², h₀: a Unicode script reads as ^{2}, _{0}
             j = i
             while j < n and src[j] in _SCRIPT_DIGITS and (src[j] in _SUPERSCRIPTS) == (c in _SUPERSCRIPTS):

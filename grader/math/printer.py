@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.math import nodes as N
-from grader.math.vocab import GREEK
+from grader.math.vocab import FUNC_CMDS, GREEK
 
 _OPS = {"<=": "\\le", ">=": "\\ge", "!=": "\\ne", "approx": "\\approx", "propto": "\\propto", "->": "\\to",
         "<-": "\\leftarrow", "in": "\\in", "<<": "\\ll", ">>": "\\gg", "sim": "\\sim", "notin": "\\notin"}
@@ -202,7 +202,10 @@ def to_latex(node: N.Node) -> str:
             return f"\\sqrt{{{args}}}"
         if node.name in ("floor", "ceil"):
             return f"\\left\\l{node.name} {args} \\right\\r{node.name}"
-        return f"\\{node.name}({args})" if len(node.name) > 1 else f"{node.name}({args})"
+        if len(node.name) == 1:
+            return f"{node.name}({args})"
+        # a command only where LaTeX and the reader have one (\log); other names as operators (\operatorname{softmax})
+        return f"\\{node.name}({args})" if node.name in FUNC_CMDS else f"\\operatorname{{{node.name}}}({args})"
     if isinstance(node, N.Norm):
         return f"\\|{t(node.x)}\\|" + (f"_{{{t(node.sub)}}}" if node.sub is not None else "")
     if isinstance(node, N.Abs):

@@ -451,18 +451,80 @@ def worded_spans(answer: Answer) -> list[tuple[Span, str]]:
     return out
 
 
-def plain_spans(answer: Answer) -> list[tuple[Span, str]]:
+def plain_spans(answer: Answer, relations: bool = False) -> list[tuple[Span, str]]:
     """Math written in prose without delimiters ("N^T possible sequences"), with original lines and the text
-    before it on its line."""
+    before it on its line; with `relations` (a write-up without math delimiters), its plain-text relations too
+    (`w* = (XᵀX + λI)⁻¹Xᵀy`)."""
     from grader.math import find_plain_math
 
     out = []
     lines = answer.text.split("\n")
-    for m in find_plain_math(answer.text, first_line=1):
-        line = answer.line_numbers[min(m.line, len(answer.line_numbers)) - 1] if answer.line_numbers else m.line
-        head = lines[m.line - 1][:m.column] if 0 < m.line <= len(lines) else ""
-        out.append((Span(m.latex, line, line, False), head))
+    found = [(m.line, m.column, m.latex, len(m.latex)) for m in find_plain_math(answer.text, first_line=1)]
+    if relations:
+        related = [(k + 1, column, latex, width) for k, text in enumerate(lines)
+                   for latex, column, width in plain_relations(text)]
+        # a piece of plain math inside a relation is read with it
+        found = [f for f in found if not any(r[0] == f[0] and r[1] <= f[1] < r[1] + r[3] for r in related)]
+        found = sorted(found + related)
+    for k, column, latex, _ in found:
+        line = answer.line_numbers[min(k, len(answer.line_numbers)) - 1] if answer.line_numbers else k
+        head = lines[k - 1][:column] if 0 < k <= len(lines) else ""
+        out.append((Span(latex, line, line, False), head))
     return out
+
+
+_PLAIN_CLAUSE = re.compile(r"[.;!?](?=\s|$)|,\s|:\s")
+
+
+def _prose_chunk(chunk: str) -> bool:
+    """A word of prose ("With", "one-hot"), not math: letters only, two or more, and no function's name."""
+    from grader.math.vocab import FUNC_CMDS, PLAIN_WORDS
+
+    word = chunk.rstrip(",.;:")
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z'-]+", word)) and word not in FUNC_CMDS and word not in PLAIN_WORDS
+
+
+def plain_relations(text: str) -> list[tuple[str, int, int]]:
+    """The relations a line of plain text states outside math (`With p = softmax(z) and one-hot y`: `p =
+    softmax(z)`): runs of chunks between words of prose that hold `=` and read as math, each as (LaTeX, column,
+    width in the line). A name starred before its `=` (`w* =`) is `w^*`."""
+    from grader.math.errors import MathError
+    from grader.math.parsed import parse
+
+    out: list[tuple[str, int, int]] = []
+    pieces = [(0, len(text))]
+    for m in _PLAIN_CLAUSE.finditer(text):
+        pieces[-1:] = [(pieces[-1][0], m.start()), (m.end(), len(text))]
+    for start, piece_end in pieces:
+        chunks = [(m.group(0), start + m.start()) for m in re.finditer(r"\S+", text[start:piece_end])]
+        k = 0
+        while k < len(chunks):
+            if _prose_chunk(chunks[k][0]):
+                k += 1
+                continue
+            end = k
+            while end < len(chunks) and not _prose_chunk(chunks[end][0]):
+                end += 1
+            a, b = chunks[k][1], chunks[end - 1][1] + len(chunks[end - 1][0])
+            latex = re.sub(r"(?<=\w)\*(?=\s*=)", "^*", text[a:b])
+            k = end
+            if "=" not in latex.replace("==", ""):
+                continue
+            try:
+                parse(latex)
+            except (MathError, RecursionError):
+                continue
+            out.append((latex, a, b - a))
+    return out
+
+
+def plain_found(answer: Answer) -> tuple[MathSpan, ...]:
+    """The plain-text relations of a write-up without math delimiters, as the spans of its text (1-based lines)
+    that delimited math would give."""
+    from grader.math.spans import MathSpan as Found
+
+    return tuple(Found(latex, k, k, False) for k, text in enumerate(answer.text.split("\n"), start=1)
+                 for latex, _, _ in plain_relations(text))
 
 
 def _heads(text: str, found: Sequence[MathSpan]) -> list[str]:
@@ -501,18 +563,41 @@ def sides(answer: Answer, found: Sequence[MathSpan] | None = None) -> list[Side]
     found = _found_spans(answer.text) if found is None else found
     delimited = list(zip(spans(answer, found), _heads(answer.text, found)))
     out: list[Side] = []
-    for span, head in sorted(delimited + plain_spans(answer) + worded_spans(answer), key=lambda s: s[0].line):
+    for span, head in sorted(delimited + plain_spans(answer, relations=not found) + worded_spans(answer),
+                             key=lambda s: s[0].line):
         for boxed_row in rows(span.latex):
             row = _unbox(boxed_row)
             for statement in row_statements(row):
                 parts, ops = _split_keep(statement, RELATIONS)
                 parts = [p.strip() for p in parts]
-                if not all(parts):  # `= b` on its own: a continuation the row merge could not join
+                if not parts[0] and len(parts) > 1:  # `= b` on its own: a continuation the row merge could not join
+                    parts[0] = _continued(head, out)
+                if not all(parts):
                     continue
                 mark = mark_before(head, statement if row == boxed_row else "\\boxed")
                 for k, part in enumerate(parts):
                     out.append(Side(part, span.line, k, len(parts), statement, tuple(ops), mark))
     return out
+
+
+_CLOSERS = re.compile(r"\$|\\\)|\\\]")
+
+
+def _continued(head: str, before: Sequence[Side]) -> str:
+    """The left side of a formula that opens with its relation (`Output size $= 12$.`): the words of its
+    clause before it, as text; with no words there, the left side of the formula just before it
+    (`$a = b + c$ $= 12$`, or that formula's paragraph ending there); "" when there is neither."""
+    head = _OPENERS.sub("", head)  # the formula's own opening `$`
+    closers = list(_CLOSERS.finditer(head))
+    tail = head[closers[-1].end():] if closers else head
+    # the last clause that has words ("By the formula, the output size $= 12$": "the output size")
+    clauses: list[list[str]] = [re.findall(r"[A-Za-z][A-Za-z'-]*", c) for c in re.split(r"[.;:!?,](?:\s|$)|\n\s*\n", tail)]
+    words: list[str] = next((c for c in reversed(clauses) if c), [])[-6:]
+    if words:
+        return "\\text{" + " ".join(words) + "}"
+    if not tail.strip(" \t\n,"):
+        return next((s.latex for s in reversed(before) if s.index == 0), "")
+    return ""
 
 
 SYMBOLS = {"\\leqslant": "<=", "\\leq": "<=", "\\le": "<=", "\u2264": "<=", "<=": "<=",
@@ -559,19 +644,35 @@ _PROSE_WORDS = re.compile(rf"(?i:\b(is|equals|equal\s+to|of)\b|(=))\s*{_PROSE_VA
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
-def prose_numbers(lines: Sequence[str], line_numbers: Sequence[int], label: str = "") -> list[tuple[str, int]]:
+# after the label's own words a value may end its clause too ("... is 3.05 and the second moment is 10.003")
+_PROSE_CLAUSE_VALUE = (rf"(?<![\w.(\[$\\])(-?\d+(?:\.\d+)?(?![\d.]*\d)(?:{_PROSE_TIMES}\d+(?![\d.]*\d)){{0,2}}(?:\s*%)?)"
+                       r"(?:[ \t]+[A-Za-z]+){0,2}[ \t]*(?:[.!?;,](?=\s|$)|$|(?=\s+(?:and|but|while|whereas)\b))")
+# a relation in plain text: its left side, then the relations of a chain, ending in a number ("m̂₂ = 0.58/0.19 = 3.05")
+_PROSE_CHAIN = re.compile(r"(?:^|(?<=[,;:(.!?]\s)|(?<=\b(?i:and|let)\s)|(?<=\b(?i:with)\s)|(?<=\b(?i:where)\s))"
+                          r"([^=,;:]{1,40}?)\s*(?:=|\bis\b)(?:(?:(?!\sand\s)[^=\n,;])*=)*\s*" + _PROSE_CLAUSE_VALUE)
+
+
+def prose_numbers(lines: Sequence[str], line_numbers: Sequence[int], label: str = "",
+                  target: str | Sequence[str] | None = None) -> list[tuple[str, int]]:
     """Numbers stated in prose outside math, for a write-up without math delimiters ("The output size is 13."):
-    after the words of `label` when the answer uses them, else after "is", "equals", "=" or "of", near the end
-    of a sentence. Products (`13 x 13`) are given with `\\times`; years after "of" are left out."""
+    the last value of a relation whose left side is `target` as written in plain text (`m̂₂ = ... = 3.05` for
+    `\\hat m_2`); else after the words of `label` when the answer uses them; else after "is", "equals", "=" or
+    "of", near the end of a sentence. Products (`13 x 13`) are given with `\\times`; years after "of" are left
+    out."""
     words = [w for w in re.findall(r"[A-Za-z]+", label)]
     while words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
-    labelled = (re.compile(r"(?i:\b" + r"\s+".join(map(re.escape, words)) + r"\b)" + _PROSE_AFTER + _PROSE_VALUE)
-                if words else None)
+    labelled = (re.compile(r"(?i:\b" + r"\s+".join(map(re.escape, words)) + r"\b)" + _PROSE_AFTER
+                           + _PROSE_CLAUSE_VALUE) if words else None)
+    targets = (target,) if isinstance(target, str) else tuple(target or ())
+    by_target: list[tuple[str, int]] = []
     by_label: list[tuple[str, int]] = []
     by_word: list[tuple[str, int]] = []
     for text, number in zip(lines, line_numbers):
         masked = re.sub(r"\$[^$]*\$", lambda m: " " * len(m.group(0)), text)  # math is read elsewhere
+        if targets:
+            by_target.extend((_product(m.group(2)), number) for m in _PROSE_CHAIN.finditer(masked)
+                             if _names(m.group(1), targets))
         if labelled is not None:
             by_label.extend((_product(m.group(1)), number) for m in labelled.finditer(masked))
         for m in _PROSE_WORDS.finditer(masked):
@@ -579,8 +680,16 @@ def prose_numbers(lines: Sequence[str], line_numbers: Sequence[int], label: str 
             if (m.group(1) or "").lower() == "of" and _YEAR.match(value):
                 continue
             by_word.append((_product(value), number))
-    # the label's own words pick out the quantity; bare "is"/"of" only when the answer never names it
-    return by_label or by_word
+    # the target written out, then the label's own words pick out the quantity; bare "is"/"of" only when the
+    # answer never names it
+    return by_target or by_label or by_word
+
+
+def _names(words: str, targets: Sequence[str]) -> bool:
+    """Whether the words before a relation end in one of `targets` as written ("With x", "so m̂₂")."""
+    parts = words.split()
+    return any(same_quantity(" ".join(parts[k:]), t) for k in range(max(0, len(parts) - 3), len(parts))
+               for t in targets)
 
 
 def _product(text: str) -> str:
@@ -589,13 +698,62 @@ def _product(text: str) -> str:
 
 
 def same_quantity(a: str, b: str) -> bool:
-    """Whether two pieces of LaTeX name the same quantity as written (not merely the same value)."""
+    """Whether two pieces of LaTeX name the same quantity as written (not merely the same value): the same
+    reading, or the same tokens as the math reader splits them (`\\mathrm{KL}(p \\,\\|\\, q)` and `KL(p‖q)`)."""
     from grader.math import MathError, parse, to_text
 
     try:
-        return to_text(parse(a).root) == to_text(parse(b).root)
+        if to_text(parse(a).root) == to_text(parse(b).root):
+            return True
     except (MathError, RecursionError):
-        return "".join(a.split()) == "".join(b.split())
+        pass
+    return written_tokens(a) == written_tokens(b)
+
+
+# combining accents a converted write-up puts after a letter (m̂₂), as the command LaTeX would put before it
+_ACCENTS = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar", "\u0303": "tilde", "\u0307": "dot", "\u20d7": "vec"}
+_ACCENTED = re.compile("([A-Za-z\u0370-\u03ff])([" + "".join(_ACCENTS) + "])")
+
+
+def written_tokens(latex: str) -> tuple[tuple[str, str], ...] | str:
+    """A name as written, for telling whether two spellings are the same quantity: the math reader's tokens
+    (spacing dropped, Unicode read as commands), with `\\mathrm{KL}` as its letters, `\\left(` as `(`, `||` as
+    `\\|`, braces around one token dropped (`\\hat{m}_{2}` is `\\hat m_2`) and a trailing `*` a superscript
+    (`w*` is `w^*`). The text without spaces where the reader refuses it."""
+    from grader.math.errors import MathError
+    from grader.math.lexer import tokenize
+
+    latex = _ACCENTED.sub(lambda m: "\\" + _ACCENTS[m.group(2)] + "{" + m.group(1) + "}", latex)
+    try:
+        raw = tokenize(latex)
+    except (MathError, RecursionError):
+        return "".join(latex.split())
+    flat: list[tuple[str, str]] = []
+    for t in raw:
+        if t.kind == "eof":
+            continue
+        if t.kind == "text" and re.fullmatch(r"[A-Za-z0-9]+", t.arg):
+            flat.extend(("num" if c.isdigit() else "letter", c) for c in t.arg)
+        elif t.kind in ("left", "right"):
+            flat.append(("cmd", "Vert") if t.value == "Vert" else ("op", t.value))
+        elif t.kind == "text":
+            flat.append(("text", t.arg))
+        elif (t.kind, t.value) == ("op", "|") and flat and flat[-1] == ("op", "|"):
+            flat[-1] = ("cmd", "Vert")
+        else:
+            flat.append((t.kind, t.value))
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(flat):
+        if flat[i] == ("op", "{") and i + 2 < len(flat) and flat[i + 2] == ("op", "}"):
+            out.append(flat[i + 1])
+            i += 3
+            continue
+        out.append(flat[i])
+        i += 1
+    if len(out) > 1 and out[-1] == ("op", "*") and out[-2] != ("op", "^"):
+        out.insert(len(out) - 1, ("op", "^"))
+    return tuple(out)
 
 
 def asymptotic_claims(answer: Answer) -> list[tuple[str, int, str]]:
@@ -930,7 +1088,8 @@ class Reading:
     @cached_property
     def definitions(self) -> tuple[tuple[N.Node, N.Node, int, str], ...]:
         """(symbol, value, original line, LaTeX) of each symbol the answer defines in words ("where ...")."""
-        return tuple(definitions(self.answer, self.found))
+        # a write-up without math delimiters defines its names in plain text ("With p = softmax(z), ...")
+        return tuple(definitions(self.answer, self.found or plain_found(self.answer)))
 
     @cached_property
     def claims(self) -> tuple[tuple[str, int, str], ...]:

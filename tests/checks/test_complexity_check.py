@@ -130,3 +130,50 @@ def test_a_bare_growth_grades_as_its_theta_class() -> None:
     # grading has always read a bare growth as Θ: writing it out changes no verdict
     for student in ("\\Theta(n^2 d)", "O(n^2 d)", "O(n^3 d)", "\\Theta(n d)"):
         assert compare_complexity(student, "n^2 d").verdict == compare_complexity(student, "\\Theta(n^2 d)").verdict
+
+
+
+
+def pair(text: str, checks: list[tuple[str, str, list[str]]]) -> dict[str, Verdict]:
+    """Each of a question's complexity checks (label, expected, near words, no `avoid`) run on `text`."""
+    from grader.checks.complexity import ComplexityCheck
+    from grader.course.rubric import CheckSpec
+
+    specs = [CheckSpec(kind="complexity", label=label, params={"expected": expected, "near": near})
+             for label, expected, near in checks]
+
+    class Question:
+        checks = specs
+
+    lines = tuple(text.split("\n"))
+    out = {}
+    for spec in specs:
+        ctx = CheckContext(question=Question(), answer=Answer("1", lines, tuple(range(1, len(lines) + 1))),  # type: ignore[arg-type]
+                           params=ComplexityParams.model_validate(spec.params), course=None,  # type: ignore[arg-type]
+                           document=None, seed=0, timeout=5.0, label=spec.label)  # type: ignore[arg-type]
+        out[spec.label] = ComplexityCheck().run(ctx).verdict
+    return out
+
+
+TIME_MEMORY = [("time", "\\Theta(n^2 d)", ["time", "operations"]), ("memory", "\\Theta(n^2 + nd)", ["memory", "space"])]
+FORWARD_BACKWARD = [("forward", "O(T N^2)", ["forward"]), ("backward", "O(T N)", ["backward"])]
+
+
+def test_claims_sharing_a_line_belong_to_the_sentence_that_names_their_check() -> None:
+    for text in ("The time is $\\Theta(n^2 d)$. The memory is $\\Theta(n^2 + nd)$.",
+                 "The memory is $\\Theta(n^2 + nd)$; the time is $\\Theta(n^2 d)$.",
+                 "The time is $\\Theta(n^2 d)$ and the memory is $\\Theta(n^2 + nd)$.",
+                 "Time: $\\Theta(n^2 d)$. Memory: $\\Theta(n^2 + nd)$."):
+        assert pair(text, TIME_MEMORY) == {"time": Verdict.PASS, "memory": Verdict.PASS}, text
+    # a wrong class in one sentence fails that check only
+    assert pair("The time is $\\Theta(n^2 d)$. The memory is $\\Theta(n d)$.", TIME_MEMORY) == {
+        "time": Verdict.PASS, "memory": Verdict.FAIL}
+    assert pair("The forward pass costs $O(TN^2)$. The backward pass costs $O(TN)$.", FORWARD_BACKWARD) == {
+        "forward": Verdict.PASS, "backward": Verdict.PASS}
+    assert pair("The forward pass costs $O(TN^2)$. The backward pass costs $O(N)$.", FORWARD_BACKWARD) == {
+        "forward": Verdict.PASS, "backward": Verdict.FAIL}
+
+
+def test_a_sentence_without_any_checks_words_still_takes_its_lines_words() -> None:
+    # "in total" names no check: the claim is still the time's, from the line's earlier words
+    assert pair("The time per step is $\\Theta(n d)$; in total $\\Theta(n^2 d)$.", TIME_MEMORY)["time"] is Verdict.PASS

@@ -220,3 +220,35 @@ def test_only_definitions_of_new_symbols_are_kept() -> None:
     assert new_definitions(defs, ("\\lambda", "f - \\epsilon g")) == [defs[0]]
     # both symbols new: one reading per formula, the left one
     assert new_definitions(defs[:2], ("x",)) == [defs[0]]
+
+
+
+
+def test_a_target_written_with_other_spacing_or_in_unicode_is_found() -> None:
+    kl = "\\log\\frac{s}{r} - \\frac{1}{2}"
+    assert grade("$\\mathrm{KL}(p \\,\\|\\, q) = \\log\\frac{s}{r} - \\frac{1}{2}$", kl,
+                 target="\\mathrm{KL}(p\\|q)").verdict is Verdict.PASS
+    assert grade("$\\mathrm{KL}(p \\,\\|\\, q) = \\log\\frac{r}{s} - \\frac{1}{2}$", kl,
+                 target="\\mathrm{KL}(p\\|q)").verdict is Verdict.FAIL
+    ridge = "(X^\\top X + \\lambda I)^{-1} X^\\top y"
+    assert grade("$w^* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y$", ridge, target="w^*").verdict is Verdict.PASS
+    assert grade("$w* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y$", ridge, target="w^*").verdict is Verdict.PASS
+    assert grade("$w* = (X\u1d40X + \u03bbI)X\u1d40y$", ridge, target="w^*").verdict is Verdict.FAIL
+
+
+def test_a_definition_by_an_operator_name_is_substituted_and_read_back() -> None:
+    expected = "\\operatorname{softmax}(\\mathbf z) - \\mathbf y"
+    for name in ("\\operatorname{softmax}", "\\mathrm{softmax}", "softmax"):
+        right = f"$\\nabla_{{z}} L = s - y$ where $s = {name}(z)$"
+        assert grade(right, expected, target="\\nabla_{z} L").verdict is Verdict.PASS, name
+    wrong = "$\\nabla_{z} L = s + y$ where $s = \\operatorname{softmax}(z)$"
+    assert grade(wrong, expected, target="\\nabla_{z} L").verdict is Verdict.FAIL
+
+
+def test_a_plain_text_write_up_states_its_result_without_delimiters() -> None:
+    ridge = "(X^\\top X + \\lambda I)^{-1} X^\\top y"
+    assert grade("w* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y", ridge, target="w^*").verdict is Verdict.PASS
+    assert grade("w* = (X\u1d40X)\u207b\u00b9X\u1d40y", ridge, target="w^*").verdict is Verdict.FAIL
+    expected = "\\operatorname{softmax}(z) - y"
+    assert grade("With p = softmax(z) and one-hot y, g = p - y.", expected, target="g").verdict is Verdict.PASS
+    assert grade("With p = softmax(z) and one-hot y, g = y - p.", expected, target="g").verdict is Verdict.FAIL

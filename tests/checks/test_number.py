@@ -156,3 +156,34 @@ def test_a_definition_stated_in_the_answer_is_substituted_into_the_value() -> No
     assert run("Let $s = 12$.", "13", target="s").verdict is Verdict.FAIL
     # values said in words are read as math too
     assert run("So $s$ is thirteen... no: $s$ equals two.", "2", target="s").verdict is Verdict.PASS
+
+
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("Output size $= 12$.", Verdict.PASS),
+    ("Output size $= 13$.", Verdict.FAIL),
+    ("The output is $H = \\lfloor 23/2 \\rfloor + 1$ $= 12$.", Verdict.PASS),
+])
+def test_a_value_after_a_bare_relation_is_read(text: str, verdict: Verdict) -> None:
+    assert run(text, expected="12", near=["output", "size"]).verdict is verdict
+
+
+ADAM = [("corrected first moment", "\\hat{m}_2", "58/19"), ("corrected second moment", "\\hat{v}_2", "19996/1999")]
+
+
+@pytest.mark.parametrize("text, right", [
+    ("m\u2082 = 0.58 and v\u2082 = 0.019996.\nm\u0302\u2082 = 0.58 / (1 \u2212 0.9\u00b2) = 3.05\n"
+     "v\u0302\u2082 = 0.019996 / (1 \u2212 0.999\u00b2) = 10.003", (True, True)),
+    ("m\u0302\u2082 = 3.05\nv\u0302\u2082 = 10.003", (True, True)),
+    ("v\u0302\u2082 = 10.003\nm\u0302\u2082 = 3.05", (True, True)),
+    ("m\u0302\u2082 = 3.05\nv\u0302\u2082 = 3.05", (True, False)),
+    ("m\u0302\u2082 = 10.003\nv\u0302\u2082 = 10.003", (False, True)),
+    ("The corrected first moment is 3.05 and the corrected second moment is 10.003.", (True, True)),
+    ("The corrected second moment is 10.003, the corrected first moment is 3.05.", (True, True)),
+    ("The corrected first moment is 3.06 and the corrected second moment is 10.003.", (False, True)),
+])
+def test_plain_text_values_are_read_for_their_own_target_or_label(text: str, right: tuple[bool, bool]) -> None:
+    for (label, target, expected), ok in zip(ADAM, right):
+        out = run(text, expected=expected, label=label, target=target)
+        assert out.verdict is (Verdict.PASS if ok else Verdict.FAIL), (label, out.reason)

@@ -160,14 +160,17 @@ def test_bare_floor_and_ceiling_brackets_read_as_the_sized_ones(bare: str, sized
     assert parse(bare).root == parse(sized).root
 
 
-@pytest.mark.parametrize("unicode,latex", [("x² + y²", "x^2 + y^2"), ("h₀", "h_0"), ("x²³", "x^{23}")])
+@pytest.mark.parametrize("unicode,latex", [("x² + y²", "x^2 + y^2"), ("h₀", "h_0"), ("x²³", "x^{23}"),
+                                           ("(X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y",
+                                            "(X^\\top X + \\lambda I)^{-1} X^\\top y"),
+                                           ("A\u207b\u00b2", "A^{-2}")])
 def test_unicode_script_digits_read_as_scripts(unicode: str, latex: str) -> None:
     from grader.math import parse
 
     assert parse(unicode).root == parse(latex).root
 
 
-@pytest.mark.parametrize("text", ["٣ + 1", "x^{٢}", "𝟙", "Ⅻ"])
+@pytest.mark.parametrize("text", ["٣ + 1", "x^{٢}", "𝟙", "Ⅻ", "x\u207b"])
 def test_digits_that_are_not_ascii_are_a_math_error_not_a_crash(text: str) -> None:
     from grader.math import MathError, parse
 

@@ -167,3 +167,63 @@ def test_worded_values_are_sides_of_the_answer() -> None:
 def test_a_range_in_prose_is_no_value() -> None:
     assert rd.worded_math("with components $x_i$ for i = 1, ..., N and a layer") == []
     assert rd.worded_math("for $t$ equal to one, the sum is empty") == []
+
+
+
+
+def sides_of(*lines: str) -> list[tuple[str, int, int]]:
+    return [(s.latex, s.index, s.of) for s in rd.sides(Answer("1", lines, tuple(range(1, len(lines) + 1))))]
+
+
+def test_a_formula_opening_with_its_relation_continues_the_words_or_the_formula_before_it() -> None:
+    # the words of its clause are its left side
+    assert sides_of("Output size $= 12$.") == [("\\text{Output size}", 0, 2), ("12", 1, 2)]
+    assert sides_of("So, by the formula, the output size $\\le 13$") == [("\\text{the output size}", 0, 2),
+                                                                        ("13", 1, 2)]
+    # no words between: the previous formula's left side, on its line or in the paragraph just before
+    assert sides_of("We get $H = 3 + 9$ $= 12$.")[-2:] == [("H", 0, 2), ("12", 1, 2)]
+    assert sides_of("We get $H = 3 + 9$,", "", "$= 12$.")[-2:] == [("H", 0, 2), ("12", 1, 2)]
+    # nothing before it at all: left out, as before
+    assert sides_of("$= 12$") == []
+
+
+def test_a_target_is_the_same_quantity_in_any_spacing_or_unicode_spelling() -> None:
+    same = [("\\mathrm{KL}(p \\,\\|\\, q)", "\\mathrm{KL}(p\\|q)"), ("KL(p\u2016q)", "KL(p||q)"),
+            ("\\operatorname{KL}(p \\| q)", "KL(p \\| q)"), ("w*", "w^*"), ("m\u0302\u2082", "\\hat{m}_2"),
+            ("\\left( a \\right)", "(a)"), ("\\hat m_{2}", "\\hat{m}_2")]
+    for a, b in same:
+        assert rd.same_quantity(a, b) and rd.same_quantity(b, a), (a, b)
+    different = [("\\mathrm{KL}(q\\|p)", "\\mathrm{KL}(p\\|q)"), ("w", "w^*"), ("\\hat v_2", "\\hat m_2"),
+                 ("m_2", "\\hat{m}_2"), ("x_{12}", "x_1 2")]
+    for a, b in different:
+        assert not rd.same_quantity(a, b), (a, b)
+
+
+def test_prose_numbers_of_a_target_are_the_last_value_of_its_relation() -> None:
+    lines = ["m\u2082 = 0.58 and v\u2082 = 0.019996.", "m\u0302\u2082 = 0.58 / (1 \u2212 0.9\u00b2) = 3.05",
+             "With x = 3, the loss is 4."]
+    assert rd.prose_numbers(lines, [1, 2, 3], target="m_2") == [("0.58", 1)]
+    assert rd.prose_numbers(lines, [1, 2, 3], target="v_2") == [("0.019996", 1)]
+    assert rd.prose_numbers(lines, [1, 2, 3], target="\\hat{m}_2") == [("3.05", 2)]
+    assert rd.prose_numbers(lines, [1, 2, 3], target=["y", "x"]) == [("3", 3)]
+    # a target the text never names: the label's words, else the sentence-final values as before
+    assert rd.prose_numbers(lines, [1, 2, 3], "the loss", target="L") == [("4", 3)]
+
+
+def test_plain_text_relations_are_the_math_runs_between_words_of_prose() -> None:
+    assert [r[0] for r in rd.plain_relations("With p = softmax(z) and one-hot y, dL/dz = p - y.")] == [
+        "p = softmax(z)", "dL/dz = p - y"]
+    assert rd.plain_relations("w* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y") == [
+        ("w^* = (X\u1d40X + \u03bbI)\u207b\u00b9X\u1d40y", 0, 20)]
+    assert [r[0] for r in rd.plain_relations("We set w = 0 and b = 1 then train.")] == ["w = 0", "b = 1"]
+    assert rd.plain_relations("The output size is 12.") == []
+    assert rd.plain_relations("See the figure: it is (as said) clear.") == []
+
+
+def test_a_write_up_without_delimiters_has_its_plain_relations_as_sides_and_definitions() -> None:
+    plain = rd.Reading(Answer("1", ("With p = softmax(z), the gradient is g = p - y.",), (4,)))
+    assert [(s.latex, s.line) for s in plain.sides] == [("p", 4), ("softmax(z)", 4), ("g", 4), ("p - y", 4)]
+    assert [(str(d[3]), d[2]) for d in plain.definitions] == [("p = softmax(z)", 4)]
+    # with delimited math the prose around it is prose: no plain relation is read
+    mixed = rd.Reading(Answer("1", ("With p = softmax(z), the gradient is $g = p - y$.",), (4,)))
+    assert [s.latex for s in mixed.sides] == ["g", "p - y"]

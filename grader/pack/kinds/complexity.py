@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks.base import Check, CheckContext, CheckOutcome
-from grader.checks.complexity import best, claims_about, decide, siblings
+from grader.checks.complexity import best, claims_about, decide, foreign_near, siblings
 from grader.math.verdict import Verdict
 from grader.pack import classes
 from grader.pack.kinds.base import PackParams, not_checked
@@ -33,7 +33,7 @@ class PackComplexityCheck(Check):
 
     def run(self, ctx: CheckContext) -> CheckOutcome:
         p: PackComplexityParams = ctx.params  # type: ignore[assignment]
-        claims = claims_about(ctx.answer, p.near, p.avoid)  # the full check's reading of the answer
+        claims = claims_about(ctx.answer, p.near, p.avoid, foreign_near(ctx))  # the full check's reading of the answer
         fingerprints = (p.fingerprint, *p.alternatives)
 
         def compare(claim: str, theta: bool) -> Verdict:
