@@ -157,6 +157,23 @@ class Parser:
             return True
         return False
 
+    def later_vert(self) -> bool:
+        """Whether a closing '\\|' follows before the bracket this one sits in closes (so it opens a norm); in
+        `KL(p \\| q)` it does not: there it separates a divergence's two arguments."""
+        depth = 0
+        for tk in self.t[self.i + 1:]:
+            if (tk.kind == "op" and tk.value in "([{") or tk.kind == "left" and tk.value != "Vert":
+                depth += 1
+            elif (tk.kind == "op" and tk.value in ")]}") or tk.kind == "right" and tk.value != "Vert":
+                if depth == 0:
+                    return False
+                depth -= 1
+            elif (tk.kind == "cmd" or tk.kind == "right") and tk.value == "Vert" and depth == 0:
+                return True
+            elif tk.kind in ("eof", "newrow") or (tk.kind == "op" and tk.value == "&"):
+                return False
+        return False
+
     def later_bar(self) -> bool:
         """Whether a matching '|' follows at the same bracket depth (so this '|' opens an absolute value)."""
         depth = 0
@@ -207,7 +224,7 @@ class Parser:
         if k == "cmd":
             v = tok.value
             if v == "Vert":
-                return not (self.closers and self.closers[-1] == "Vert")
+                return not (self.closers and self.closers[-1] == "Vert") and self.later_vert()
             if self.relop_at() is not None or v in IMPLIES_CMDS:
                 return False
             if v in ("cdot", "times", "div", "odot", "otimes", "circ", "ast", "star", "pm", "mp", "mid",
@@ -686,7 +703,7 @@ class Parser:
                         rest = N.TupleN((rest, self.parse_chain()))
                     item = N.Cond(item, rest)
                 args.append(item)
-                if self.at("op", ","):
+                if self.at("op", ",") or self.at("cmd", "Vert"):  # `KL(p \| q)`: the divergence's two arguments
                     self.next()
                     continue
                 break

@@ -397,5 +397,8 @@ FOLLOWUP_PAIRS: list[tuple[str, str, tuple[str, ...], str]] = [
     (r"\nabla_{\mathbf x} \mathbf x^\top\mathbf A\mathbf x + \mathbf b", r"(\mathbf A + \mathbf A^\top)\mathbf x + \mathbf b", (), E),
     (r"\nabla_{\mathbf x} \mathbf x^\top\mathbf A\mathbf x", r"2\mathbf A\mathbf x", (), D),
     (r"\nabla_{w} \frac{\lambda}{2} w^2", r"\lambda w", (), E),
+    # a divergence's arguments separated by \| (not a norm): found by a new-instructor trial
+    (r"\mathrm{KL}(p \,\|\, q) = \log\frac{\sigma_2}{\sigma_1}", r"\mathrm{KL}(p\|q) = \ln\frac{\sigma_2}{\sigma_1}", (), E),
+    (r"\mathrm{KL}(p \| q)", r"\mathrm{KL}(q \| p)", (), D),
 ]
 PAIRS += FOLLOWUP_PAIRS

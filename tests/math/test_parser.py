@@ -213,3 +213,12 @@ def test_gradient_takes_the_product_that_mentions_its_variable() -> None:
     # a product that does not mention the variable is a factor outside the gradient
     outside = parse_node(r"\nabla_{\theta} L \eta")
     assert isinstance(outside, N.Mul) and outside.factors[0] == N.Grad(N.Sym("theta"), N.Sym("L"))
+
+
+def test_a_vert_bar_without_a_closing_one_separates_a_divergences_arguments() -> None:
+    # KL(p ‖ q) is a function of two arguments; ‖x‖ with its closing bar stays a norm, inside a call too
+    assert parse(r"\mathrm{KL}(p \| q)").root == parse(r"\mathrm{KL}(p, q)").root
+    assert parse("KL(p‖q)").root == parse("KL(p, q)").root
+    assert isinstance(parse(r"f(\|x\|)").root.args[0], N.Norm)  # type: ignore[attr-defined]
+    with pytest.raises(MathError):
+        parse(r"\|x + y")
