@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from grader.read.evidence import inflections, negated, readings  # the full check's readings, word forms, negation
+# the full check's readings, word forms, negation and notation tokens
+from grader.read.evidence import inflections, negated, notation_tokens, readings, shown_span, tokens
 from grader.pack.hashing import digest
 from grader.read.segment import Answer
 
@@ -27,6 +28,15 @@ def is_pattern(phrase: Any) -> bool:
 def is_formula(entry: Any) -> bool:
     """`{math: LaTeX}`: a formula claim, held as an expression fingerprint (grader/pack/points.py)."""
     return isinstance(entry, dict) and "math" in entry
+
+
+def is_notation(entry: Any) -> bool:
+    """`{notation: LaTeX}`: a notation claim, held as the digest of its tokens."""
+    return isinstance(entry, dict) and "notation" in entry
+
+
+def notation_digest(toks: Sequence[str], salt: str) -> str:
+    return digest(salt, "notation", " ".join(toks))
 
 
 def canonical(phrase: str) -> str:
@@ -72,12 +82,13 @@ def hashed(phrases: Iterable[Any], salt: str, assume: Sequence[str] = (),
            synonyms: dict[str, Sequence[str]] | None = None) -> dict[str, Any]:
     """The hashable phrases' digests (a trailing `*`: any word that starts so; each word also in its other forms,
     and the phrase's `synonyms`), `groups` (per phrase, the indices of its digests), formula claims as expression
-    fingerprints, how many entries were patterns the pack cannot hold, and the longest phrase in words."""
+    fingerprints, notation claims as the digests of their tokens (`notations`, the longest in `tokens`), how many
+    entries were patterns the pack cannot hold, and the longest phrase in words."""
     from grader.pack import points
 
     entries = list(phrases)
     # a word pattern (`re:\bvanish`) matches as written: no other word forms, and negated uses too
-    readable = [(as_phrase(p), is_pattern(p)) for p in entries if not is_formula(p)]
+    readable = [(as_phrase(p), is_pattern(p)) for p in entries if not is_formula(p) and not is_notation(p)]
     plain = [(p, raw) for p, raw in readable if p is not None and p.strip() and len(p.split()) <= MAX_WORDS]
     digests: list[str] = []
     groups: list[list[int]] = []
@@ -95,7 +106,10 @@ def hashed(phrases: Iterable[Any], salt: str, assume: Sequence[str] = (),
             formulas.append(points.fingerprint(str(entry["math"]), assume, salt, f"claim.{k}"))
         except points.Unfingerprintable:
             unheld += 1
+    notations = [notation_tokens(str(e["notation"])) for e in entries if is_notation(e)]
     return {"digests": digests, "groups": groups, "formulas": formulas,
+            "notations": [notation_digest(t, salt) for t in notations],
+            "tokens": max((len(t) for t in notations), default=0),
             "patterns": len(readable) - len(plain) + unheld,
             "words": max((len(w.split()) for p, _ in plain for w in (p, *others.get(canonical(p), ()))), default=0)}
 
@@ -208,6 +222,20 @@ def _add_grams(out: dict[str, Gram], reading: str, number: int, words: int, salt
             # a negated use is no use of the phrase ("does not vanish"), but is one of `not vanish`
             key = f"not {gram}" if negated(reading, where) else gram
             out.setdefault(phrase_digest(key, salt), Gram(number, text))
+
+
+def notation_grams(lines: Sequence[str], numbers: Sequence[int], longest: int, salt: str) -> dict[str, Gram]:
+    """digest -> first occurrence, for every run of up to `longest` notation tokens of a line (in any of its
+    readings), as `evidence.find_notation` compares them."""
+    out: dict[str, Gram] = {}
+    for text, number in zip(lines, numbers):
+        for reading in readings(text):
+            toks = tokens(reading)
+            for i in range(len(toks)):
+                for n in range(1, min(longest, len(toks) - i) + 1):
+                    key = notation_digest([t for t, _, _ in toks[i:i + n]], salt)
+                    out.setdefault(key, Gram(number, shown_span(reading, toks[i][1], toks[i + n - 1][2])))
+    return out
 
 
 def lookup(answer: Answer, digests: Sequence[str], words: int, salt: str) -> list[Gram | None]:

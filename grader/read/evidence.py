@@ -115,8 +115,91 @@ class Pattern(BaseModel):
         return v
 
 
+# ---------------------------------------------------------------- notation as tokens
+
+NOTATION_TOKENS = 8  # longest notation claim, in tokens (the pack hashes the answer's token runs up to this)
+# a command, an escaped symbol (`\|`), a run of letters, a run of digits, or one other character; braces and
+# `$` only group or delimit, so `\nabla^{2}` and `$\nabla^2$` are the same tokens
+_TOKEN = re.compile(r"\\[a-z]+|\\[^a-z\s]|[a-z]+|\d+|[^\s{}$]")
+# decorations that do not change which symbol is meant (`\hat{\mathbf v}` is `\hat v`)
+_DECORATION = frozenset({"\\mathbf", "\\mathbold", "\\mathit", "\\mathrm", "\\vec"})
+# spellings of one symbol, as one (Unicode as the command it prints)
+_SAME_SYMBOL = {
+    "\\rightarrow": "\\to", "\\longrightarrow": "\\to", "\u2192": "\\to", "\\leq": "\\le", "\u2264": "\\le",
+    "\\geq": "\\ge", "\u2265": "\\ge", "\\gets": "\\leftarrow", "\u2190": "\\leftarrow", "\u2193": "\\downarrow",
+    "\u2211": "\\sum", "\u220f": "\\prod", "\u222b": "\\int", "\u2207": "\\nabla", "\u221a": "\\sqrt",
+    "\u22a5": "\\perp", "\u226a": "\\ll", "\u22ef": "\\cdots", "\u2026": "\\ldots", "\\dots": "\\ldots",
+    "\\ne": "\\neq", "\u2260": "\\neq", "\\lvert": "|", "\\rvert": "|", "\u2016": "\\|",
+}
+
+
+# a Greek letter's name written as a word is its command in plain-text math ("2gamma theta" is `2\\gamma\\theta`)
+_GREEK = frozenset("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+                   "pi rho sigma tau upsilon phi varphi chi psi omega".split())
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """A normalised reading (`readings`) as notation tokens with where each starts and ends in it."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0)
+        if tok in _DECORATION:
+            continue
+        out.append(("\\" + tok if tok in _GREEK else _SAME_SYMBOL.get(tok, tok), m.start(), m.end()))
+    return out
+
+
+def notation_tokens(notation: str) -> tuple[str, ...]:
+    """A notation claim's tokens, read as an answer's line is (normalised, lowercased)."""
+    return tuple(t for t, _, _ in tokens(_normalise(notation)))
+
+
+class NotationClaim(BaseModel):
+    """`{notation: '<LaTeX>'}`: this piece of notation occurs in the answer (`\\nabla`, `\\nabla^2`, `\\hat v`), as
+    a run of tokens (commands, letters, digits, symbols) of one line, braces, `$`, spacing and `\\mathbf` aside."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    notation: str
+
+    @field_validator("notation")
+    @classmethod
+    def _notation(cls, v: str) -> str:
+        toks = notation_tokens(v)
+        if not toks:
+            raise ValueError("empty notation: write the LaTeX command or symbols the answer must contain")
+        if all(t.isalnum() for t in toks):
+            raise ValueError(f"{v!r} is words or numbers, not notation: write it as a phrase")
+        if len(toks) > NOTATION_TOKENS:
+            raise ValueError(f"{v!r} is {len(toks)} tokens, more than {NOTATION_TOKENS}: "
+                             "write an expression as {math: ...}")
+        return v
+
+
+def shown_span(text: str, start: int, end: int) -> str:
+    """The student's text from `start` to `end`, with the braces it opened closed (`\\hat{v}`, not `\\hat{v`)."""
+    while end < len(text) and text[end] == "}" and text.count("{", start, end) > text.count("}", start, end):
+        end += 1
+    return text[start:end]
+
+
+def find_notation(rows: Iterable[tuple[Iterable[str], int]], notation: str) -> Match | None:
+    """The first line (rows as `search` takes them) where the notation's tokens occur in a row, or None."""
+    want = notation_tokens(notation)
+    n = len(want)
+    for texts, number in rows:
+        for text in texts:
+            toks = tokens(text)
+            for i in range(len(toks) - n + 1):
+                if tuple(t for t, _, _ in toks[i:i + n]) == want:
+                    return Match(pattern="notation:" + notation, line=number, text=shown_span(text, toks[i][1],
+                                                                                              toks[i + n - 1][2]))
+    return None
+
+
 def _entry(v: Any) -> Any:
-    """A claim as written: a phrase, `re:...` (a pattern of an older rubric), `{math: ...}` or `{re: ..., why: ...}`."""
+    """A claim as written: a phrase, `re:...` (a pattern of an older rubric), `{math: ...}`, `{notation: ...}` or
+    `{re: ..., why: ...}`."""
     if isinstance(v, str):
         if not v.strip():
             raise ValueError("empty phrase")
@@ -127,11 +210,13 @@ def _entry(v: Any) -> Any:
                 raise ValueError(f"the pattern {v[3:]!r} does not compile: {exc}") from None
         return v
     if isinstance(v, dict):
-        model: type[BaseModel] | None = MathClaim if "math" in v else Pattern if "re" in v else None
+        model: type[BaseModel] | None = (MathClaim if "math" in v else NotationClaim if "notation" in v
+                                          else Pattern if "re" in v else None)
         if model is None:
             if "why" in v:
                 raise ValueError("a reason (`why`) needs its pattern: {re: '...', why: '...'}")
-            raise ValueError("a claim is a phrase, {math: '<LaTeX>'} or {re: '<pattern>', why: '<reason>'}")
+            raise ValueError("a claim is a phrase, {math: '<LaTeX>'}, {notation: '<LaTeX>'} or "
+                             "{re: '<pattern>', why: '<reason>'}")
         try:
             return model.model_validate(v)
         except ValidationError as exc:
@@ -141,13 +226,16 @@ def _entry(v: Any) -> Any:
 
 
 # one entry of a claim list (`any`, `all`, `none`, a free-text point's `any`)
-Entry = Annotated[Union[str, MathClaim, Pattern], BeforeValidator(_entry)]
+Entry = Annotated[Union[str, MathClaim, NotationClaim, Pattern], BeforeValidator(_entry)]
 
 
-def entry_text(entry: str | MathClaim | Pattern) -> str:
-    """The entry as one line of text (a pattern as `re:...`, a formula as `math:...`), for messages and keys."""
+def entry_text(entry: str | MathClaim | NotationClaim | Pattern) -> str:
+    """The entry as one line of text (a pattern as `re:...`, a formula as `math:...`, notation as `notation:...`),
+    for messages and keys."""
     if isinstance(entry, MathClaim):
         return "math:" + entry.math
+    if isinstance(entry, NotationClaim):
+        return "notation:" + entry.notation
     if isinstance(entry, Pattern):
         return "re:" + entry.regex
     return entry
