@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 # the full check's readings, word forms, negation and notation tokens
-from grader.read.evidence import inflections, negated, notation_tokens, readings, shown_span, tokens
+from grader.read.evidence import (claim_word_keys, inflections, negated, notation_tokens, ordered, readings,
+                                  sentence_words, shown_span, tokens, word_keys)
 from grader.pack.hashing import digest
 from grader.read.segment import Answer
 
@@ -33,6 +34,15 @@ def is_formula(entry: Any) -> bool:
 def is_notation(entry: Any) -> bool:
     """`{notation: LaTeX}`: a notation claim, held as the digest of its tokens."""
     return isinstance(entry, dict) and "notation" in entry
+
+
+def is_words(entry: Any) -> bool:
+    """`{words: [...], within: n}`: words in order, held as the digests of each word's keys."""
+    return isinstance(entry, dict) and "words" in entry
+
+
+def word_digest(key: str, salt: str) -> str:
+    return digest(salt, "word", key)
 
 
 def notation_digest(toks: Sequence[str], salt: str) -> str:
@@ -82,13 +92,16 @@ def hashed(phrases: Iterable[Any], salt: str, assume: Sequence[str] = (),
            synonyms: dict[str, Sequence[str]] | None = None) -> dict[str, Any]:
     """The hashable phrases' digests (a trailing `*`: any word that starts so; each word also in its other forms,
     and the phrase's `synonyms`), `groups` (per phrase, the indices of its digests), formula claims as expression
-    fingerprints, notation claims as the digests of their tokens (`notations`, the longest in `tokens`), how many
+    fingerprints, notation claims as the digests of their tokens (`notations`, the longest in `tokens`), words in
+    order as the digests of each word's forms (`ordered`: a word's digests sorted, so they do not say which is the
+    word itself), how many
     entries were patterns the pack cannot hold, and the longest phrase in words."""
     from grader.pack import points
 
     entries = list(phrases)
     # a word pattern (`re:\bvanish`) matches as written: no other word forms, and negated uses too
-    readable = [(as_phrase(p), is_pattern(p)) for p in entries if not is_formula(p) and not is_notation(p)]
+    readable = [(as_phrase(p), is_pattern(p)) for p in entries
+                if not is_formula(p) and not is_notation(p) and not is_words(p)]
     plain = [(p, raw) for p, raw in readable if p is not None and p.strip() and len(p.split()) <= MAX_WORDS]
     digests: list[str] = []
     groups: list[list[int]] = []
@@ -110,6 +123,8 @@ def hashed(phrases: Iterable[Any], salt: str, assume: Sequence[str] = (),
     return {"digests": digests, "groups": groups, "formulas": formulas,
             "notations": [notation_digest(t, salt) for t in notations],
             "tokens": max((len(t) for t in notations), default=0),
+            "ordered": [{"words": [sorted(word_digest(k, salt) for k in claim_word_keys(str(w))) for w in e["words"]],
+                         "within": int(e.get("within", 0))} for e in entries if is_words(e)],
             "patterns": len(readable) - len(plain) + unheld,
             "words": max((len(w.split()) for p, _ in plain for w in (p, *others.get(canonical(p), ()))), default=0)}
 
@@ -236,6 +251,38 @@ def notation_grams(lines: Sequence[str], numbers: Sequence[int], longest: int, s
                     key = notation_digest([t for t, _, _ in toks[i:i + n]], salt)
                     out.setdefault(key, Gram(number, shown_span(reading, toks[i][1], toks[i + n - 1][2])))
     return out
+
+
+@dataclass(frozen=True)
+class Line:
+    """One reading of an answer's line for ordered-words claims: each word's digests, its sentence, its span."""
+
+    number: int
+    text: str
+    words: list[frozenset[str]]
+    sentences: list[int]
+    spans: list[tuple[int, int]]
+
+
+def answer_words(lines: Sequence[str], numbers: Sequence[int], salt: str) -> list[Line]:
+    """Every reading of every line with its words hashed as `evidence.word_keys` gives them."""
+    out = []
+    for text, number in zip(lines, numbers):
+        for reading in readings(text):
+            found = sentence_words(reading)
+            out.append(Line(number, reading, [frozenset(word_digest(k, salt) for k in word_keys(w))
+                                              for _, w, _, _ in found],
+                            [s for s, _, _, _ in found], [(a, b) for _, _, a, b in found]))
+    return out
+
+
+def find_ordered(lines: Sequence[Line], claim: dict[str, Any]) -> Gram | None:
+    """Where the answer has an ordered-words claim's words in order (as `evidence.find_words`), or None."""
+    for line in lines:
+        hit = ordered(line.words, claim["words"], line.sentences, int(claim.get("within", 0)))
+        if hit is not None:
+            return Gram(line.number, line.text[line.spans[hit[0]][0]:line.spans[hit[1]][1]])
+    return None
 
 
 def lookup(answer: Answer, digests: Sequence[str], words: int, salt: str) -> list[Gram | None]:

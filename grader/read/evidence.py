@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Union
@@ -197,6 +197,102 @@ def find_notation(rows: Iterable[tuple[Iterable[str], int]], notation: str) -> M
     return None
 
 
+# ---------------------------------------------------------------- words in order
+
+WORDS_MAX = 8  # most words of an ordered-words claim
+WITHIN_MAX = 40  # most other words allowed between two of its words
+_SENTENCE_END = frozenset(".;!?")
+
+
+def word_keys(word: str) -> frozenset[str]:
+    """What an answer's word matches in an ordered-words claim: itself and each of its starts with `*`."""
+    return frozenset({word, *(word[:j] + "*" for j in range(1, len(word) + 1))})
+
+
+def claim_word_keys(word: str) -> frozenset[str]:
+    """The keys a claim's word is found by: `regulariz*` itself, else the word and its plural and verb forms."""
+    w = word.lower()
+    return frozenset({w}) if w.endswith("*") else frozenset(inflections(w))
+
+
+def sentence_words(text: str) -> list[tuple[int, str, int, int]]:
+    """A reading's words (letter and digit runs) with the index of their sentence (`.`, `;`, `!`, `?` end one,
+    a decimal point does not) and where each starts and ends."""
+    toks = tokens(text)
+    out, sentence = [], 0
+    for k, (tok, start, end) in enumerate(toks):
+        if tok in _SENTENCE_END:
+            decimal = (tok == "." and 0 < k < len(toks) - 1 and toks[k - 1][0].isdigit() and toks[k + 1][0].isdigit())
+            sentence += 0 if decimal else 1
+        elif tok.isalnum():
+            out.append((sentence, tok, start, end))
+    return out
+
+
+def ordered(words: Sequence[Collection[str]], want: Sequence[Collection[str]], sentences: Sequence[int],
+            within: int) -> tuple[int, int] | None:
+    """The first run of `words` (each the keys it is found by) that holds `want`'s words in order, in one sentence,
+    with at most `within` other words between two of them: (index of its first word, of its last), or None."""
+    def rest(k: int, j: int) -> int | None:
+        if k == len(want):
+            return j - 1
+        for i in range(j, min(j + within + 1, len(words))):
+            if sentences[i] != sentences[j - 1]:
+                break
+            if not set(want[k]).isdisjoint(words[i]):
+                end = rest(k + 1, i + 1)
+                if end is not None:
+                    return end
+        return None
+    for i in range(len(words)):
+        if not set(want[0]).isdisjoint(words[i]):
+            end = rest(1, i + 1)
+            if end is not None:
+                return i, end
+    return None
+
+
+class WordsClaim(BaseModel):
+    """`{words: [small, more], within: 5}`: these words in this order in one sentence, with at most `within` other
+    words between two of them (0: next to each other, symbols and LaTeX commands aside), each word also in its
+    plural and verb forms, or any ending after a `*`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    words: tuple[str, ...]
+    within: int = 0
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not 2 <= len(v) <= WORDS_MAX:
+            raise ValueError(f"give 2 to {WORDS_MAX} words (one word is a phrase)")
+        for w in v:
+            if not re.fullmatch(r"[A-Za-z0-9]+\*?", w):
+                raise ValueError(f"{w!r} is not one word (letters or digits, optionally ending in `*`)")
+        return v
+
+    @field_validator("within")
+    @classmethod
+    def _within(cls, v: int) -> int:
+        if not 0 <= v <= WITHIN_MAX:
+            raise ValueError(f"within is how many other words may stand between two of the words: 0 to {WITHIN_MAX}")
+        return v
+
+
+def find_words(rows: Iterable[tuple[Iterable[str], int]], claim: WordsClaim) -> Match | None:
+    """The first line (rows as `search` takes them) where the claim's words stand in order, or None."""
+    want = [claim_word_keys(w) for w in claim.words]
+    for texts, number in rows:
+        for text in texts:
+            found = sentence_words(text)
+            hit = ordered([word_keys(w) for _, w, _, _ in found], want, [s for s, _, _, _ in found], claim.within)
+            if hit is not None:
+                return Match(pattern="words:" + " ".join(claim.words), line=number,
+                             text=text[found[hit[0]][2]:found[hit[1]][3]])
+    return None
+
+
 def _entry(v: Any) -> Any:
     """A claim as written: a phrase, `re:...` (a pattern of an older rubric), `{math: ...}`, `{notation: ...}` or
     `{re: ..., why: ...}`."""
@@ -211,12 +307,12 @@ def _entry(v: Any) -> Any:
         return v
     if isinstance(v, dict):
         model: type[BaseModel] | None = (MathClaim if "math" in v else NotationClaim if "notation" in v
-                                          else Pattern if "re" in v else None)
+                                          else WordsClaim if "words" in v else Pattern if "re" in v else None)
         if model is None:
             if "why" in v:
                 raise ValueError("a reason (`why`) needs its pattern: {re: '...', why: '...'}")
-            raise ValueError("a claim is a phrase, {math: '<LaTeX>'}, {notation: '<LaTeX>'} or "
-                             "{re: '<pattern>', why: '<reason>'}")
+            raise ValueError("a claim is a phrase, {math: '<LaTeX>'}, {notation: '<LaTeX>'}, "
+                             "{words: [<word>, ...], within: <n>} or {re: '<pattern>', why: '<reason>'}")
         try:
             return model.model_validate(v)
         except ValidationError as exc:
@@ -226,16 +322,18 @@ def _entry(v: Any) -> Any:
 
 
 # one entry of a claim list (`any`, `all`, `none`, a free-text point's `any`)
-Entry = Annotated[Union[str, MathClaim, NotationClaim, Pattern], BeforeValidator(_entry)]
+Entry = Annotated[Union[str, MathClaim, NotationClaim, WordsClaim, Pattern], BeforeValidator(_entry)]
 
 
-def entry_text(entry: str | MathClaim | NotationClaim | Pattern) -> str:
+def entry_text(entry: str | MathClaim | NotationClaim | WordsClaim | Pattern) -> str:
     """The entry as one line of text (a pattern as `re:...`, a formula as `math:...`, notation as `notation:...`),
     for messages and keys."""
     if isinstance(entry, MathClaim):
         return "math:" + entry.math
     if isinstance(entry, NotationClaim):
         return "notation:" + entry.notation
+    if isinstance(entry, WordsClaim):
+        return "words:" + " ".join(entry.words) + (f" (within {entry.within})" if entry.within else "")
     if isinstance(entry, Pattern):
         return "re:" + entry.regex
     return entry
