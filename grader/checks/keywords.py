@@ -60,7 +60,7 @@ def locate(ctx: CheckContext, entry: Any, synonyms: dict[str, tuple[str, ...]] |
     """Where the answer says one claim entry: a phrase (or one of its synonyms), a pattern, notation, words
     in order or a formula."""
     if isinstance(entry, MathClaim):
-        return find_math(ctx.reading.sides, entry.math, (*assume, *question_assumptions(ctx)), aliases)
+        return find_math(ctx.reading.sides, entry.math, (*assume, *question_assumptions(ctx)), aliases, entry.part)
     if isinstance(entry, NotationClaim):
         return find_notation(ctx.reading.phrases, entry.notation)
     if isinstance(entry, WordsClaim):

@@ -116,7 +116,8 @@ def hashed(phrases: Iterable[Any], salt: str, assume: Sequence[str] = (),
     unheld = 0
     for k, entry in enumerate(e for e in entries if is_formula(e)):
         try:
-            formulas.append(points.fingerprint(str(entry["math"]), assume, salt, f"claim.{k}"))
+            fp = points.fingerprint(str(entry["math"]), assume, salt, f"claim.{k}")
+            formulas.append({**fp, "part": entry["part"]} if entry.get("part") else fp)
         except points.Unfingerprintable:
             unheld += 1
     notations = [notation_tokens(str(e["notation"])) for e in entries if is_notation(e)]
@@ -131,24 +132,26 @@ def hashed(phrases: Iterable[Any], salt: str, assume: Sequence[str] = (),
 
 def find_formula(reading: Any, fp: dict[str, Any], assume: Sequence[str], salt: str) -> Gram | None:
     """Where the answer states an expression equivalent to a fingerprinted formula claim: a relation's side, a
-    bare formula, or a term, factor or argument inside one (those the printer can write back), or None."""
+    bare formula, or a term, factor or argument inside one (those the printer can write back); with a `part`, only
+    such parts (`evidence.denominators`); or None."""
     from grader.math import MathError, parse
     from grader.math.printer import Unprintable, to_latex
     from grader.pack import points
-    from grader.read.evidence import subexpressions
+    from grader.read.evidence import denominators, subexpressions
 
     relation = fp.get("form") == "relation"
+    part = fp.get("part")
     compared, seen = 0, set()
     for side in reading.sides:
         latex = side.relation if relation else side.latex
         if (latex, side.line) in seen:
             continue
         seen.add((latex, side.line))
-        texts = [latex]
+        texts = [] if part == "denominator" and not relation else [latex]  # a denominator is never a whole side
         if not relation:
             try:
                 root = parse(latex).root
-                for node in subexpressions(root):
+                for node in denominators(root) if part == "denominator" else subexpressions(root):
                     if node is not root:
                         try:
                             texts.append(to_latex(node))

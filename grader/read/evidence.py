@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
@@ -71,6 +71,9 @@ class MathClaim(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     math: str
+    # `denominator`: only what the answer divides by counts (a fraction's denominator, the base of a negative
+    # power), so `{math: '1-\\beta^t', part: denominator}` is "something over 1-β^t", whatever the numerator
+    part: Literal["denominator"] | None = None
 
     @field_validator("math")
     @classmethod
@@ -168,7 +171,7 @@ class NotationClaim(BaseModel):
         toks = notation_tokens(v)
         if not toks:
             raise ValueError("empty notation: write the LaTeX command or symbols the answer must contain")
-        if all(t.isalnum() for t in toks):
+        if all(t.isalpha() for t in toks) or all(t.isdigit() for t in toks):
             raise ValueError(f"{v!r} is words or numbers, not notation: write it as a phrase")
         if len(toks) > NOTATION_TOKENS:
             raise ValueError(f"{v!r} is {len(toks)} tokens, more than {NOTATION_TOKENS}: "
@@ -510,6 +513,21 @@ def subexpressions(root: Any) -> list[Any]:
     return out
 
 
+def denominators(root: Any) -> list[Any]:
+    """What an expression divides by: each fraction's denominator and each base raised to a negative power
+    (`(1-\\beta^t)^{-1}`), outermost first."""
+    from grader.math import nodes as N
+
+    out = []
+    for n in [root, *subexpressions(root)]:
+        if isinstance(n, N.Div):
+            out.append(n.den)
+        elif isinstance(n, N.Pow) and (isinstance(n.exp, N.Neg) and isinstance(n.exp.x, N.Num) and n.exp.x.value == 1
+                                       or isinstance(n.exp, N.Num) and n.exp.value == -1):
+            out.append(n.base)
+    return out
+
+
 def _rename(node: Any, renames: dict[Any, Any]) -> Any:
     """The expression with the answer's own names replaced by the rubric's (`aliases`)."""
     import dataclasses
@@ -575,10 +593,11 @@ def _shown(node: Any) -> str:
 
 
 def find_math(sides: Iterable[Any], formula: str, assume: tuple[str, ...] = (),
-              aliases: dict[str, str] | None = None) -> Match | None:
+              aliases: dict[str, str] | None = None, part: str | None = None) -> Match | None:
     """The first expression among the answer's relation sides (`Reading.sides`: `.latex`, `.line`), or inside one,
     that is equivalent to `formula` under `assume`, with the answer's names mapped by `aliases` (answer's LaTeX ->
-    the formula's). A relation as `formula` is compared with the answer's whole relations."""
+    the formula's). A relation as `formula` is compared with the answer's whole relations; with `part:
+    denominator`, only what the answer divides by (`denominators`) is compared."""
     import time
 
     from grader.math import MathError, equivalent, parse
@@ -605,12 +624,13 @@ def find_math(sides: Iterable[Any], formula: str, assume: tuple[str, ...] = (),
         except (MathError, RecursionError):
             continue
         renamed = _rename(root, renames) if renames else root
-        candidates = [renamed] if relation else [renamed] + [n for n in subexpressions(renamed) if n is not renamed]
+        candidates = ([renamed] if relation else denominators(renamed) if part == "denominator"
+                      else [renamed] + [n for n in subexpressions(renamed) if n is not renamed])
         for k, node in enumerate(candidates):
             if symbols(node) != want or time.monotonic() > deadline or compared >= MATH_COMPARISONS:
                 continue
             compared += 1
-            whole = k == 0 and renamed is root
+            whole = k == 0 and renamed is root and part is None
             same = (equivalent(latex, formula, assume).verdict == "equivalent" if whole
                     else _same_value(node, target, assume, deadline))
             if same:
