@@ -265,6 +265,12 @@ class WordsClaim(BaseModel):
     words: tuple[str, ...]
     within: int = 0
 
+    @field_validator("words", mode="before")
+    @classmethod
+    def _numbers(cls, v: Any) -> Any:
+        """A number in the list (`[mean, is, 0]` in YAML) is the word it is written as."""
+        return [str(w) if isinstance(w, int) and not isinstance(w, bool) else w for w in v] if isinstance(v, list) else v
+
     @field_validator("words")
     @classmethod
     def _words(cls, v: tuple[str, ...]) -> tuple[str, ...]:
