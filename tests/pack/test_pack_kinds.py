@@ -136,3 +136,14 @@ def test_free_text_notation_same_outcome(text: str) -> None:
         {"weight": 1.0, **phrases.hashed(c["any"], SALT)} for c in claims))
     a, b = run(free_text.FreeTextCheck(), full, text), run(pack_free_text.PackFreeTextCheck(), pack, text)
     assert (a.verdict, a.fraction, a.findings) == (b.verdict, b.fraction, b.findings)
+
+
+@pytest.mark.parametrize("text", [r"$\hat v_t = \frac{v_t}{1-\beta^{t}}$", r"$\hat v_t = v_t (1-\beta^t)^{-1}$",
+                                  r"$\mathbb{E}[v_t] = (1-\beta^t)\mathbb{E}[g]$", r"$\frac{1-\beta^t}{1-\beta}$"])
+def test_a_denominator_claim_same_outcome(text: str) -> None:
+    lists = {"any": ({"math": "1-\\beta^t", "part": "denominator"},)}
+    full = keywords.KeywordParams.model_validate(lists)
+    pack = pack_keywords.PackKeywordParams(salt=SALT, **{k: phrases.hashed(v, SALT) for k, v in lists.items()})
+    a, b = run(keywords.KeywordCheck(), full, text), run(pack_keywords.PackKeywordCheck(), pack, text)
+    assert a.verdict is (Verdict.PASS if "frac{v" in text or "-1}" in text else Verdict.FAIL)
+    assert a.verdict == b.verdict
