@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # the full check's readings, word forms, negation and notation tokens
-from grader.read.evidence import (claim_word_keys, inflections, negated, notation_tokens, ordered, readings,
+from grader.read.evidence import (claim_word_keys, gaps, inflections, negated, notation_tokens, ordered, readings,
                                   sentence_words, shown_span, tokens, word_keys)
 from grader.pack.hashing import digest
 from grader.read.segment import Answer
@@ -125,7 +125,7 @@ def hashed(phrases: Iterable[Any], salt: str, assume: Sequence[str] = (),
             "notations": [notation_digest(t, salt) for t in notations],
             "tokens": max((len(t) for t in notations), default=0),
             "ordered": [{"words": [sorted(word_digest(k, salt) for k in claim_word_keys(str(w))) for w in e["words"]],
-                         "within": int(e.get("within", 0))} for e in entries if is_words(e)],
+                         "within": gaps(e.get("within", 0), len(e["words"]))} for e in entries if is_words(e)],
             "patterns": len(readable) - len(plain) + unheld,
             "words": max((len(w.split()) for p, _ in plain for w in (p, *others.get(canonical(p), ()))), default=0)}
 
@@ -282,7 +282,7 @@ def answer_words(lines: Sequence[str], numbers: Sequence[int], salt: str) -> lis
 def find_ordered(lines: Sequence[Line], claim: dict[str, Any]) -> Gram | None:
     """Where the answer has an ordered-words claim's words in order (as `evidence.find_words`), or None."""
     for line in lines:
-        hit = ordered(line.words, claim["words"], line.sentences, int(claim.get("within", 0)))
+        hit = ordered(line.words, claim["words"], line.sentences, claim.get("within", 0))
         if hit is not None:
             return Gram(line.number, line.text[line.spans[hit[0]][0]:line.spans[hit[1]][1]])
     return None

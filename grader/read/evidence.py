@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from grader.math.lexer import UNICODE, UNICODE_OPS
 from grader.read.segment import Answer
@@ -232,14 +232,22 @@ def sentence_words(text: str) -> list[tuple[int, str, int, int]]:
     return out
 
 
+def gaps(within: int | Sequence[int], n: int) -> list[int]:
+    """`within` as the most other words allowed in each of the n - 1 gaps between n words."""
+    return [within] * (n - 1) if isinstance(within, int) else [int(g) for g in within]
+
+
 def ordered(words: Sequence[Collection[str]], want: Sequence[Collection[str]], sentences: Sequence[int],
-            within: int) -> tuple[int, int] | None:
+            within: int | Sequence[int]) -> tuple[int, int] | None:
     """The first run of `words` (each the keys it is found by) that holds `want`'s words in order, in one sentence,
-    with at most `within` other words between two of them: (index of its first word, of its last), or None."""
+    with at most `within` other words between two of them (one number for every gap, or one per gap): (index of
+    its first word, of its last), or None."""
+    room = gaps(within, len(want))
+
     def rest(k: int, j: int) -> int | None:
         if k == len(want):
             return j - 1
-        for i in range(j, min(j + within + 1, len(words))):
+        for i in range(j, min(j + room[k - 1] + 1, len(words))):
             if sentences[i] != sentences[j - 1]:
                 break
             if not set(want[k]).isdisjoint(words[i]):
@@ -257,13 +265,13 @@ def ordered(words: Sequence[Collection[str]], want: Sequence[Collection[str]], s
 
 class WordsClaim(BaseModel):
     """`{words: [small, more], within: 5}`: these words in this order in one sentence, with at most `within` other
-    words between two of them (0: next to each other, symbols and LaTeX commands aside), each word also in its
-    plural and verb forms, or any ending after a `*`."""
+    words between two of them (0: next to each other, symbols and LaTeX commands aside; a list: one per gap), each
+    word also in its plural and verb forms, or any ending after a `*`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     words: tuple[str, ...]
-    within: int = 0
+    within: int | tuple[int, ...] = 0  # one number for every gap, or one per gap (`[30, 0]`)
 
     @field_validator("words", mode="before")
     @classmethod
@@ -283,10 +291,16 @@ class WordsClaim(BaseModel):
 
     @field_validator("within")
     @classmethod
-    def _within(cls, v: int) -> int:
-        if not 0 <= v <= WITHIN_MAX:
+    def _within(cls, v: int | tuple[int, ...]) -> int | tuple[int, ...]:
+        if not all(0 <= g <= WITHIN_MAX for g in ((v,) if isinstance(v, int) else v)):
             raise ValueError(f"within is how many other words may stand between two of the words: 0 to {WITHIN_MAX}")
         return v
+
+    @model_validator(mode="after")
+    def _one_per_gap(self) -> WordsClaim:
+        if not isinstance(self.within, int) and len(self.within) != len(self.words) - 1:
+            raise ValueError(f"within: give one number, or one per gap between the words ({len(self.words) - 1})")
+        return self
 
 
 def find_words(rows: Iterable[tuple[Iterable[str], int]], claim: WordsClaim) -> Match | None:
@@ -342,7 +356,7 @@ def entry_text(entry: str | MathClaim | NotationClaim | WordsClaim | Pattern) ->
     if isinstance(entry, NotationClaim):
         return "notation:" + entry.notation
     if isinstance(entry, WordsClaim):
-        return "words:" + " ".join(entry.words) + (f" (within {entry.within})" if entry.within else "")
+        return "words:" + " ".join(entry.words) + (f" (within {entry.within})" if entry.within != 0 else "")
     if isinstance(entry, Pattern):
         return "re:" + entry.regex
     return entry
