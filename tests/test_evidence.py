@@ -210,7 +210,7 @@ def test_words_in_order(claim: dict[str, object], written: str, found: bool) -> 
 @pytest.mark.parametrize(("entry", "message"), [
     ({"notation": "  "}, "empty notation"),
     ({"notation": "arg max"}, "not notation"),
-    ({"notation": r"\a\b\c\d\e\f\g\h\i"}, "more than 8"),
+    ({"notation": r"\a\b\c\d\e\f\g\h\i\j\k\l\m"}, "more than 12"),
     ({"words": ["small"]}, "2 to 8 words"),
     ({"words": ["small", "more than"]}, "not one word"),
     ({"words": ["small", "more"], "within": 99}, "0 to 40"),

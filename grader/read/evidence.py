@@ -120,12 +120,12 @@ class Pattern(BaseModel):
 
 # ---------------------------------------------------------------- notation as tokens
 
-NOTATION_TOKENS = 8  # longest notation claim, in tokens (the pack hashes the answer's token runs up to this)
+NOTATION_TOKENS = 12  # longest notation claim, in tokens (the pack hashes the answer's token runs up to this)
 # a command, an escaped symbol (`\|`), a run of letters, a run of digits, or one other character; braces and
 # `$` only group or delimit, so `\nabla^{2}` and `$\nabla^2$` are the same tokens
 _TOKEN = re.compile(r"\\[a-z]+|\\[^a-z\s]|[a-z]+|\d+|[^\s{}$]")
-# decorations that do not change which symbol is meant (`\hat{\mathbf v}` is `\hat v`)
-_DECORATION = frozenset({"\\mathbf", "\\mathbold", "\\mathit", "\\mathrm", "\\vec"})
+# decorations that do not change which symbol is meant (`\hat{\mathbf v}` is `\hat v`, `\mathbb{E}` is `E`)
+_DECORATION = frozenset({"\\mathbf", "\\mathbold", "\\mathit", "\\mathrm", "\\vec", "\\mathbb"})
 # spellings of one symbol, as one (Unicode as the command it prints)
 _SAME_SYMBOL = {
     "\\rightarrow": "\\to", "\\longrightarrow": "\\to", "\u2192": "\\to", "\\leq": "\\le", "\u2264": "\\le",
