@@ -189,6 +189,8 @@ def test_a_notation_hit_shows_the_students_text_with_its_braces_closed() -> None
 
     hit = find_notation(_rows(r"$\hat{\mathbf{v}}_t$"), r"\hat v")
     assert hit is not None and hit.text == r"\hat{\mathbf{v}}"
+    hit = find_notation(_rows(r"with $\mathbb{E}[R_{kj}] = p$"), "E[r")
+    assert hit is not None and hit.text == r"\mathbb{e}[r"  # the dropped decoration is shown with its symbol
 
 
 @pytest.mark.parametrize(("claim", "written", "found"), [

@@ -143,12 +143,15 @@ _GREEK = frozenset("alpha beta gamma delta epsilon varepsilon zeta eta theta var
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """A normalised reading (`readings`) as notation tokens with where each starts and ends in it."""
-    out = []
+    out, held = [], None  # held: where a decoration dropped just before starts (shown with its symbol)
     for m in _TOKEN.finditer(text):
         tok = m.group(0)
         if tok in _DECORATION:
+            held = m.start() if held is None else held
             continue
-        out.append(("\\" + tok if tok in _GREEK else _SAME_SYMBOL.get(tok, tok), m.start(), m.end()))
+        out.append(("\\" + tok if tok in _GREEK else _SAME_SYMBOL.get(tok, tok), m.start() if held is None else held,
+                    m.end()))
+        held = None
     return out
 
 
