@@ -117,7 +117,8 @@ def hashed(phrases: Iterable[Any], salt: str, assume: Sequence[str] = (),
     for k, entry in enumerate(e for e in entries if is_formula(e)):
         try:
             fp = points.fingerprint(str(entry["math"]), assume, salt, f"claim.{k}")
-            formulas.append({**fp, "part": entry["part"]} if entry.get("part") else fp)
+            # which part is asked, as a flag: the part's name may be a word the rubric looks for
+            formulas.append({**fp, "divisor": True} if entry.get("part") == "denominator" else fp)
         except points.Unfingerprintable:
             unheld += 1
     notations = [notation_tokens(str(e["notation"])) for e in entries if is_notation(e)]
@@ -140,7 +141,7 @@ def find_formula(reading: Any, fp: dict[str, Any], assume: Sequence[str], salt: 
     from grader.read.evidence import denominators, subexpressions
 
     relation = fp.get("form") == "relation"
-    part = fp.get("part")
+    part = "denominator" if fp.get("divisor") else None
     compared, seen = 0, set()
     for side in reading.sides:
         latex = side.relation if relation else side.latex

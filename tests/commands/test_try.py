@@ -88,9 +88,9 @@ def test_a_renamed_symbol_never_makes_a_wrong_answer_right(capsys: pytest.Captur
 
 def test_a_deciding_check_without_a_reference_judges_variants_by_the_written_checks(
         capsys: pytest.CaptureFixture[str]) -> None:
-    # newton 2.3: the rescaling is a claim written as patterns, which no reference answer can be made of; the
-    # reference is judged by the final answer it writes, not by the question's status
-    assert main(["try", "--course", str(ROOT), "--assignment", "newton", "--question", "2.3", "--variants"]) == 0
+    # attention 4.3.a: which set is regularized more is a claim written as words in order, which no reference
+    # answer is made of; the reference is judged by the checks it writes, not by the question's status
+    assert main(["try", "--course", str(ROOT), "--assignment", "attention", "--question", "4.3.a", "--variants"]) == 0
     out = capsys.readouterr().out
     assert "judged by the verdicts of the checks it writes" in out and "every variant graded as expected" in out
 
@@ -104,3 +104,10 @@ def test_the_variants_write_an_items_line_before_the_answer() -> None:
     reference = made[0].text.split("\n\n")
     assert reference[0].startswith("So $\\hat{f}_{x_0}(x_1) = f(x_0) + (-\\epsilon g)")  # the item's expanded form
     assert "\\epsilon^2" in reference[1] or "\\epsilon^{2}" in reference[1]  # then the answer
+
+
+def test_a_denominator_claim_is_written_as_a_fraction(capsys: pytest.CaptureFixture[str]) -> None:
+    # newton 2.3: the rescaling is `{math: '1-\beta^t', part: denominator}`: the reference divides by it
+    assert main(["try", "--course", str(ROOT), "--assignment", "newton", "--question", "2.3", "--variants"]) == 0
+    out = capsys.readouterr().out
+    assert "$\\frac{1}{1-\\beta^t}$" in out and "every variant graded as expected" in out
