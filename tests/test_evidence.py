@@ -139,3 +139,87 @@ def test_assumptions_are_used() -> None:
 @pytest.mark.parametrize("written", ["whether or not it vanishes, we bound it", "it not only vanishes but fast"])
 def test_turns_of_phrase_that_deny_nothing(written: str) -> None:
     assert find(_answer(written), "vanish") is not None
+
+
+# ---------------------------------------------------------------- notation and words in order
+
+def _rows(*lines: str) -> list[tuple[tuple[str, ...], int]]:
+    from grader.read.evidence import readings
+
+    return [(readings(text), 10 + k) for k, text in enumerate(lines)]
+
+
+@pytest.mark.parametrize(("notation", "written"), [
+    (r"\nabla^2", r"the Hessian $\nabla^{2} f(\mathbf w)$"),
+    (r"\nabla^2", r"$\nabla ^ 2 L$"),
+    (r"\hat v", r"$\hat{\boldsymbol{v}}_t$"),
+    (r"\to 0", r"$x_t \longrightarrow 0$"),
+    (r"\to 0", "so h_t → 0 as t grows"),
+    (r"\ge 0", r"$a_{ij} \geq 0$"),
+    (r"\sum", "∑_j a_ij = 1"),
+    (r"2\gamma", r"$-2\gamma\theta$"),
+    (r"2\gamma", "theta - eta * 2gamma theta"),
+    ("m \\ll n", "when m ≪ n"),
+    ("o(", r"the remainder is $\mathcal{o}(\|\delta w\|)$"),
+    ("a_t", r"store $a_{t}(j)$"),
+])
+def test_notation_is_found_however_it_is_typeset(notation: str, written: str) -> None:
+    from grader.read.evidence import find_notation
+
+    hit = find_notation(_rows("nothing", written), notation)
+    assert hit is not None and hit.line == 11
+
+
+@pytest.mark.parametrize(("notation", "written"), [
+    ("a_t", "the data_t array"),  # letters are whole runs
+    ("o(", "two (2) steps"),
+    (r"2\gamma", r"$12\gamma$"),
+    (r"\to 0", r"$x \to 1$"),
+    (r"\nabla^2", r"$\nabla f$"),
+    (r"\lim_", "the limit is taken"),
+])
+def test_notation_is_not_found_in_other_notation(notation: str, written: str) -> None:
+    from grader.read.evidence import find_notation
+
+    assert find_notation(_rows(written), notation) is None
+
+
+def test_a_notation_hit_shows_the_students_text_with_its_braces_closed() -> None:
+    from grader.read.evidence import find_notation
+
+    hit = find_notation(_rows(r"$\hat{\mathbf{v}}_t$"), r"\hat v")
+    assert hit is not None and hit.text == r"\hat{\mathbf{v}}"
+    hit = find_notation(_rows(r"with $\mathbb{E}[R_{kj}] = p$"), "E[r")
+    assert hit is not None and hit.text == r"\mathbb{e}[r"  # the dropped decoration is shown with its symbol
+
+
+@pytest.mark.parametrize(("claim", "written", "found"), [
+    ({"words": ["the", "green", "rectangle"]}, r"$\text{the} \to \text{green} \to \text{rectangles}$", True),
+    ({"words": ["the", "green", "rectangle"]}, "the big green rectangle", False),
+    ({"words": ["the", "green", "rectangle"]}, "the rectangle is green", False),
+    ({"words": ["small", "more"], "within": 4}, "small weights are regularized much more", True),
+    ({"words": ["small", "more"], "within": 2}, "small weights are regularized much more", False),
+    ({"words": ["small", "more"], "within": 9}, "small weights. They are regularized more", False),  # two sentences
+    ({"words": ["small", "more"], "within": 9}, "weights of 0.5 are small and decay more", True),  # a decimal point
+    ({"words": ["regulariz*", "strong*"], "within": 1}, "regularized more strongly", True),
+])
+def test_words_in_order(claim: dict[str, object], written: str, found: bool) -> None:
+    from grader.read.evidence import WordsClaim, find_words
+
+    assert (find_words(_rows(written), WordsClaim.model_validate(claim)) is not None) is found
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ({"notation": "  "}, "empty notation"),
+    ({"notation": "arg max"}, "not notation"),
+    ({"notation": r"\a\b\c\d\e\f\g\h\i\j\k\l\m"}, "more than 12"),
+    ({"words": ["small"]}, "2 to 8 words"),
+    ({"words": ["small", "more than"]}, "not one word"),
+    ({"words": ["small", "more"], "within": 99}, "0 to 40"),
+    ({"words": ["small", "more"], "near": 3}, "near"),
+])
+def test_malformed_notation_and_word_claims_are_refused(entry: dict[str, object], message: str) -> None:
+    from grader.checks.keywords import KeywordParams
+
+    with pytest.raises(ValueError, match=message):
+        KeywordParams.model_validate({"any": [entry]})

@@ -160,6 +160,8 @@ questions:
         aliases: {'\\frac{': x}
       - kind: free_text
         claims: [{claim: c, any: [{math: ''}]}]
+      - kind: keywords
+        any: [{notation: 'arg max'}, {words: [small]}, {words: [small, more], within: -1}, {notation: '\\a', why: x}]
 """
 
 
@@ -173,16 +175,19 @@ def test_malformed_claims_name_file_question_and_field(tmp_path: Path) -> None:
                          ("checks[1].any.5", "say why"), ("checks[1].any.6", "does not compile"),
                          ("checks[1].any.7", "needs its pattern"), ("checks[1].synonyms", "empty phrase"),
                          ("checks[1].aliases", "cannot read the alias"),
-                         ("checks[2].claims.1.any.1", "empty formula")]:
+                         ("checks[2].claims.1.any.1", "empty formula"),
+                         ("checks[3].any.1", "not notation"), ("checks[3].any.2", "2 to 8 words"),
+                         ("checks[3].any.3", "0 to 40"), ("checks[3].any.4", "why")]:
         assert any(f"field '{field}'" in p and words in p for p in found), (field, text)
 
 
 def test_claims_of_every_form_load() -> None:
     from grader.checks.keywords import KeywordParams
-    from grader.read.evidence import MathClaim, Pattern
+    from grader.read.evidence import MathClaim, NotationClaim, Pattern, WordsClaim
 
-    p = KeywordParams.model_validate({"any": ["vanish", {"math": "n^2"}, {"re": "x+", "why": "w"}, "re:y"]})
-    assert [type(e) for e in p.any] == [str, MathClaim, Pattern, str]
+    p = KeywordParams.model_validate({"any": ["vanish", {"math": "n^2"}, {"re": "x+", "why": "w"}, "re:y",
+                                             {"notation": "\\nabla"}, {"words": ["a", "b"], "within": 2}]})
+    assert [type(e) for e in p.any] == [str, MathClaim, Pattern, str, NotationClaim, WordsClaim]
 
 
 def test_overriding_a_bank_entrys_checks_keeps_its_world(tmp_path: Path) -> None:

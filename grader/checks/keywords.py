@@ -10,7 +10,8 @@ from pydantic import Field, field_validator
 
 from grader.checks.base import Assumption, Check, CheckContext, CheckOutcome, Params, Verdict
 from grader.grading.results import Finding, Severity
-from grader.read.evidence import Entry, MathClaim, Pattern, find_math
+from grader.read.evidence import (Entry, MathClaim, NotationClaim, Pattern, WordsClaim, find_math, find_notation,
+                                  find_words)
 
 
 class KeywordParams(Params):
@@ -56,9 +57,14 @@ def question_assumptions(ctx: CheckContext) -> tuple[str, ...]:
 
 def locate(ctx: CheckContext, entry: Any, synonyms: dict[str, tuple[str, ...]] | None = None,
            assume: tuple[str, ...] = (), aliases: dict[str, str] | None = None) -> Any:
-    """Where the answer says one claim entry: a phrase (or one of its synonyms), a pattern, or a formula."""
+    """Where the answer says one claim entry: a phrase (or one of its synonyms), a pattern, notation, words
+    in order or a formula."""
     if isinstance(entry, MathClaim):
-        return find_math(ctx.reading.sides, entry.math, (*assume, *question_assumptions(ctx)), aliases)
+        return find_math(ctx.reading.sides, entry.math, (*assume, *question_assumptions(ctx)), aliases, entry.part)
+    if isinstance(entry, NotationClaim):
+        return find_notation(ctx.reading.phrases, entry.notation)
+    if isinstance(entry, WordsClaim):
+        return find_words(ctx.reading.phrases, entry)
     if isinstance(entry, Pattern):
         return ctx.reading.find("re:" + entry.regex)
     for phrase in (entry, *((synonyms or {}).get(" ".join(entry.lower().split()), ()))):

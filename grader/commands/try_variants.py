@@ -266,7 +266,10 @@ def _constraint(prm: dict[str, Any]) -> Piece | None:
 def _claim_text(entry: Any) -> str | None:
     """How a right answer states one claim entry: a phrase in words, a formula as math; a pattern cannot be written."""
     if isinstance(entry, dict):
-        return f"${entry['math']}$" if isinstance(entry.get("math"), str) else None
+        if not isinstance(entry.get("math"), str):
+            return None
+        # a denominator claim is met by dividing by it
+        return f"$\\frac{{1}}{{{entry['math']}}}$" if entry.get("part") == "denominator" else f"${entry['math']}$"
     text = str(entry)
     return None if text.startswith("re:") else text
 

@@ -148,7 +148,7 @@ class _Translator:
             assume = [*(prm.get("assume") or ()), *(a for a in self.assume if a not in (prm.get("assume") or ()))]
             groups = {k: phrases.hashed(prm.get(k, ()) or (), self.salt, assume, prm.get("synonyms") or {})
                       for k in ("any", "all", "none")}
-            if not any(g["digests"] or g["formulas"] for g in groups.values()):
+            if not any(g["digests"] or g["formulas"] or g["notations"] or g["ordered"] for g in groups.values()):
                 return _unavailable(spec, "what it looks for is given only as patterns, which a pack does not hold")
             return {"kind": "pack_keywords", "params": {**groups, "assume": assume}}
         if spec.kind == "free_text":

@@ -7,7 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from grader.read.evidence import inflections, negated, readings  # the full check's readings, word forms, negation
+# the full check's readings, word forms, negation and notation tokens
+from grader.read.evidence import (claim_word_keys, gaps, inflections, negated, notation_tokens, ordered, readings,
+                                  sentence_words, shown_span, tokens, word_keys)
 from grader.pack.hashing import digest
 from grader.read.segment import Answer
 
@@ -27,6 +29,24 @@ def is_pattern(phrase: Any) -> bool:
 def is_formula(entry: Any) -> bool:
     """`{math: LaTeX}`: a formula claim, held as an expression fingerprint (grader/pack/points.py)."""
     return isinstance(entry, dict) and "math" in entry
+
+
+def is_notation(entry: Any) -> bool:
+    """`{notation: LaTeX}`: a notation claim, held as the digest of its tokens."""
+    return isinstance(entry, dict) and "notation" in entry
+
+
+def is_words(entry: Any) -> bool:
+    """`{words: [...], within: n}`: words in order, held as the digests of each word's keys."""
+    return isinstance(entry, dict) and "words" in entry
+
+
+def word_digest(key: str, salt: str) -> str:
+    return digest(salt, "word", key)
+
+
+def notation_digest(toks: Sequence[str], salt: str) -> str:
+    return digest(salt, "notation", " ".join(toks))
 
 
 def canonical(phrase: str) -> str:
@@ -72,12 +92,16 @@ def hashed(phrases: Iterable[Any], salt: str, assume: Sequence[str] = (),
            synonyms: dict[str, Sequence[str]] | None = None) -> dict[str, Any]:
     """The hashable phrases' digests (a trailing `*`: any word that starts so; each word also in its other forms,
     and the phrase's `synonyms`), `groups` (per phrase, the indices of its digests), formula claims as expression
-    fingerprints, how many entries were patterns the pack cannot hold, and the longest phrase in words."""
+    fingerprints, notation claims as the digests of their tokens (`notations`, the longest in `tokens`), words in
+    order as the digests of each word's forms (`ordered`: a word's digests sorted, so they do not say which is the
+    word itself), how many
+    entries were patterns the pack cannot hold, and the longest phrase in words."""
     from grader.pack import points
 
     entries = list(phrases)
     # a word pattern (`re:\bvanish`) matches as written: no other word forms, and negated uses too
-    readable = [(as_phrase(p), is_pattern(p)) for p in entries if not is_formula(p)]
+    readable = [(as_phrase(p), is_pattern(p)) for p in entries
+                if not is_formula(p) and not is_notation(p) and not is_words(p)]
     plain = [(p, raw) for p, raw in readable if p is not None and p.strip() and len(p.split()) <= MAX_WORDS]
     digests: list[str] = []
     groups: list[list[int]] = []
@@ -92,34 +116,43 @@ def hashed(phrases: Iterable[Any], salt: str, assume: Sequence[str] = (),
     unheld = 0
     for k, entry in enumerate(e for e in entries if is_formula(e)):
         try:
-            formulas.append(points.fingerprint(str(entry["math"]), assume, salt, f"claim.{k}"))
+            fp = points.fingerprint(str(entry["math"]), assume, salt, f"claim.{k}")
+            # which part is asked, as a flag: the part's name may be a word the rubric looks for
+            formulas.append({**fp, "divisor": True} if entry.get("part") == "denominator" else fp)
         except points.Unfingerprintable:
             unheld += 1
+    notations = [notation_tokens(str(e["notation"])) for e in entries if is_notation(e)]
     return {"digests": digests, "groups": groups, "formulas": formulas,
+            "notations": [notation_digest(t, salt) for t in notations],
+            "tokens": max((len(t) for t in notations), default=0),
+            "ordered": [{"words": [sorted(word_digest(k, salt) for k in claim_word_keys(str(w))) for w in e["words"]],
+                         "within": gaps(e.get("within", 0), len(e["words"]))} for e in entries if is_words(e)],
             "patterns": len(readable) - len(plain) + unheld,
             "words": max((len(w.split()) for p, _ in plain for w in (p, *others.get(canonical(p), ()))), default=0)}
 
 
 def find_formula(reading: Any, fp: dict[str, Any], assume: Sequence[str], salt: str) -> Gram | None:
     """Where the answer states an expression equivalent to a fingerprinted formula claim: a relation's side, a
-    bare formula, or a term, factor or argument inside one (those the printer can write back), or None."""
+    bare formula, or a term, factor or argument inside one (those the printer can write back); with a `part`, only
+    such parts (`evidence.denominators`); or None."""
     from grader.math import MathError, parse
     from grader.math.printer import Unprintable, to_latex
     from grader.pack import points
-    from grader.read.evidence import subexpressions
+    from grader.read.evidence import denominators, subexpressions
 
     relation = fp.get("form") == "relation"
+    part = "denominator" if fp.get("divisor") else None
     compared, seen = 0, set()
     for side in reading.sides:
         latex = side.relation if relation else side.latex
         if (latex, side.line) in seen:
             continue
         seen.add((latex, side.line))
-        texts = [latex]
+        texts = [] if part == "denominator" and not relation else [latex]  # a denominator is never a whole side
         if not relation:
             try:
                 root = parse(latex).root
-                for node in subexpressions(root):
+                for node in denominators(root) if part == "denominator" else subexpressions(root):
                     if node is not root:
                         try:
                             texts.append(to_latex(node))
@@ -208,6 +241,52 @@ def _add_grams(out: dict[str, Gram], reading: str, number: int, words: int, salt
             # a negated use is no use of the phrase ("does not vanish"), but is one of `not vanish`
             key = f"not {gram}" if negated(reading, where) else gram
             out.setdefault(phrase_digest(key, salt), Gram(number, text))
+
+
+def notation_grams(lines: Sequence[str], numbers: Sequence[int], longest: int, salt: str) -> dict[str, Gram]:
+    """digest -> first occurrence, for every run of up to `longest` notation tokens of a line (in any of its
+    readings), as `evidence.find_notation` compares them."""
+    out: dict[str, Gram] = {}
+    for text, number in zip(lines, numbers):
+        for reading in readings(text):
+            toks = tokens(reading)
+            for i in range(len(toks)):
+                for n in range(1, min(longest, len(toks) - i) + 1):
+                    key = notation_digest([t for t, _, _ in toks[i:i + n]], salt)
+                    out.setdefault(key, Gram(number, shown_span(reading, toks[i][1], toks[i + n - 1][2])))
+    return out
+
+
+@dataclass(frozen=True)
+class Line:
+    """One reading of an answer's line for ordered-words claims: each word's digests, its sentence, its span."""
+
+    number: int
+    text: str
+    words: list[frozenset[str]]
+    sentences: list[int]
+    spans: list[tuple[int, int]]
+
+
+def answer_words(lines: Sequence[str], numbers: Sequence[int], salt: str) -> list[Line]:
+    """Every reading of every line with its words hashed as `evidence.word_keys` gives them."""
+    out = []
+    for text, number in zip(lines, numbers):
+        for reading in readings(text):
+            found = sentence_words(reading)
+            out.append(Line(number, reading, [frozenset(word_digest(k, salt) for k in word_keys(w))
+                                              for _, w, _, _ in found],
+                            [s for s, _, _, _ in found], [(a, b) for _, _, a, b in found]))
+    return out
+
+
+def find_ordered(lines: Sequence[Line], claim: dict[str, Any]) -> Gram | None:
+    """Where the answer has an ordered-words claim's words in order (as `evidence.find_words`), or None."""
+    for line in lines:
+        hit = ordered(line.words, claim["words"], line.sentences, claim.get("within", 0))
+        if hit is not None:
+            return Gram(line.number, line.text[line.spans[hit[0]][0]:line.spans[hit[1]][1]])
+    return None
 
 
 def lookup(answer: Answer, digests: Sequence[str], words: int, salt: str) -> list[Gram | None]:

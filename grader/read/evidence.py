@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from grader.math.lexer import UNICODE, UNICODE_OPS
 from grader.read.segment import Answer
@@ -71,6 +71,9 @@ class MathClaim(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     math: str
+    # `denominator`: only what the answer divides by counts (a fraction's denominator, the base of a negative
+    # power), so `{math: '1-\\beta^t', part: denominator}` is "something over 1-β^t", whatever the numerator
+    part: Literal["denominator"] | None = None
 
     @field_validator("math")
     @classmethod
@@ -115,8 +118,210 @@ class Pattern(BaseModel):
         return v
 
 
+# ---------------------------------------------------------------- notation as tokens
+
+NOTATION_TOKENS = 12  # longest notation claim, in tokens (the pack hashes the answer's token runs up to this)
+# a command, an escaped symbol (`\|`), a run of letters, a run of digits, or one other character; braces and
+# `$` only group or delimit, so `\nabla^{2}` and `$\nabla^2$` are the same tokens
+_TOKEN = re.compile(r"\\[a-z]+|\\[^a-z\s]|[a-z]+|\d+|[^\s{}$]")
+# decorations that do not change which symbol is meant (`\hat{\mathbf v}` is `\hat v`, `\mathbb{E}` is `E`)
+_DECORATION = frozenset({"\\mathbf", "\\mathbold", "\\mathit", "\\mathrm", "\\vec", "\\mathbb"})
+# spellings of one symbol, as one (Unicode as the command it prints)
+_SAME_SYMBOL = {
+    "\\rightarrow": "\\to", "\\longrightarrow": "\\to", "\u2192": "\\to", "\\leq": "\\le", "\u2264": "\\le",
+    "\\geq": "\\ge", "\u2265": "\\ge", "\\gets": "\\leftarrow", "\u2190": "\\leftarrow", "\u2193": "\\downarrow",
+    "\u2211": "\\sum", "\u220f": "\\prod", "\u222b": "\\int", "\u2207": "\\nabla", "\u221a": "\\sqrt",
+    "\u22a5": "\\perp", "\u226a": "\\ll", "\u22ef": "\\cdots", "\u2026": "\\ldots", "\\dots": "\\ldots",
+    "\\ne": "\\neq", "\u2260": "\\neq", "\\lvert": "|", "\\rvert": "|", "\u2016": "\\|",
+}
+
+
+# a Greek letter's name written as a word is its command in plain-text math ("2gamma theta" is `2\\gamma\\theta`)
+_GREEK = frozenset("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+                   "pi rho sigma tau upsilon phi varphi chi psi omega".split())
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """A normalised reading (`readings`) as notation tokens with where each starts and ends in it."""
+    out, held = [], None  # held: where a decoration dropped just before starts (shown with its symbol)
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0)
+        if tok in _DECORATION:
+            held = m.start() if held is None else held
+            continue
+        out.append(("\\" + tok if tok in _GREEK else _SAME_SYMBOL.get(tok, tok), m.start() if held is None else held,
+                    m.end()))
+        held = None
+    return out
+
+
+def notation_tokens(notation: str) -> tuple[str, ...]:
+    """A notation claim's tokens, read as an answer's line is (normalised, lowercased)."""
+    return tuple(t for t, _, _ in tokens(_normalise(notation)))
+
+
+class NotationClaim(BaseModel):
+    """`{notation: '<LaTeX>'}`: this piece of notation occurs in the answer (`\\nabla`, `\\nabla^2`, `\\hat v`), as
+    a run of tokens (commands, letters, digits, symbols) of one line, braces, `$`, spacing and `\\mathbf` aside."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    notation: str
+
+    @field_validator("notation")
+    @classmethod
+    def _notation(cls, v: str) -> str:
+        toks = notation_tokens(v)
+        if not toks:
+            raise ValueError("empty notation: write the LaTeX command or symbols the answer must contain")
+        if all(t.isalpha() for t in toks) or all(t.isdigit() for t in toks):
+            raise ValueError(f"{v!r} is words or numbers, not notation: write it as a phrase")
+        if len(toks) > NOTATION_TOKENS:
+            raise ValueError(f"{v!r} is {len(toks)} tokens, more than {NOTATION_TOKENS}: "
+                             "write an expression as {math: ...}")
+        return v
+
+
+def shown_span(text: str, start: int, end: int) -> str:
+    """The student's text from `start` to `end`, with the braces it opened closed (`\\hat{v}`, not `\\hat{v`)."""
+    while end < len(text) and text[end] == "}" and text.count("{", start, end) > text.count("}", start, end):
+        end += 1
+    return text[start:end]
+
+
+def find_notation(rows: Iterable[tuple[Iterable[str], int]], notation: str) -> Match | None:
+    """The first line (rows as `search` takes them) where the notation's tokens occur in a row, or None."""
+    want = notation_tokens(notation)
+    n = len(want)
+    for texts, number in rows:
+        for text in texts:
+            toks = tokens(text)
+            for i in range(len(toks) - n + 1):
+                if tuple(t for t, _, _ in toks[i:i + n]) == want:
+                    return Match(pattern="notation:" + notation, line=number, text=shown_span(text, toks[i][1],
+                                                                                              toks[i + n - 1][2]))
+    return None
+
+
+# ---------------------------------------------------------------- words in order
+
+WORDS_MAX = 8  # most words of an ordered-words claim
+WITHIN_MAX = 40  # most other words allowed between two of its words
+_SENTENCE_END = frozenset(".;!?")
+
+
+def word_keys(word: str) -> frozenset[str]:
+    """What an answer's word matches in an ordered-words claim: itself and each of its starts with `*`."""
+    return frozenset({word, *(word[:j] + "*" for j in range(1, len(word) + 1))})
+
+
+def claim_word_keys(word: str) -> frozenset[str]:
+    """The keys a claim's word is found by: `regulariz*` itself, else the word and its plural and verb forms."""
+    w = word.lower()
+    return frozenset({w}) if w.endswith("*") else frozenset(inflections(w))
+
+
+def sentence_words(text: str) -> list[tuple[int, str, int, int]]:
+    """A reading's words (letter and digit runs) with the index of their sentence (`.`, `;`, `!`, `?` end one,
+    a decimal point does not) and where each starts and ends."""
+    toks = tokens(text)
+    out, sentence = [], 0
+    for k, (tok, start, end) in enumerate(toks):
+        if tok in _SENTENCE_END:
+            decimal = (tok == "." and 0 < k < len(toks) - 1 and toks[k - 1][0].isdigit() and toks[k + 1][0].isdigit())
+            sentence += 0 if decimal else 1
+        elif tok.isalnum():
+            out.append((sentence, tok, start, end))
+    return out
+
+
+def gaps(within: int | Sequence[int], n: int) -> list[int]:
+    """`within` as the most other words allowed in each of the n - 1 gaps between n words."""
+    return [within] * (n - 1) if isinstance(within, int) else [int(g) for g in within]
+
+
+def ordered(words: Sequence[Collection[str]], want: Sequence[Collection[str]], sentences: Sequence[int],
+            within: int | Sequence[int]) -> tuple[int, int] | None:
+    """The first run of `words` (each the keys it is found by) that holds `want`'s words in order, in one sentence,
+    with at most `within` other words between two of them (one number for every gap, or one per gap): (index of
+    its first word, of its last), or None."""
+    room = gaps(within, len(want))
+
+    def rest(k: int, j: int) -> int | None:
+        if k == len(want):
+            return j - 1
+        for i in range(j, min(j + room[k - 1] + 1, len(words))):
+            if sentences[i] != sentences[j - 1]:
+                break
+            if not set(want[k]).isdisjoint(words[i]):
+                end = rest(k + 1, i + 1)
+                if end is not None:
+                    return end
+        return None
+    for i in range(len(words)):
+        if not set(want[0]).isdisjoint(words[i]):
+            end = rest(1, i + 1)
+            if end is not None:
+                return i, end
+    return None
+
+
+class WordsClaim(BaseModel):
+    """`{words: [small, more], within: 5}`: these words in this order in one sentence, with at most `within` other
+    words between two of them (0: next to each other, symbols and LaTeX commands aside; a list: one per gap), each
+    word also in its plural and verb forms, or any ending after a `*`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    words: tuple[str, ...]
+    within: int | tuple[int, ...] = 0  # one number for every gap, or one per gap (`[30, 0]`)
+
+    @field_validator("words", mode="before")
+    @classmethod
+    def _numbers(cls, v: Any) -> Any:
+        """A number in the list (`[mean, is, 0]` in YAML) is the word it is written as."""
+        return [str(w) if isinstance(w, int) and not isinstance(w, bool) else w for w in v] if isinstance(v, list) else v
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not 2 <= len(v) <= WORDS_MAX:
+            raise ValueError(f"give 2 to {WORDS_MAX} words (one word is a phrase)")
+        for w in v:
+            if not re.fullmatch(r"[A-Za-z0-9]+\*?", w):
+                raise ValueError(f"{w!r} is not one word (letters or digits, optionally ending in `*`)")
+        return v
+
+    @field_validator("within")
+    @classmethod
+    def _within(cls, v: int | tuple[int, ...]) -> int | tuple[int, ...]:
+        if not all(0 <= g <= WITHIN_MAX for g in ((v,) if isinstance(v, int) else v)):
+            raise ValueError(f"within is how many other words may stand between two of the words: 0 to {WITHIN_MAX}")
+        return v
+
+    @model_validator(mode="after")
+    def _one_per_gap(self) -> WordsClaim:
+        if not isinstance(self.within, int) and len(self.within) != len(self.words) - 1:
+            raise ValueError(f"within: give one number, or one per gap between the words ({len(self.words) - 1})")
+        return self
+
+
+def find_words(rows: Iterable[tuple[Iterable[str], int]], claim: WordsClaim) -> Match | None:
+    """The first line (rows as `search` takes them) where the claim's words stand in order, or None."""
+    want = [claim_word_keys(w) for w in claim.words]
+    for texts, number in rows:
+        for text in texts:
+            found = sentence_words(text)
+            hit = ordered([word_keys(w) for _, w, _, _ in found], want, [s for s, _, _, _ in found], claim.within)
+            if hit is not None:
+                return Match(pattern="words:" + " ".join(claim.words), line=number,
+                             text=text[found[hit[0]][2]:found[hit[1]][3]])
+    return None
+
+
 def _entry(v: Any) -> Any:
-    """A claim as written: a phrase, `re:...` (a pattern of an older rubric), `{math: ...}` or `{re: ..., why: ...}`."""
+    """A claim as written: a phrase, `re:...` (a pattern of an older rubric), `{math: ...}`, `{notation: ...}` or
+    `{re: ..., why: ...}`."""
     if isinstance(v, str):
         if not v.strip():
             raise ValueError("empty phrase")
@@ -127,11 +332,13 @@ def _entry(v: Any) -> Any:
                 raise ValueError(f"the pattern {v[3:]!r} does not compile: {exc}") from None
         return v
     if isinstance(v, dict):
-        model: type[BaseModel] | None = MathClaim if "math" in v else Pattern if "re" in v else None
+        model: type[BaseModel] | None = (MathClaim if "math" in v else NotationClaim if "notation" in v
+                                          else WordsClaim if "words" in v else Pattern if "re" in v else None)
         if model is None:
             if "why" in v:
                 raise ValueError("a reason (`why`) needs its pattern: {re: '...', why: '...'}")
-            raise ValueError("a claim is a phrase, {math: '<LaTeX>'} or {re: '<pattern>', why: '<reason>'}")
+            raise ValueError("a claim is a phrase, {math: '<LaTeX>'}, {notation: '<LaTeX>'}, "
+                             "{words: [<word>, ...], within: <n>} or {re: '<pattern>', why: '<reason>'}")
         try:
             return model.model_validate(v)
         except ValidationError as exc:
@@ -141,13 +348,18 @@ def _entry(v: Any) -> Any:
 
 
 # one entry of a claim list (`any`, `all`, `none`, a free-text point's `any`)
-Entry = Annotated[Union[str, MathClaim, Pattern], BeforeValidator(_entry)]
+Entry = Annotated[Union[str, MathClaim, NotationClaim, WordsClaim, Pattern], BeforeValidator(_entry)]
 
 
-def entry_text(entry: str | MathClaim | Pattern) -> str:
-    """The entry as one line of text (a pattern as `re:...`, a formula as `math:...`), for messages and keys."""
+def entry_text(entry: str | MathClaim | NotationClaim | WordsClaim | Pattern) -> str:
+    """The entry as one line of text (a pattern as `re:...`, a formula as `math:...`, notation as `notation:...`),
+    for messages and keys."""
     if isinstance(entry, MathClaim):
         return "math:" + entry.math
+    if isinstance(entry, NotationClaim):
+        return "notation:" + entry.notation
+    if isinstance(entry, WordsClaim):
+        return "words:" + " ".join(entry.words) + (f" (within {entry.within})" if entry.within != 0 else "")
     if isinstance(entry, Pattern):
         return "re:" + entry.regex
     return entry
@@ -324,6 +536,21 @@ def subexpressions(root: Any) -> list[Any]:
     return out
 
 
+def denominators(root: Any) -> list[Any]:
+    """What an expression divides by: each fraction's denominator and each base raised to a negative power
+    (`(1-\\beta^t)^{-1}`), outermost first."""
+    from grader.math import nodes as N
+
+    out = []
+    for n in [root, *subexpressions(root)]:
+        if isinstance(n, N.Div):
+            out.append(n.den)
+        elif isinstance(n, N.Pow) and (isinstance(n.exp, N.Neg) and isinstance(n.exp.x, N.Num) and n.exp.x.value == 1
+                                       or isinstance(n.exp, N.Num) and n.exp.value == -1):
+            out.append(n.base)
+    return out
+
+
 def _rename(node: Any, renames: dict[Any, Any]) -> Any:
     """The expression with the answer's own names replaced by the rubric's (`aliases`)."""
     import dataclasses
@@ -389,10 +616,11 @@ def _shown(node: Any) -> str:
 
 
 def find_math(sides: Iterable[Any], formula: str, assume: tuple[str, ...] = (),
-              aliases: dict[str, str] | None = None) -> Match | None:
+              aliases: dict[str, str] | None = None, part: str | None = None) -> Match | None:
     """The first expression among the answer's relation sides (`Reading.sides`: `.latex`, `.line`), or inside one,
     that is equivalent to `formula` under `assume`, with the answer's names mapped by `aliases` (answer's LaTeX ->
-    the formula's). A relation as `formula` is compared with the answer's whole relations."""
+    the formula's). A relation as `formula` is compared with the answer's whole relations; with `part:
+    denominator`, only what the answer divides by (`denominators`) is compared."""
     import time
 
     from grader.math import MathError, equivalent, parse
@@ -419,12 +647,13 @@ def find_math(sides: Iterable[Any], formula: str, assume: tuple[str, ...] = (),
         except (MathError, RecursionError):
             continue
         renamed = _rename(root, renames) if renames else root
-        candidates = [renamed] if relation else [renamed] + [n for n in subexpressions(renamed) if n is not renamed]
+        candidates = ([renamed] if relation else denominators(renamed) if part == "denominator"
+                      else [renamed] + [n for n in subexpressions(renamed) if n is not renamed])
         for k, node in enumerate(candidates):
             if symbols(node) != want or time.monotonic() > deadline or compared >= MATH_COMPARISONS:
                 continue
             compared += 1
-            whole = k == 0 and renamed is root
+            whole = k == 0 and renamed is root and part is None
             same = (equivalent(latex, formula, assume).verdict == "equivalent" if whole
                     else _same_value(node, target, assume, deadline))
             if same:

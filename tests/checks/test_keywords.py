@@ -66,3 +66,20 @@ def test_synonyms_negation_and_patterns_with_reasons() -> None:
     assert _run("it is not unbiased, it vanishes", any=["vanish"], none=["unbiased"]).verdict is Verdict.PASS
     assert _run("it is unbiased and vanishes", any=["vanish"], none=["unbiased"]).verdict is Verdict.FAIL
     assert _run("x = 1", any=[{"re": "=\\s*1", "why": "a row sum"}]).verdict is Verdict.PASS
+
+
+def test_a_denominator_claim_takes_any_numerator_and_never_a_factor() -> None:
+    claim = {"math": "1-\\beta^t", "part": "denominator"}
+    assert _run("$\\hat m_t = \\frac{\\mathbf m_t}{(1-\\beta^{t})}$", any=[claim]).verdict is Verdict.PASS
+    assert _run("$\\hat v = v/(1-\\beta^t)$", any=[claim]).verdict is Verdict.PASS
+    assert _run("$\\mathbb{E}[v_t] = (1-\\beta^t)\\mathbb{E}[g]$", any=[claim]).verdict is Verdict.FAIL
+    assert _run("$\\hat v = \\frac{v}{1-\\beta}$", any=[claim]).verdict is Verdict.FAIL
+
+
+def test_notation_and_words_claims_say_what_they_found() -> None:
+    out = _run("so $\\nabla^{2} L$ is the Hessian", any=[{"notation": "\\nabla^2"}])
+    assert out.verdict is Verdict.PASS and out.findings[0].message == "the bias correction: found \u201c\\nabla^{2}\u201d"
+    out = _run("the big green rectangle", any=[{"words": ["big", "rectangle"], "within": 1}])
+    assert out.verdict is Verdict.PASS and out.findings[0].message == "the bias correction: found \u201cbig green rectangle\u201d"
+    assert _run("the big green rectangle", all=[{"words": ["big", "rectangle"], "within": 1}]).verdict is Verdict.PASS
+    assert _run("the big green rectangle", all=[{"words": ["rectangle", "big"], "within": 5}]).verdict is Verdict.FAIL

@@ -88,9 +88,9 @@ def test_a_renamed_symbol_never_makes_a_wrong_answer_right(capsys: pytest.Captur
 
 def test_a_deciding_check_without_a_reference_judges_variants_by_the_written_checks(
         capsys: pytest.CaptureFixture[str]) -> None:
-    # newton 2.3: the rescaling is a claim written as patterns, which no reference answer can be made of; the
-    # reference is judged by the final answer it writes, not by the question's status
-    assert main(["try", "--course", str(ROOT), "--assignment", "newton", "--question", "2.3", "--variants"]) == 0
+    # attention 4.3.a: which set is regularized more is a claim written as words in order, which no reference
+    # answer is made of; the reference is judged by the checks it writes, not by the question's status
+    assert main(["try", "--course", str(ROOT), "--assignment", "attention", "--question", "4.3.a", "--variants"]) == 0
     out = capsys.readouterr().out
     assert "judged by the verdicts of the checks it writes" in out and "every variant graded as expected" in out
 
@@ -117,3 +117,10 @@ def test_variants_of_a_bare_growth_state_it_as_the_class_grading_reads(tmp_path:
     assert main(["try", *course, "--variants"]) == 0
     out = capsys.readouterr().out
     assert "the time is $\\Theta(n^2 d)$" in out and "every variant graded as expected" in out, out
+
+
+def test_a_denominator_claim_is_written_as_a_fraction(capsys: pytest.CaptureFixture[str]) -> None:
+    # newton 2.3: the rescaling is `{math: '1-\beta^t', part: denominator}`: the reference divides by it
+    assert main(["try", "--course", str(ROOT), "--assignment", "newton", "--question", "2.3", "--variants"]) == 0
+    out = capsys.readouterr().out
+    assert "$\\frac{1}{1-\\beta^t}$" in out and "every variant graded as expected" in out

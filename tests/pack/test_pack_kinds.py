@@ -106,3 +106,44 @@ def test_free_text_same_outcome(text: str) -> None:
         {"weight": c.get("weight", 1.0), **phrases.hashed(c["any"], SALT)} for c in claims))
     a, b = run(free_text.FreeTextCheck(), full, text), run(pack_free_text.PackFreeTextCheck(), pack, text)
     assert (a.verdict, a.fraction, a.findings) == (b.verdict, b.fraction, b.findings)
+
+
+@pytest.mark.parametrize("text", [r"$\nabla^{2} L$ and the sum of the rows", r"$\nabla L$, the rows sum",
+                                  "the green rectangle then red", "nothing relevant at all here", r"$x \to 0$"])
+def test_notation_and_ordered_words_same_outcome(text: str) -> None:
+    lists = {"any": ({"notation": "\\nabla^2"}, {"words": ["green", "red"], "within": 2}, {"notation": "\\to 0"}),
+             "none": ({"words": ["rows", "sum"]},)}
+    full = keywords.KeywordParams.model_validate(lists)
+    pack = pack_keywords.PackKeywordParams(salt=SALT, **{k: phrases.hashed(v, SALT) for k, v in lists.items()})
+    a, b = run(keywords.KeywordCheck(), full, text), run(pack_keywords.PackKeywordCheck(), pack, text)
+    assert (a.verdict, a.reason, a.findings) == (b.verdict, b.reason, b.findings)
+
+
+def test_the_pack_holds_no_notation_or_word_in_plain_text() -> None:
+    import json
+
+    held = json.dumps(phrases.hashed([{"notation": "\\nabla^2"}, {"words": ["rectangle", "green"]}], SALT))
+    assert "nabla" not in held and "rectangle" not in held and "green" not in held
+    assert phrases.hashed([{"notation": "\\nabla^2"}], SALT)["patterns"] == 0
+
+
+@pytest.mark.parametrize("text", [r"uses $\int e^{-x^2} dx$ and a sum", "only words, no notation", "three short words"])
+def test_free_text_notation_same_outcome(text: str) -> None:
+    claims = ({"claim": "integral", "any": ({"notation": "\\int"},)},
+              {"claim": "sum", "any": ({"words": ["a", "sum"]},)})
+    full = free_text.FreeTextParams.model_validate({"claims": claims})
+    pack = pack_free_text.PackFreeTextParams(salt=SALT, claims=tuple(
+        {"weight": 1.0, **phrases.hashed(c["any"], SALT)} for c in claims))
+    a, b = run(free_text.FreeTextCheck(), full, text), run(pack_free_text.PackFreeTextCheck(), pack, text)
+    assert (a.verdict, a.fraction, a.findings) == (b.verdict, b.fraction, b.findings)
+
+
+@pytest.mark.parametrize("text", [r"$\hat v_t = \frac{v_t}{1-\beta^{t}}$", r"$\hat v_t = v_t (1-\beta^t)^{-1}$",
+                                  r"$\mathbb{E}[v_t] = (1-\beta^t)\mathbb{E}[g]$", r"$\frac{1-\beta^t}{1-\beta}$"])
+def test_a_denominator_claim_same_outcome(text: str) -> None:
+    lists = {"any": ({"math": "1-\\beta^t", "part": "denominator"},)}
+    full = keywords.KeywordParams.model_validate(lists)
+    pack = pack_keywords.PackKeywordParams(salt=SALT, **{k: phrases.hashed(v, SALT) for k, v in lists.items()})
+    a, b = run(keywords.KeywordCheck(), full, text), run(pack_keywords.PackKeywordCheck(), pack, text)
+    assert a.verdict is (Verdict.PASS if "frac{v" in text or "-1}" in text else Verdict.FAIL)
+    assert a.verdict == b.verdict

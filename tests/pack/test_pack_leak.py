@@ -60,10 +60,12 @@ def _reference_sources(target: str) -> list[str]:
 
 
 def _claims(found: dict[str, set[str]], entries: Any) -> None:
-    """A claim list's needles: phrases and patterns as phrases, formulas as math."""
+    """A claim list's needles: phrases, patterns, notation and words in order as phrases, formulas as math."""
     for p in entries:
-        if isinstance(p, dict):
-            found["math" if "math" in p else "phrase"].add(str(p.get("math", p.get("re", ""))))
+        if isinstance(p, dict) and "words" in p:
+            found["phrase"].add(" ".join(str(w) for w in p["words"]))
+        elif isinstance(p, dict):
+            found["math" if "math" in p else "phrase"].add(str(p.get("math", p.get("notation", p.get("re", "")))))
         else:
             found["phrase"].add(p.removeprefix("re:"))
 

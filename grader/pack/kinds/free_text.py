@@ -1,4 +1,5 @@
-"""`pack_free_text`: evidence per rubric point from hashed phrases and a provisional share; a person decides."""
+"""`pack_free_text`: evidence per rubric point from hashed phrases and notation and a provisional share; a person
+decides."""
 
 from __future__ import annotations
 
@@ -26,10 +27,16 @@ class PackFreeTextCheck(Check):
         p: PackFreeTextParams = ctx.params  # type: ignore[assignment]
         longest = max((c["words"] for c in p.claims), default=0)
         grams = phrases.answer_grams(ctx.answer.lines, ctx.answer.line_numbers, longest, p.salt)
+        tokens = max((c.get("tokens", 0) for c in p.claims), default=0)
+        marks = phrases.notation_grams(ctx.answer.lines, ctx.answer.line_numbers, tokens, p.salt) if tokens else {}
+        lines = (phrases.answer_words(ctx.answer.lines, ctx.answer.line_numbers, p.salt)
+                 if any(c.get("ordered") for c in p.claims) else [])
         points = []
         assume = question_assumptions(ctx)  # formula claims compare under the question's assumptions
         for claim in p.claims:
             hit = next((grams[d] for d in claim["digests"] if d in grams), None) or next(
+                (marks[d] for d in claim.get("notations", ()) if d in marks), None) or next(
+                (h for h in (phrases.find_ordered(lines, c) for c in claim.get("ordered", ())) if h), None) or next(
                 (h for h in (phrases.find_formula(ctx.reading, fp, assume, p.salt) for fp in claim.get("formulas", ())) if h),
                 None)
             points.append(Point(claim["weight"], hit, UNSEEN if hit is None and claim["patterns"] else None))

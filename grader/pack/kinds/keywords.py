@@ -1,5 +1,5 @@
-"""`pack_keywords`: the keywords check with phrases known by their hashes and formulas by their fingerprints;
-`re:` patterns are not in the pack."""
+"""`pack_keywords`: the keywords check with phrases and notation known by their hashes and formulas by their
+fingerprints; `re:` patterns are not in the pack."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from grader.pack.kinds.base import PackParams, not_checked
 
 
 def _empty() -> dict[str, Any]:
-    return {"digests": [], "groups": [], "formulas": [], "patterns": 0, "words": 0}
+    return {"digests": [], "groups": [], "formulas": [], "notations": [], "tokens": 0, "ordered": [], "patterns": 0, "words": 0}
 
 
 class PackKeywordParams(PackParams):
@@ -26,7 +26,8 @@ class PackKeywordParams(PackParams):
 
 
 def _given(group: dict[str, Any]) -> bool:
-    return bool(group["digests"]) or bool(group.get("formulas")) or group["patterns"] > 0
+    return (bool(group["digests"]) or bool(group.get("formulas")) or bool(group.get("notations")) or bool(group.get("ordered"))
+            or group["patterns"] > 0)
 
 
 def _entries(group: dict[str, Any]) -> list[list[str]]:
@@ -44,11 +45,18 @@ class PackKeywordCheck(Check):
         label = ctx.label or "the expected claim"
         words = max(p.any["words"], p.all["words"], p.none["words"])
         grams = phrases.answer_grams(ctx.answer.lines, ctx.answer.line_numbers, words, p.salt)
-        def hits(group: dict[str, Any]) -> list[Any]:
-            """Per entry of a list, where the answer says it (or None): phrases, then formulas."""
-            out = [next((grams[d] for d in forms if d in grams), None) for forms in _entries(group)]
-            return out + [phrases.find_formula(ctx.reading, fp, p.assume, p.salt) for fp in group.get("formulas", ())]
+        longest = max(g.get("tokens", 0) for g in (p.any, p.all, p.none))
+        marks = phrases.notation_grams(ctx.answer.lines, ctx.answer.line_numbers, longest, p.salt) if longest else {}
+        lines = (phrases.answer_words(ctx.answer.lines, ctx.answer.line_numbers, p.salt)
+                 if any(g.get("ordered") for g in (p.any, p.all, p.none)) else [])
 
+        def hits(group: dict[str, Any]) -> list[Any]:
+            """Per entry of a list, where the answer says it (or None): phrases, notation, words in order,
+            then formulas."""
+            out = [next((grams[d] for d in forms if d in grams), None) for forms in _entries(group)]
+            out += [marks.get(d) for d in group.get("notations", ())]
+            out += [phrases.find_ordered(lines, c) for c in group.get("ordered", ())]
+            return out + [phrases.find_formula(ctx.reading, fp, p.assume, p.salt) for fp in group.get("formulas", ())]
 
         found = [h for h in hits(p.any) if h is not None]
         missing = sum(h is None for h in hits(p.all))
