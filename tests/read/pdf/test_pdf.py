@@ -285,3 +285,11 @@ def test_a_skipped_question_under_counted_sections_is_placed_as_the_source_place
     by_typed = _placed(read_submission(typed))
     assert by_typed.get("5") == "The divergence is"
     assert _placed(_pdf_document(_typeset(SKIPPED, 1 / 3))) == by_typed
+
+
+def test_headings_stay_on_their_lines_when_a_wrapped_formula_joins_the_line_before():
+    # in 5.(a) an inline formula broken over two lines is joined and its second line dropped: the "(b)" after it
+    # must still point at its own line
+    for name in ("cm_section_star_written.pdf", "otf_section_star_written.pdf"):
+        doc = read_submission(FIXTURES / name)
+        assert [doc.lines[h.index] for h in doc.structure if h.title == "(b)"] == ["### (b)", "### (b)"]
