@@ -194,7 +194,8 @@ def main() -> int:
         own = Course(entry["course"]) if "course" in entry else course
         rubric = own.rubric(entry["assignment"])
         qs = rubric.assignment.questions
-        answers = segment(doc, [q.id for q in qs], {q.id: q.prompt for q in qs if q.prompt})
+        answers = segment(doc, [q.id for q in qs], {q.id: q.prompt for q in qs if q.prompt},
+                          {q.id: q.title for q in qs if q.title})  # as grading and segment_bench call it
         texts = {qid: squash(a.text) for qid, a in answers.items() if a is not None and a.found}
         ok = sum(1 for qid, phrase in entry["expect"].items() if phrase in texts.get(qid, ""))
         expected += len(entry["expect"])

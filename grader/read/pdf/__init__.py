@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
 
 from grader.read.document import Heading
 from grader.read.pdf.furniture import furniture
-from grader.read.pdf.layer import PdfError, read_layer
+from grader.read.pdf.layer import Page, PdfError, read_layer
 from grader.read.pdf.rebuild import Line, rebuild_page
 
 SCAN_COVER = 0.6  # a page whose images cover most of it ...
@@ -38,7 +39,11 @@ def _pages_text(numbers: list[int]) -> str:
 
 def read_pdf(path: str | bytes, where: str) -> PdfText:
     """Rebuild the PDF at `path` (or its bytes); PdfError (naming file and pages) when it is unreadable or scanned."""
-    pages = read_layer(path, where)
+    return read_pages(read_layer(path, where), where)
+
+
+def read_pages(pages: list[Page], where: str) -> PdfText:
+    """Rebuild the text layer's pages of the PDF `where`; PdfError when they hold no text or are scanned."""
     scanned = [p.number for p in pages if p.image_cover >= SCAN_COVER and len(p.glyphs) < SCAN_GLYPHS]
     if scanned:
         raise ScannedPdf(f"{where}: {_pages_text(scanned)} of {len(pages)} {'is a scanned image' if len(scanned) == 1 else 'are scanned images'} "
@@ -53,7 +58,7 @@ def read_pdf(path: str | bytes, where: str) -> PdfText:
     on_page: list[int] = []
     unreadable: list[tuple[int, int]] = []
     notes: list[str] = []
-    headings: list[tuple[int, int]] = []  # (line index, level) of each heading written
+    headings: list[tuple[int, int, bool]] = []  # (line index, level, numbered by a counter) of each heading written
     levels = _heading_levels([line for page_lines, dropped in zip(rebuilt, drop)
                               for i, line in enumerate(page_lines) if i not in dropped])
     for page, page_lines, dropped in zip(pages, rebuilt, drop):
@@ -76,7 +81,7 @@ def read_pdf(path: str | bytes, where: str) -> PdfText:
                 numbers.append(0)
                 on_page.append(0)
             if heading:  # written as a Markdown heading, as segmentation reads a sectioning command's title
-                headings.append((len(lines), heading))
+                headings.append((len(lines), heading, line.counted))
                 lines.append("#" * (heading + 1) + " " + line.text)
                 numbers.append(page.number)
                 on_page.append(i + 1)
@@ -91,11 +96,17 @@ def read_pdf(path: str | bytes, where: str) -> PdfText:
                 notes.append(f"{where}: page {page.number}, line {i + 1}: a formula could not be rebuilt from the "
                              "PDF (a glyph without a known meaning); its question needs review")
             previous = line
-    found = [_heading(lines[i], i, level) for i, level in headings]
+    found = [_heading(lines[i], i, level, counted) for i, level, counted in headings]
+    # a counter's number is no text the student wrote: its line holds the title alone, as the source's
+    # \section{...} line does, and the number stays in the structure as a counter's
+    for h in found:
+        if h.inferred:
+            lines[h.index] = _SECTION_NUMBER.sub(r"\1 ", lines[h.index], count=1)
     # where headings are numbered, one without a number (a bold title line, an unnumbered "References") is left to
     # the text reader: as structure it would be taken for an answer's heading placed by order
-    structure = tuple(h for h in found if h.label or not any(g.label for g in found))
-    _join_wrapped_math(lines, numbers, on_page)  # joins and drops lines after a formula only: headings stay put
+    kept = [h for h in found if h.label or not any(g.label for g in found)]
+    dropped_lines = _join_wrapped_math(lines, numbers, on_page)  # joins and drops lines after a formula only
+    structure = tuple(replace(h, index=h.index - bisect_left(dropped_lines, h.index)) for h in kept)
     _dehyphenate(lines)
     return PdfText(lines=tuple(lines), pages=tuple(numbers), page_lines=tuple(on_page), notes=tuple(notes),
                    unreadable=tuple(unreadable), page_count=len(pages), structure=structure)
@@ -132,17 +143,18 @@ def _level(line: Line, levels: dict[float, int]) -> int:
 
 
 _KINDS = ("section", "subsection", "subsubsection", "paragraph")
-_SECTION_NUMBER = re.compile(r"#+ (\d{1,2}(?:\.\d{1,2})*)\.? (?=\S)")
+_SECTION_NUMBER = re.compile(r"(#+) (\d{1,2}(?:\.\d{1,2})*)\.? (?=\S)")
 
 
-def _heading(line: str, index: int, level: int) -> Heading:
-    """A heading the fonts show, as the markup of a LaTeX source would declare it: its number (typeset by a
-    counter, so inferred, as for an auto-numbered \\section) and its title."""
+def _heading(line: str, index: int, level: int, counted: bool = False) -> Heading:
+    """A heading the fonts show, as the markup of a LaTeX source would declare it: its number and its title. A
+    number the layout shows was set by a counter (`counted`: a quad before the title) is inferred, as an
+    auto-numbered \\section's is; one typed in the title (a word space after it) is the writer's."""
     m = _SECTION_NUMBER.match(line)
-    label = tuple(m.group(1).split(".")) if m else ()
+    label = tuple(m.group(2).split(".")) if m else ()
     title = line[m.end():] if m else line.lstrip("# ")
     return Heading(index=index, label=label, title=" ".join(title.split())[:80],
-                   kind=_KINDS[min(level, len(_KINDS)) - 1], inferred=False)
+                   kind=_KINDS[min(level, len(_KINDS)) - 1], inferred=counted and bool(label))
 
 
 # a list label as typeset at a line's start: "2.2", "1.", "3)", "(ii)", "(b)", "b)"
@@ -168,10 +180,12 @@ def _inline_only(line: str) -> bool:
     return "$$" not in line and line.count("$") % 2 == 0 and "$" in line
 
 
-def _join_wrapped_math(lines: list[str], numbers: list[int], on_page: list[int]) -> None:
+def _join_wrapped_math(lines: list[str], numbers: list[int], on_page: list[int]) -> list[int]:
     """An inline formula the typesetting broke over two lines is made one span on the first line, as written in the
     source: the math reader reads `$...$` within one line. The words after it stay on the second line, which is
-    dropped when nothing is left of it."""
+    dropped when nothing is left of it. Returns the indices (before any drop, ascending) of the lines dropped."""
+    dropped: list[int] = []
+    original = list(range(len(lines)))  # each kept line's index before the drops
     i = 0
     while i < len(lines) - 1:
         line, nxt = lines[i].rstrip(), lines[i + 1]
@@ -192,7 +206,9 @@ def _join_wrapped_math(lines: list[str], numbers: list[int], on_page: list[int])
             i += 1
         else:  # nothing but the punctuation that ended the formula is left: it goes with it
             lines[i] += rest.strip()
-            del lines[i + 1], numbers[i + 1], on_page[i + 1]
+            dropped.append(original[i + 1])
+            del lines[i + 1], numbers[i + 1], on_page[i + 1], original[i + 1]
+    return dropped
 
 
 def _dehyphenate(lines: list[str]) -> None:
@@ -211,4 +227,4 @@ def _pitch(lines: list[Line]) -> float:
     return gaps[len(gaps) // 2] if gaps else 3.0
 
 
-__all__ = ["PdfError", "PdfText", "ScannedPdf", "read_pdf"]
+__all__ = ["PdfError", "PdfText", "ScannedPdf", "read_pages", "read_pdf"]

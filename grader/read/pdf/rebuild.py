@@ -559,6 +559,7 @@ class Line:
     unreadable: int  # formulas on it holding a glyph that could not be read
     plain: str  # the line as plain text (for spotting repeated headers and page numbers)
     bold: bool = False  # every text letter on it is set in a bold font (a sectioning heading, with its size)
+    counted: bool = False  # it opens with a number set a quad apart from its words, as LaTeX sets a counter's number
 
 
 # an OpenType font's pieces of tall delimiters (U+239B..U+23AD): drawn one above the other like CMEX's
@@ -895,10 +896,28 @@ def rebuild_page(page: Page) -> list[Line]:
         letters = [role(g.font) for g in glyphs if g.text.isalpha() and role(g.font) in ("text", "bold")]
         out.append(Line(text=text, top=max(g.top for g in glyphs), bottom=min(g.bottom for g in glyphs),
                         x0=min(g.x0 for g in glyphs), size=ref, display=display, unreadable=unreadable,
-                        plain=plain, bold=bool(letters) and all(r == "bold" for r in letters)))
+                        plain=plain, bold=bool(letters) and all(r == "bold" for r in letters),
+                        counted=_counter_number(main)))
     _aligned_rows(out, built, margin)
     _wide_displays(out, built, edge)
     return out
+
+
+COUNTER_GAP = 0.75  # em after a number: LaTeX sets a \section's counter a quad (1 em) before its title, where a
+# number typed in the title is followed by a word space (1/3 em, about 1/2 em after a full stop)
+
+
+def _counter_number(main: list[Atom]) -> bool:
+    """The line opens with a number ("4", "4.1") followed by a gap of about a quad before its first word: the
+    layout of a number typeset by a sectioning counter, not typed by the writer."""
+    k = 0
+    while k < len(main) and main[k].kind == "N" and (main[k].text.isdigit() or main[k].text == "." and k):
+        if k and _left(main[k]) - _right(main[k - 1]) > 0.16 * main[k].size:  # a space inside: not one number
+            return False
+        k += 1
+    if k == 0 or k == len(main) or not any(a.text.isdigit() for a in main[:k]):
+        return False
+    return _left(main[k]) - _right(main[k - 1]) >= COUNTER_GAP * main[k - 1].size
 
 
 def _wide_displays(out: list[Line], built: list[tuple[list[Atom], float, bool]], edge: float) -> None:

@@ -2,7 +2,10 @@ from pathlib import Path
 
 import pytest
 
+from grader.read.document import Document
 from grader.read.ingest import IngestError, read_submission
+from grader.read.pdf import read_pages
+from grader.read.pdf.layer import Glyph, Page
 from grader.read.pdf.rebuild import Line
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -123,18 +126,23 @@ def test_a_wrapped_formula_reads_whole_from_the_pdf():
 def test_sectioning_headings_are_read_from_their_font_as_markdown_headings():
     doc = read_submission(FIXTURES / "cm_newuser_bob.pdf")
     heads = [line for line in doc.lines if line.startswith("#")]
-    assert heads == ["## 1 Softmax cross-entropy", "## 2 Adam", "## 3 Attention cost", "## 4 Convolution",
-                     "## 5 Ridge regression", "## 6 KL divergence"]
-    assert [(h.label, h.kind, h.title) for h in doc.structure][:2] == [
-        (("1",), "section", "Softmax cross-entropy"), (("2",), "section", "Adam")]
+    # the numbers were set by LaTeX's counter (a quad before each title): the lines hold the titles, as the source's
+    # \section{...} lines do, and the numbers stay in the structure as a counter's
+    assert heads == ["## Softmax cross-entropy", "## Adam", "## Attention cost", "## Convolution",
+                     "## Ridge regression", "## KL divergence"]
+    assert [(h.label, h.kind, h.title, h.inferred) for h in doc.structure][:2] == [
+        (("1",), "section", "Softmax cross-entropy", True), (("2",), "section", "Adam", True)]
     assert all(doc.lines[h.index].startswith("## ") for h in doc.structure)
 
 
 def test_heading_levels_follow_the_size_rank():
     doc = read_submission(FIXTURES / "cm_article_auto_sections.pdf")
-    assert "## 1 Recurrent networks and the activation order" in doc.lines
-    assert "### 1.2 Vanishing gradients" in doc.lines
+    assert "## Recurrent networks and the activation order" in doc.lines
+    assert "### Vanishing gradients" in doc.lines
     assert [h.kind for h in doc.structure[:3]] == ["section", "subsection", "subsection"]
+    for name in ("cm_article_auto_sections.pdf", "otf_article_auto_sections.pdf"):  # pdfLaTeX and XeLaTeX quads
+        assert [(h.label, h.inferred) for h in read_submission(FIXTURES / name).structure][-2:] == [
+            (("4",), True), (("4", "1"), True)]
     assert not any("Homework 2" in line and line.startswith("#") for line in doc.lines)  # a large title, not bold
 
 
@@ -197,3 +205,91 @@ def test_heading_structure(line, level, label, kind, title):
 
     h = _heading(line, 7, level)
     assert (h.index, h.label, h.kind, h.title, h.inferred) == (7, label, kind, title, False)
+
+
+# A write-up of the team's own, skipping question 5 of the trial's course under auto-numbered sections: its
+# "5 KL divergence" answers question 6. No TeX here, so its PDF is typeset below as LaTeX would set it: bold 14.4pt
+# headings whose counter's number stands a quad before the title, body text in CMR10 at 10pt.
+SKIPPED = [("Softmax cross-entropy", "Differentiating the loss gives the softmax of the logits minus the label."),
+           ("Adam", "The corrected first moment is 3.05 and the corrected second moment is 10.00 here."),
+           ("Attention cost", "The score matrix has n squared entries and each one costs d multiplications."),
+           ("Convolution", "The output size is twelve after flooring the quotient and adding one to it."),
+           ("KL divergence", "The divergence is the log of the ratio of the deviations plus a quadratic term.")]
+
+
+def _set(words: list[str], font: str, size: float, base: float, after_first: float) -> list[Glyph]:
+    """Glyphs of one line from the left margin: each character half an em wide, words a third of an em apart,
+    `after_first` em after the first word."""
+    out, x = [], 72.0
+    for k, word in enumerate(words):
+        for ch in word:
+            out.append(Glyph(text=ch, font=font, size=size, x0=x + 0.02 * size, x1=x + 0.47 * size,
+                             bottom=base - 0.2 * size, top=base + 0.7 * size, baseline=base, origin_x=x,
+                             adv_x0=x, adv_x1=x + 0.5 * size))
+            x += 0.5 * size
+        x += (after_first if k == 0 else 1 / 3) * size
+    return out
+
+
+def _typeset(sections: list[tuple[str, str]], number_gap: float) -> Page:
+    """A page of numbered sections, each number `number_gap` em before its title."""
+    glyphs: list[Glyph] = []
+    base = 740.0
+    for n, (title, body) in enumerate(sections, 1):
+        glyphs += _set([str(n)] + title.split(), "CMBX12", 14.35, base, number_gap)
+        base -= 24.0
+        glyphs += _set(body.split(), "CMR10", 10.0, base, 1 / 3)
+        base -= 30.0
+    return Page(number=1, width=612.0, height=792.0, glyphs=tuple(glyphs), rules=(), image_cover=0.0)
+
+
+def _placed(doc: Document) -> dict[str, str]:
+    """Question id -> the first words of the answer segmentation gives it, graded with the trial's course."""
+    from grader.course.directory import Course
+    from grader.read.segment import segment
+
+    qs = Course(FIXTURES / "dl_basics_course").rubric("dl-basics").assignment.questions
+    answers = segment(doc, [q.id for q in qs], {q.id: q.prompt for q in qs if q.prompt},
+                      {q.id: q.title for q in qs if q.title})
+    return {qid: " ".join(a.text.split()[:3]) for qid, a in answers.items() if a is not None and a.found}
+
+
+def _pdf_document(page: Page) -> Document:
+    pdf = read_pages([page], "skip.pdf")
+    return Document(path="skip.pdf", lines=pdf.lines, line_numbers=pdf.page_lines, pages=pdf.pages,
+                    structure=pdf.structure)
+
+
+def test_a_counters_number_is_told_from_a_typed_one_by_the_quad_after_it():
+    counted = _pdf_document(_typeset(SKIPPED, 1.0))
+    assert [(h.label, h.title, h.inferred) for h in counted.structure][-1] == (("5",), "KL divergence", True)
+    assert "## KL divergence" in counted.lines  # the line shows what the student wrote, as the source's \section
+    typed = _pdf_document(_typeset(SKIPPED, 1 / 3))
+    assert [(h.label, h.inferred) for h in typed.structure][-1] == (("5",), False)
+    assert "## 5 KL divergence" in typed.lines
+
+
+def test_a_skipped_question_under_counted_sections_is_placed_as_the_source_places_it(tmp_path):
+    source = tmp_path / "skip.tex"
+    source.write_text("\\documentclass{article}\n\\begin{document}\n" + "".join(
+        f"\\section{{{title}}}\n{body}\n\n" for title, body in SKIPPED) + "\\end{document}\n", encoding="utf-8")
+    by_source = _placed(read_submission(source))
+    assert by_source.get("6") == "The divergence is" and "5" not in by_source  # by content, as the source is read
+    assert _placed(_pdf_document(_typeset(SKIPPED, 1.0))) == by_source
+    # the same numbers typed by the student ("\\section*{5 KL divergence}", a word space after it) are the
+    # student's: a written number is never moved
+    typed = tmp_path / "typed.tex"
+    typed.write_text("\\documentclass{article}\n\\begin{document}\n" + "".join(
+        f"\\section*{{{n} {title}}}\n{body}\n\n" for n, (title, body) in enumerate(SKIPPED, 1))
+        + "\\end{document}\n", encoding="utf-8")
+    by_typed = _placed(read_submission(typed))
+    assert by_typed.get("5") == "The divergence is"
+    assert _placed(_pdf_document(_typeset(SKIPPED, 1 / 3))) == by_typed
+
+
+def test_headings_stay_on_their_lines_when_a_wrapped_formula_joins_the_line_before():
+    # in 5.(a) an inline formula broken over two lines is joined and its second line dropped: the "(b)" after it
+    # must still point at its own line
+    for name in ("cm_section_star_written.pdf", "otf_section_star_written.pdf"):
+        doc = read_submission(FIXTURES / name)
+        assert [doc.lines[h.index] for h in doc.structure if h.title == "(b)"] == ["### (b)", "### (b)"]

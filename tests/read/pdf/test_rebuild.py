@@ -181,3 +181,28 @@ def test_punctuation_of_the_sentence_ends_a_formula_but_a_relation_keeps_its_col
     text = _text("cm_section_star_written.pdf")
     assert "$\\alpha' = \\alpha$, $\\mu' = \\mu ( 1 - \\alpha \\lambda )$ and" in text
     assert "$b \\le \\min_{i} g_{i} = : m$" in _text("cm_rt_003.pdf")  # `=:` (defined as) is one relation
+
+
+def _heading_line(label: str, gap_em: float, title: str = "Gradient", font: str = "CMBX12") -> list[Glyph]:
+    """A heading's glyphs: `label`, then `gap_em` em (advance to advance), then `title`; 6pt wide characters."""
+    out, x = [], 72.0
+    for k, ch in enumerate(label + title):
+        if k == len(label):
+            x += gap_em * 12.0
+        out.append(_glyph(ch, font, x + 0.5, x + 5.5, size=12.0))
+        x += 6.0
+    return out
+
+
+def test_a_number_a_quad_before_its_title_is_a_counters():
+    def counted(glyphs: list[Glyph]) -> bool:
+        page = Page(number=1, width=600.0, height=800.0, rules=(), image_cover=0.0, glyphs=tuple(glyphs))
+        [line] = rebuild_page(page)
+        return line.counted
+
+    assert counted(_heading_line("4.1", 1.0)) and counted(_heading_line("4", 1.12))  # \quad: OpenType, CM fonts
+    assert not counted(_heading_line("4.1", 0.33))  # a word space: typed in the title
+    assert not counted(_heading_line("4.", 0.5))  # typed with a full stop, its space stretched by the space factor
+    assert not counted(_heading_line("1.", 0.0, "a"))  # "1.a": one label, no gap
+    assert not counted(_heading_line("(a)", 1.0))  # no number
+    assert not counted(_heading_line("", 1.0, "Title"))
