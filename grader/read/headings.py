@@ -14,6 +14,7 @@ Label = tuple[str, ...]
 _HEADING_WRAP = re.compile(r"\#{1,6}\s*|\\(?:sub)*section\*?\{|\\paragraph\*?\{|\\textbf\{|\*\*|__")
 _OTHER_WRAP = re.compile(r"\s+|>\s*|[-+•–—·▪]\s+|\\\*|\*|_|\\(?:textit|emph|item)\b\s*\[?|\{")
 _CLOSE = r"[*_}\]\s]*"
+_LEVEL = re.compile(r"\s{0,3}(#{1,6})(?!#)")
 _LETTER = r"[a-z]|[ivx]{2,4}"
 _PATH = r"[0-9]{1,2}(?:\.[0-9]{1,2})*"
 
@@ -69,6 +70,7 @@ class Candidate:
     keyword: str = ""  # "question", "problem", ... when a keyword names the label
     short: int = 0  # a label read several levels deep may drop components down to this length to fit the rubric
     heading: bool = False  # set in heading markup (`#`, `\\section`, bold): a line of the text rarely is
+    level: int = 0  # a Markdown heading's number of `#`, 0 for any other line: the same level means siblings
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,10 @@ def _parse(line: str, index: int) -> Candidate | None:
             found = deep
         elif found is not None:
             found = _part_after(line, found)
-    return replace(found, heading=True) if found is not None and heading else found
+    if found is None or not heading:
+        return found
+    hashes = _LEVEL.match(line)
+    return replace(found, heading=True, level=len(hashes.group(1)) if hashes else 0)
 
 
 def _part_after(line: str, found: Candidate) -> Candidate:

@@ -471,3 +471,38 @@ def test_a_setext_underline_is_not_part_of_the_answer() -> None:
     answers = segment(doc, ["1", "2"])
     assert [a.text.strip() for a in (answers["1"], answers["2"]) if a is not None] == [
         "The gradient vanishes.", "It explodes."]
+
+
+# "## N Title" headings (as PDF section headings are written) against a rubric with parts 2.1-2.3 and a question 3
+_SIBLING_IDS = ["1", "2.1", "2.2", "2.3", "3"]
+SIBLINGS = {
+    "numbered-sections": ("## 1 Intro\nThe answer is 4.\n## 2 Backprop\nThe gradient vanishes.\n## 3 Attention\n"
+                          "Softmax of scores.",
+                          {"1": "Intro\nThe answer is 4.", "2.1": None, "2.2": None, "2.3": None,
+                           "3": "Attention\nSoftmax of scores."}),
+    "bare-numbers-with-a-part": ("## 1\nThe answer is 4.\n## 2\n(a) The gradient is $x$.\n## 3\nSoftmax of scores.",
+                                 {"1": "The answer is 4.", "2.1": "The gradient is $x$.", "2.2": None, "2.3": None,
+                                  "3": "Softmax of scores."}),
+    # the opposite readings: a heading one level deeper, a list under a question, a nested series of numbers
+    "deeper-heading": ("## Question 1\nThe answer is 4.\n## Question 2\n### 3\nReLU fixes it.",
+                       {"1": "The answer is 4.", "2.1": None, "2.2": None, "2.3": "ReLU fixes it.", "3": None}),
+    "list-under-question": ("## Question 1\nThe answer is 4.\n## Question 2\n1. The gradient is $x$.\n2. It vanishes.\n"
+                            "3. ReLU fixes it.",
+                            {"1": "The answer is 4.", "2.1": "The gradient is $x$.", "2.2": "It vanishes.",
+                             "2.3": "ReLU fixes it.", "3": None}),
+    "nested-number-series": ("# 1\nThe answer is 4.\n# 2\n## 1\nThe gradient is $x$.\n## 2\nIt vanishes.\n## 3\n"
+                             "ReLU fixes it.",
+                             {"1": "The answer is 4.", "2.1": "The gradient is $x$.", "2.2": "It vanishes.",
+                              "2.3": "ReLU fixes it.", "3": None}),
+    "list-under-numbered-section": ("## 1 Intro\nThe answer is 4.\n## 2 Backprop\n1. The gradient is $x$.\n"
+                                    "2. It vanishes.\n3. ReLU fixes it.\n## 3 Attention\nSoftmax of scores.",
+                                    {"1": "Intro\nThe answer is 4.", "2.1": "The gradient is $x$.",
+                                     "2.2": "It vanishes.", "2.3": "ReLU fixes it.",
+                                     "3": "Attention\nSoftmax of scores."}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SIBLINGS))
+def test_a_numbered_heading_at_the_level_of_the_one_before_is_its_sibling(case: str) -> None:
+    text, expected = SIBLINGS[case]
+    assert _texts(segment(_doc(text), _SIBLING_IDS)) == expected
