@@ -506,3 +506,23 @@ SIBLINGS = {
 def test_a_numbered_heading_at_the_level_of_the_one_before_is_its_sibling(case: str) -> None:
     text, expected = SIBLINGS[case]
     assert _texts(segment(_doc(text), _SIBLING_IDS)) == expected
+
+
+def test_parts_of_several_questions_answered_interleaved() -> None:
+    text = "1(a) The loss is convex.\nMore on it.\n2(a) The rate is 0.1.\n1(b) The gradient is zero.\n2(b) It converges."
+    assert _texts(segment(_doc(text), ["1.a", "1.b", "2.a", "2.b"])) == {
+        "1.a": "The loss is convex.\nMore on it.", "1.b": "The gradient is zero.", "2.a": "The rate is 0.1.",
+        "2.b": "It converges."}
+
+
+@pytest.mark.parametrize("first", ["", "### 1\n"])
+def test_short_labels_answered_in_reverse_under_bare_number_headings(first: str) -> None:
+    text = first + "(b) The gradient is zero.\n(a) The loss is convex.\n### 2\n(b) It converges.\n(a) The rate is 0.1."
+    assert _texts(segment(_doc(text), ["1.a", "1.b", "2.a", "2.b"])) == {
+        "1.a": "The loss is convex.", "1.b": "The gradient is zero.", "2.a": "The rate is 0.1.", "2.b": "It converges."}
+
+
+def test_a_short_label_repeated_in_a_question_does_not_reorder_its_parts() -> None:
+    text = "## Question 1\n(a) First, in steps:\n(b) a step.\n(a) another step.\n(b) Second."
+    answers = _texts(segment(_doc(text), ["1.a", "1.b"]))
+    assert answers["1.a"] is not None and answers["1.a"].startswith("First")
