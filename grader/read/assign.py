@@ -11,6 +11,7 @@ FORCED = 100  # weight that makes the chain keep a question heading that fixes t
 WEAK = 1  # a relative label whose parent heading was never written ("1." right after the previous question)
 CONTENT_STRONG = 3  # shared words from which content outweighs a counter whose own question shares some too
 SIBLING = 1  # penalty for reading a numbered heading as other than a sibling of the one before it at its level
+# (or other than a part of the numbered heading one level up)
 ALIAS = 1  # penalty for reading a label in the other style (a letter for an ordinal, or back), so the id as spelled wins
 
 
@@ -272,40 +273,50 @@ def chain(cands: Sequence[Candidate], outline: Outline, allowed: Sequence[int], 
     return _unwind(best, cands, root)
 
 
-def _numbered_heading(c: Candidate) -> bool:
-    """A Markdown heading whose label is one number read relative to its place: "## 3", "## 3 Attention"."""
-    return c.level > 0 and not c.absolute and not c.marker and len(c.label) == 1 and c.label[0].isdigit()
+def _numbered_heading(c: Candidate, named: bool = False) -> bool:
+    """A heading whose label is one number read relative to its place: "## 3", "## 3 Attention", "**3**";
+    with `named`, also one a keyword names ("## Question 2"; not a title such as "# Homework 3")."""
+    keyed = named and c.keyword not in ("", "homework", "hw", "assignment")
+    return (c.level > 0 and (not c.absolute or keyed) and not c.marker and len(c.label) == 1
+            and c.label[0].isdigit())
 
 
-def _siblings(cands: Sequence[Candidate]) -> dict[int, int]:
-    """Numbered heading -> the numbered heading before it at the same level, where no shallower heading parts them.
+def _siblings(cands: Sequence[Candidate]) -> dict[int, tuple[int, bool]]:
+    """Numbered heading -> the numbered heading it is read against, and whether as its sibling (else its child).
 
-    "## 2" then "## 3" are siblings: the second is question 3 (or part 3 of 2's parent), never part 2.3.
+    "## 2" (or "## Question 2") then "## 3" are siblings: the second is question 3 (or part 3 of 2's parent),
+    never part 2.3; so are "**2**" then "**3**". A heading one level deeper, "### 3" under "## 2", is a part.
+    A shallower heading ends the series of the deeper ones before it.
     """
-    out: dict[int, int] = {}
+    out: dict[int, tuple[int, bool]] = {}
     last: dict[int, int] = {}  # level -> position of the last heading at that level
     for pos, c in enumerate(cands):
         if c.level <= 0:
             continue
         for lvl in [lvl for lvl in last if lvl > c.level]:
-            del last[lvl]  # a shallower heading closes the deeper ones' series
-        before = last.get(c.level)
-        if before is not None and _numbered_heading(c) and _numbered_heading(cands[before]):
-            out[pos] = before
+            del last[lvl]
+        if _numbered_heading(c):
+            sibling = c.level in last
+            before = last[c.level] if sibling else last[max(last)] if last else None
+            if before is not None and _numbered_heading(cands[before], named=True):
+                out[pos] = (before, sibling)
         last[c.level] = pos
     return out
 
 
-def _sibling_kept(prev: _Node | None, sibling: int, j: int, outline: Outline) -> bool:
-    """Whether node j is a sibling of the node the chain ending at `prev` gave the heading at `sibling`
-    (or that heading is off the chain, so nothing is known)."""
+def _sibling_kept(prev: _Node | None, against: tuple[int, bool], j: int, outline: Outline) -> bool:
+    """Whether node j stands to the node the chain ending at `prev` gave the heading it is read against as
+    its sibling (or child) should (or that heading is off the chain, so nothing is known)."""
+    before, sibling = against
     node = prev
-    while node is not None and node.cand > sibling:
+    while node is not None and node.cand > before:
         node = node.prev
-    if node is None or node.cand != sibling or node.node is None:
+    if node is None or node.cand != before or node.node is None:
         return True
     there, here = outline.nodes[node.node], outline.nodes[j]
-    return len(there) == len(here) and there[:-1] == here[:-1]
+    if sibling:
+        return len(there) == len(here) and there[:-1] == here[:-1]
+    return len(here) > len(there) and here[:len(there)] == there
 
 
 def _best_before(best: dict[int, _Node], order: list[int], outline: Outline, j: int, depth: int | None,

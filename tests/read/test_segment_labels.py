@@ -483,6 +483,16 @@ SIBLINGS = {
     "bare-numbers-with-a-part": ("## 1\nThe answer is 4.\n## 2\n(a) The gradient is $x$.\n## 3\nSoftmax of scores.",
                                  {"1": "The answer is 4.", "2.1": "The gradient is $x$.", "2.2": None, "2.3": None,
                                   "3": "Softmax of scores."}),
+    "after-a-question-heading": ("## Question 1\nThe answer is 4.\n## Question 2\nThe gradient vanishes.\n"
+                                 "## 3 Attention\nSoftmax of scores.",
+                                 {"1": "The answer is 4.", "2.1": None, "2.2": None, "2.3": None,
+                                  "3": "Attention\nSoftmax of scores."}),
+    "bold-numbers": ("**1** The answer is 4.\n\n**2** The gradient vanishes.\n\n**3** Softmax of scores.",
+                     {"1": "The answer is 4.", "2.1": None, "2.2": None, "2.3": None, "3": "Softmax of scores."}),
+    "bold-list-under-question": ("## Question 1\nThe answer is 4.\n## Question 2\n**1.** The gradient is $x$.\n"
+                                 "**2.** It vanishes.\n**3.** ReLU fixes it.",
+                                 {"1": "The answer is 4.", "2.1": "The gradient is $x$.", "2.2": "It vanishes.",
+                                  "2.3": "ReLU fixes it.", "3": None}),
     # the opposite readings: a heading one level deeper, a list under a question, a nested series of numbers
     "deeper-heading": ("## Question 1\nThe answer is 4.\n## Question 2\n### 3\nReLU fixes it.",
                        {"1": "The answer is 4.", "2.1": None, "2.2": None, "2.3": "ReLU fixes it.", "3": None}),
