@@ -120,9 +120,16 @@ def segment(document: Document, question_ids: Sequence[str],
     cuts: list[Segment] = []
     how: dict[int, str] = {}
     if frees:
-        weights, sims = _free_weights(frees, outline, _alignment_texts(prompts, titles), anchors)
-        anchors = chain(sorted(cands + [f.cand for f in frees], key=lambda c: c.index), outline, everything,
-                        bonus=bonus, free=weights)
+        labelled = anchors
+        for _ in range(2):  # once more without the list items the first reading placed
+            weights, sims = _free_weights(frees, outline, _alignment_texts(prompts, titles), labelled)
+            anchors = chain(sorted(cands + [f.cand for f in frees], key=lambda c: c.index), outline, everything,
+                            bonus=bonus, free=weights)
+            items = _list_items(anchors, fitted, frees, outline)
+            if not items:
+                break
+            cands = [c for c in cands if c.index not in items]
+            labelled = chain(cands, outline, everything, bonus=bonus)
         at = {c.index: j for c, j in anchors}
         how = {j: "text" if sims[c.index].get(j, 0.0) >= NAMED else "order" for c, j in anchors if c.index in weights}
         anchors, how = _by_content(document, frees, cands, anchors, how, outline, prompts, titles)
@@ -561,6 +568,37 @@ def _part_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[s
         elif (full := _full_short(c, outline)) is not None:
             first.setdefault(full, float(c.index))
     return first
+
+
+def _list_items(anchors: Sequence[tuple[Candidate, int]], found: Sequence[Candidate], frees: Sequence[_Free],
+                outline: Outline) -> set[int]:
+    """Placed labels that are items of a list inside an answer: the label just before each is its predecessor
+    ("v." before "vi.", "5." before "6.") and went to no id, and a markup heading further down that its counter
+    gives the same id ("\\subpart" f) was displaced by it."""
+    placed = {c.index for c, _ in anchors}
+    counted = {outline.index.get(f.counter): f.cand.index for f in frees
+               if f.counter and not f.by_text and f.cand.index not in placed}
+    out: set[int] = set()
+    for c, j in anchors:
+        if c.absolute or c.marker or len(c.label) != 1 or counted.get(j, -1) < c.index:
+            continue
+        before = next((d for d in reversed(found) if d.index < c.index), None)
+        if before is not None and before.index not in placed and len(before.label) == 1 and not before.marker \
+                and _predecessor(before.label[0], c.label[0]):
+            out.add(c.index)
+    return out
+
+
+_ROMAN_ORDER = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+
+
+def _predecessor(first: str, second: str) -> bool:
+    """Whether `first` is the list label just before `second`: 5 and 6, e and f, v and vi."""
+    if first.isdigit() and second.isdigit():
+        return int(first) + 1 == int(second)
+    if first in _ROMAN_ORDER and second in _ROMAN_ORDER and _ROMAN_ORDER.index(first) + 1 == _ROMAN_ORDER.index(second):
+        return True
+    return len(first) == len(second) == 1 and first.isalpha() and ord(first) + 1 == ord(second)
 
 
 def _relative_part_order(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]],

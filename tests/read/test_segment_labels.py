@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.read.document import Document, Heading
+from grader.read.latex import read_latex
 from grader.read.segment import Answer, segment
 
 
@@ -536,3 +537,17 @@ def test_a_short_label_repeated_in_a_question_does_not_reorder_its_parts() -> No
     text = "## Question 1\n(a) First, in steps:\n(b) a step.\n(a) another step.\n(b) Second."
     answers = _texts(segment(_doc(text), ["1.a", "1.b"]))
     assert answers["1.a"] is not None and answers["1.a"].startswith("First")
+
+
+def test_a_list_inside_a_part_does_not_take_the_next_part_from_its_exam_heading() -> None:
+    tex = "\n".join([
+        r"\begin{questions}", r"\question Gradients.", r"\begin{parts}",
+        r"\part What is the gradient of the loss?", r"The gradient is $2x$.",
+        r"\part Which steps does backpropagation take?", r"The steps:", r"\begin{itemize}",
+        r"\item i. the forward pass", r"\item ii. the loss", r"\item iii. the backward pass", r"\end{itemize}",
+        r"\part What is the learning rate?", r"It is $0.1$.", r"\end{parts}", r"\end{questions}"])
+    prompts = {"1.a": "What is the gradient of the loss?", "1.b": "Which steps does backpropagation take?",
+               "1.c": "Say how large each update is."}  # "iii." is the third item of 1.b's list, not part 1.c
+    answers = _texts(segment(read_latex(tex, "t.tex"), ["1.a", "1.b", "1.c"], prompts))
+    assert answers["1.b"] is not None and answers["1.b"].endswith("iii. the backward pass")
+    assert answers["1.c"] is not None and answers["1.c"].endswith("It is $0.1$.") and "backward" not in answers["1.c"]
