@@ -10,6 +10,8 @@ from grader.read.headings import Candidate, Label
 FORCED = 100  # weight that makes the chain keep a question heading that fixes the order of the questions
 WEAK = 1  # a relative label whose parent heading was never written ("1." right after the previous question)
 CONTENT_STRONG = 3  # shared words from which content outweighs a counter whose own question shares some too
+SIBLING = 1  # penalty for reading a numbered heading as other than a sibling of the one before it at its level
+# (or other than a part of the numbered heading one level up)
 ALIAS = 1  # penalty for reading a label in the other style (a letter for an ordinal, or back), so the id as spelled wins
 
 
@@ -239,6 +241,7 @@ def chain(cands: Sequence[Candidate], outline: Outline, allowed: Sequence[int], 
     if root is not None:
         best[start] = root  # type: ignore[index]
     bonus = bonus or {}
+    siblings = _siblings(cands)
     for pos, c in enumerate(cands):
         if c.marker and not c.label:
             continue
@@ -259,6 +262,8 @@ def chain(cands: Sequence[Candidate], outline: Outline, allowed: Sequence[int], 
                 weight = WEAK if weak else 2 * c.strength + bonus.get(c.index, 0)
             if weights is None and not weak and outline.nodes[j][-len(c.label):] != c.label:
                 weight -= ALIAS  # "2" read as part b: only where no id is spelled "2" in that place
+            if pos in siblings and not _sibling_kept(node, siblings[pos], j, outline):
+                weight -= SIBLING
             score = (node.score if node else 0) + weight
             if j not in best or score > best[j].score:
                 updates.append(_Node(score, pos, j, node))
@@ -266,6 +271,52 @@ def chain(cands: Sequence[Candidate], outline: Outline, allowed: Sequence[int], 
             if u.node not in best or u.score > best[u.node].score:
                 best[u.node] = u
     return _unwind(best, cands, root)
+
+
+def _numbered_heading(c: Candidate, named: bool = False) -> bool:
+    """A heading whose label is one number read relative to its place: "## 3", "## 3 Attention", "**3**";
+    with `named`, also one a keyword names ("## Question 2"; not a title such as "# Homework 3")."""
+    keyed = named and c.keyword not in ("", "homework", "hw", "assignment")
+    return (c.level > 0 and (not c.absolute or keyed) and not c.marker and len(c.label) == 1
+            and c.label[0].isdigit())
+
+
+def _siblings(cands: Sequence[Candidate]) -> dict[int, tuple[int, bool]]:
+    """Numbered heading -> the numbered heading it is read against, and whether as its sibling (else its child).
+
+    "## 2" (or "## Question 2") then "## 3" are siblings: the second is question 3 (or part 3 of 2's parent),
+    never part 2.3; so are "**2**" then "**3**". A heading one level deeper, "### 3" under "## 2", is a part.
+    A shallower heading ends the series of the deeper ones before it.
+    """
+    out: dict[int, tuple[int, bool]] = {}
+    last: dict[int, int] = {}  # level -> position of the last heading at that level
+    for pos, c in enumerate(cands):
+        if c.level <= 0:
+            continue
+        for lvl in [lvl for lvl in last if lvl > c.level]:
+            del last[lvl]
+        if _numbered_heading(c):
+            sibling = c.level in last
+            before = last[c.level] if sibling else last[max(last)] if last else None
+            if before is not None and _numbered_heading(cands[before], named=True):
+                out[pos] = (before, sibling)
+        last[c.level] = pos
+    return out
+
+
+def _sibling_kept(prev: _Node | None, against: tuple[int, bool], j: int, outline: Outline) -> bool:
+    """Whether node j stands to the node the chain ending at `prev` gave the heading it is read against as
+    its sibling (or child) should (or that heading is off the chain, so nothing is known)."""
+    before, sibling = against
+    node = prev
+    while node is not None and node.cand > before:
+        node = node.prev
+    if node is None or node.cand != before or node.node is None:
+        return True
+    there, here = outline.nodes[node.node], outline.nodes[j]
+    if sibling:
+        return len(there) == len(here) and there[:-1] == here[:-1]
+    return len(here) > len(there) and here[:len(there)] == there
 
 
 def _best_before(best: dict[int, _Node], order: list[int], outline: Outline, j: int, depth: int | None,

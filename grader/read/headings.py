@@ -14,6 +14,9 @@ Label = tuple[str, ...]
 _HEADING_WRAP = re.compile(r"\#{1,6}\s*|\\(?:sub)*section\*?\{|\\paragraph\*?\{|\\textbf\{|\*\*|__")
 _OTHER_WRAP = re.compile(r"\s+|>\s*|[-+•–—·▪]\s+|\\\*|\*|_|\\(?:textit|emph|item)\b\s*\[?|\{")
 _CLOSE = r"[*_}\]\s]*"
+# the heading markup a line opens with: `#`s, a LaTeX section, or bold; its rank orders them from the outside in
+_LEVEL = re.compile(r"\s{0,3}(#{1,6})(?!#)|\s*\\((?:sub){0,2})section\*?\{|\s*(?:\*\*|__|\\textbf\{)")
+BOLD_LEVEL = 7  # bold labels rank below every sectioning level
 _LETTER = r"[a-z]|[ivx]{2,4}"
 _PATH = r"[0-9]{1,2}(?:\.[0-9]{1,2})*"
 
@@ -69,6 +72,7 @@ class Candidate:
     keyword: str = ""  # "question", "problem", ... when a keyword names the label
     short: int = 0  # a label read several levels deep may drop components down to this length to fit the rubric
     heading: bool = False  # set in heading markup (`#`, `\\section`, bold): a line of the text rarely is
+    level: int = 0  # heading rank: a Markdown heading's `#`s, a LaTeX section's depth, BOLD_LEVEL for bold; else 0
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,19 @@ def _parse(line: str, index: int) -> Candidate | None:
             found = deep
         elif found is not None:
             found = _part_after(line, found)
-    return replace(found, heading=True) if found is not None and heading else found
+    if found is None or not heading:
+        return found
+    return replace(found, heading=True, level=_level(line))
+
+
+def _level(line: str) -> int:
+    """The rank of the heading markup a line opens with (same rank, same depth of heading); 0 for none."""
+    m = _LEVEL.match(line)
+    if m is None:
+        return 0
+    if m.group(1):
+        return len(m.group(1))
+    return 1 + len(m.group(2)) // 3 if m.group(2) is not None else BOLD_LEVEL
 
 
 def _part_after(line: str, found: Candidate) -> Candidate:

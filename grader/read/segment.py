@@ -111,14 +111,25 @@ def segment(document: Document, question_ids: Sequence[str],
     bonus = {cand.index: FORCED for _, cand in evidence.values() if cand is not None}
     everything = range(len(outline.nodes))
     anchors = chain(cands, outline, everything, bonus=bonus)
+    reversed_parts = _relative_part_order(cands, anchors, outline)
+    if reversed_parts:  # parts answered out of order under short labels: read again in the order written
+        outline.reorder_parts({**reversed_parts, **_part_evidence(cands, outline)})
+        anchors = chain(cands, outline, everything, bonus=bonus)
     if not document.structure:
         frees = _markdown_free(document, sc, cands, anchors, outline)
     cuts: list[Segment] = []
     how: dict[int, str] = {}
     if frees:
-        weights, sims = _free_weights(frees, outline, _alignment_texts(prompts, titles), anchors)
-        anchors = chain(sorted(cands + [f.cand for f in frees], key=lambda c: c.index), outline, everything,
-                        bonus=bonus, free=weights)
+        labelled = anchors
+        for _ in range(2):  # once more without the list items the first reading placed
+            weights, sims = _free_weights(frees, outline, _alignment_texts(prompts, titles), labelled)
+            anchors = chain(sorted(cands + [f.cand for f in frees], key=lambda c: c.index), outline, everything,
+                            bonus=bonus, free=weights)
+            items = _list_items(anchors, fitted, frees, outline)
+            if not items:
+                break
+            cands = [c for c in cands if c.index not in items]
+            labelled = chain(cands, outline, everything, bonus=bonus)
         at = {c.index: j for c, j in anchors}
         how = {j: "text" if sims[c.index].get(j, 0.0) >= NAMED else "order" for c, j in anchors if c.index in weights}
         anchors, how = _by_content(document, frees, cands, anchors, how, outline, prompts, titles)
@@ -126,8 +137,9 @@ def segment(document: Document, question_ids: Sequence[str],
         cuts = [Segment(f.cand.index, f.cand.rest, -1, "cut") for f in frees
                 if (f.cuts or _BACK_MATTER.match(f.title)) and f.cand.index not in at]
     zones = _zones(cands, anchors, outline, len(document.lines))
-    cuts += _skipped(cands, anchors, zones, outline)
-    segments = sorted(_segments(anchors, zones, outline) + cuts, key=lambda s: (s.start, s.head is False))
+    strays = _strays(cands, anchors, zones, outline)
+    cuts += _skipped(cands, anchors, zones, outline, {s.start for s in strays})
+    segments = sorted(_segments(anchors, zones, outline) + strays + cuts, key=lambda s: (s.start, s.head is False))
     used = {s.start for s in segments}
     loose = frozenset(c.index for c in sc.candidates if c.index not in used)
     for node, parts in _parts(segments, zones, outline, len(document.lines), _solution_ends(document.lines)).items():
@@ -504,13 +516,39 @@ def _full_short(c: Candidate, outline: Outline) -> Label | None:
     return outline.nodes[j] if outline.by_suffix.get(c.label) == [j] else None
 
 
+def _strays(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]], zones: Sequence[_Zone],
+            outline: Outline) -> list[Segment]:
+    """Labels naming a part in full that the order could not place, for parts answered nowhere else.
+
+    Parts of several questions answered interleaved ("1(a)", "2(a)", "1(b)") leave the chain, which keeps the
+    rubric's order, one of them: left unplaced, "2(a)" would run on inside 1.a's answer. Such a label names its
+    id on its own ("1(a)" where no deeper id also ends in 1.a), so it opens that id's answer; a label of an id
+    already answered is left to the order (it may be a reference back).
+    """
+    placed = {c.index for c, _ in anchors} | {z.head.start for z in zones} | {s.start for z in zones for s in z.subs}
+    taken = {j for _, j in anchors} | {z.head.node for z in zones} | {s.node for z in zones for s in z.subs}
+    out: list[Segment] = []
+    for c in cands:
+        if c.marker or c.index in placed or _inside(zones, c.index) or c.absolute or len(c.label) < 2:
+            continue
+        j = outline.index.get(c.label)
+        if j is None or outline.by_suffix.get(c.label) != [j] or outline.nodes[j] not in outline.rubric:
+            continue
+        if any(k in taken for k in outline.subtree(j)):
+            continue
+        taken.add(j)
+        out.append(Segment(c.index, c.rest, j, "question"))
+    return out
+
+
 def _skipped(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]], zones: Sequence[_Zone],
-             outline: Outline) -> list[Segment]:
+             outline: Outline, strays: set[int]) -> list[Segment]:
     """Headings naming an id in full that the order could not place: each ends the answer above it.
 
     Its text goes to no id, since an answer placed on the wrong question costs more than a missing one.
     """
     placed = {c.index for c, _ in anchors} | {z.head.start for z in zones} | {s.start for z in zones for s in z.subs}
+    placed |= strays
     return [Segment(c.index, c.rest, -1, "cut") for c in cands
             if c.heading and not c.marker and c.index not in placed and not _inside(zones, c.index)
             and ((c.absolute and c.label in outline.index) or _full_short(c, outline) is not None)]
@@ -530,6 +568,66 @@ def _part_evidence(cands: Sequence[Candidate], outline: Outline) -> dict[tuple[s
         elif (full := _full_short(c, outline)) is not None:
             first.setdefault(full, float(c.index))
     return first
+
+
+def _list_items(anchors: Sequence[tuple[Candidate, int]], found: Sequence[Candidate], frees: Sequence[_Free],
+                outline: Outline) -> set[int]:
+    """Placed labels that are items of a list inside an answer: the label just before each is its predecessor
+    ("v." before "vi.", "5." before "6.") and went to no id, and a markup heading further down that its counter
+    gives the same id ("\\subpart" f) was displaced by it."""
+    placed = {c.index for c, _ in anchors}
+    counted = {outline.index.get(f.counter): f.cand.index for f in frees
+               if f.counter and not f.by_text and f.cand.index not in placed}
+    out: set[int] = set()
+    for c, j in anchors:
+        if c.absolute or c.marker or len(c.label) != 1 or counted.get(j, -1) < c.index:
+            continue
+        before = next((d for d in reversed(found) if d.index < c.index), None)
+        if before is not None and before.index not in placed and len(before.label) == 1 and not before.marker \
+                and _predecessor(before.label[0], c.label[0]):
+            out.add(c.index)
+    return out
+
+
+_ROMAN_ORDER = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+
+
+def _predecessor(first: str, second: str) -> bool:
+    """Whether `first` is the list label just before `second`: 5 and 6, e and f, v and vi."""
+    if first.isdigit() and second.isdigit():
+        return int(first) + 1 == int(second)
+    if first in _ROMAN_ORDER and second in _ROMAN_ORDER and _ROMAN_ORDER.index(first) + 1 == _ROMAN_ORDER.index(second):
+        return True
+    return len(first) == len(second) == 1 and first.isalpha() and ord(first) + 1 == ord(second)
+
+
+def _relative_part_order(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]],
+                         outline: Outline) -> dict[Label, float]:
+    """Where each part is first answered, by short labels ("(b)" then "(a)") that are out of the rubric's order.
+
+    A short label belongs to the question of the placed label at or above it (the first one, above them all);
+    it counts when it names one part of that question. Only a question whose parts are each labelled once and
+    out of order gives evidence: a label that comes back is a nested list or a reference, and says nothing.
+    """
+    if not anchors:
+        return {}
+    placed = sorted((c.index, outline.nodes[j][0]) for c, j in anchors)
+    depth = {c.index: len(outline.nodes[j]) for c, j in anchors}
+    seen: dict[str, list[tuple[int, int]]] = {}  # question -> (line, part node) of its short labels, in order
+    for c in cands:
+        if c.absolute or c.marker or len(c.label) != 1 or depth.get(c.index, 2) != 2:
+            continue  # "### 2" placed as a question is no part label
+        group = next((g for i, g in reversed(placed) if i <= c.index), placed[0][1])
+        parts = [j for j in outline.by_suffix.get(c.label, ()) if len(outline.nodes[j]) == 2
+                 and outline.nodes[j][0] == group]
+        if len(parts) == 1:
+            seen.setdefault(group, []).append((c.index, parts[0]))
+    out: dict[Label, float] = {}
+    for found in seen.values():
+        nodes = [j for _, j in found]
+        if len(nodes) >= 2 and len(set(nodes)) == len(nodes) and nodes != sorted(nodes):
+            out.update({outline.nodes[j]: float(i) for i, j in found})
+    return out
 
 
 def _zones(cands: Sequence[Candidate], anchors: Sequence[tuple[Candidate, int]], outline: Outline,

@@ -1,8 +1,10 @@
-"""Placement by content (grader.read.assign.by_content) and the write-ups it moves or leaves alone."""
+"""Placement by content (grader.read.assign.by_content) and the write-ups it moves or leaves alone; the chain's
+reading of numbered headings at one level as siblings."""
 
 from __future__ import annotations
 
-from grader.read.assign import Outline, by_content
+from grader.read.assign import Outline, by_content, chain
+from grader.read.headings import scan
 from grader.read.latex import read_latex
 from grader.read.prompt import evidence_words, shared_evidence
 from grader.read.segment import segment
@@ -95,3 +97,17 @@ def test_a_number_the_student_wrote_is_never_overridden() -> None:
         written = answers["2.1"]
         assert written is not None and "projector form" in written.text and not written.inferred
         assert answers["2.2"] is None
+
+
+def _chained(text: str, ids: list[str]) -> list[tuple[int, str]]:
+    outline = Outline(ids)
+    placed = chain(scan(text.split("\n")).candidates, outline, range(len(outline.nodes)))
+    return [(c.index, ".".join(outline.nodes[j])) for c, j in placed]
+
+
+def test_numbered_headings_at_one_level_are_siblings_and_one_level_deeper_are_parts() -> None:
+    ids = ["1", "2.1", "2.2", "2.3", "3"]
+    assert _chained("## 1 Intro\n## 2 Backprop\n## 3 Attention", ids) == [(0, "1"), (1, "2"), (2, "3")]
+    assert _chained("## 1 Intro\n## 2 Backprop\n### 3 Attention", ids) == [(0, "1"), (1, "2"), (2, "2.3")]
+    # a shallower heading ends the series: "### 3" under a new "## 2" is its part, whatever came before
+    assert _chained("### 3 Intro\n## 2 Backprop\n### 3 Attention", ids)[-1] == (2, "2.3")

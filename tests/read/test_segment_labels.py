@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.read.document import Document, Heading
+from grader.read.latex import read_latex
 from grader.read.segment import Answer, segment
 
 
@@ -471,3 +472,82 @@ def test_a_setext_underline_is_not_part_of_the_answer() -> None:
     answers = segment(doc, ["1", "2"])
     assert [a.text.strip() for a in (answers["1"], answers["2"]) if a is not None] == [
         "The gradient vanishes.", "It explodes."]
+
+
+# "## N Title" headings (as PDF section headings are written) against a rubric with parts 2.1-2.3 and a question 3
+_SIBLING_IDS = ["1", "2.1", "2.2", "2.3", "3"]
+SIBLINGS = {
+    "numbered-sections": ("## 1 Intro\nThe answer is 4.\n## 2 Backprop\nThe gradient vanishes.\n## 3 Attention\n"
+                          "Softmax of scores.",
+                          {"1": "Intro\nThe answer is 4.", "2.1": None, "2.2": None, "2.3": None,
+                           "3": "Attention\nSoftmax of scores."}),
+    "bare-numbers-with-a-part": ("## 1\nThe answer is 4.\n## 2\n(a) The gradient is $x$.\n## 3\nSoftmax of scores.",
+                                 {"1": "The answer is 4.", "2.1": "The gradient is $x$.", "2.2": None, "2.3": None,
+                                  "3": "Softmax of scores."}),
+    "after-a-question-heading": ("## Question 1\nThe answer is 4.\n## Question 2\nThe gradient vanishes.\n"
+                                 "## 3 Attention\nSoftmax of scores.",
+                                 {"1": "The answer is 4.", "2.1": None, "2.2": None, "2.3": None,
+                                  "3": "Attention\nSoftmax of scores."}),
+    "bold-numbers": ("**1** The answer is 4.\n\n**2** The gradient vanishes.\n\n**3** Softmax of scores.",
+                     {"1": "The answer is 4.", "2.1": None, "2.2": None, "2.3": None, "3": "Softmax of scores."}),
+    "bold-list-under-question": ("## Question 1\nThe answer is 4.\n## Question 2\n**1.** The gradient is $x$.\n"
+                                 "**2.** It vanishes.\n**3.** ReLU fixes it.",
+                                 {"1": "The answer is 4.", "2.1": "The gradient is $x$.", "2.2": "It vanishes.",
+                                  "2.3": "ReLU fixes it.", "3": None}),
+    # the opposite readings: a heading one level deeper, a list under a question, a nested series of numbers
+    "deeper-heading": ("## Question 1\nThe answer is 4.\n## Question 2\n### 3\nReLU fixes it.",
+                       {"1": "The answer is 4.", "2.1": None, "2.2": None, "2.3": "ReLU fixes it.", "3": None}),
+    "list-under-question": ("## Question 1\nThe answer is 4.\n## Question 2\n1. The gradient is $x$.\n2. It vanishes.\n"
+                            "3. ReLU fixes it.",
+                            {"1": "The answer is 4.", "2.1": "The gradient is $x$.", "2.2": "It vanishes.",
+                             "2.3": "ReLU fixes it.", "3": None}),
+    "nested-number-series": ("# 1\nThe answer is 4.\n# 2\n## 1\nThe gradient is $x$.\n## 2\nIt vanishes.\n## 3\n"
+                             "ReLU fixes it.",
+                             {"1": "The answer is 4.", "2.1": "The gradient is $x$.", "2.2": "It vanishes.",
+                              "2.3": "ReLU fixes it.", "3": None}),
+    "list-under-numbered-section": ("## 1 Intro\nThe answer is 4.\n## 2 Backprop\n1. The gradient is $x$.\n"
+                                    "2. It vanishes.\n3. ReLU fixes it.\n## 3 Attention\nSoftmax of scores.",
+                                    {"1": "Intro\nThe answer is 4.", "2.1": "The gradient is $x$.",
+                                     "2.2": "It vanishes.", "2.3": "ReLU fixes it.",
+                                     "3": "Attention\nSoftmax of scores."}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SIBLINGS))
+def test_a_numbered_heading_at_the_level_of_the_one_before_is_its_sibling(case: str) -> None:
+    text, expected = SIBLINGS[case]
+    assert _texts(segment(_doc(text), _SIBLING_IDS)) == expected
+
+
+def test_parts_of_several_questions_answered_interleaved() -> None:
+    text = "1(a) The loss is convex.\nMore on it.\n2(a) The rate is 0.1.\n1(b) The gradient is zero.\n2(b) It converges."
+    assert _texts(segment(_doc(text), ["1.a", "1.b", "2.a", "2.b"])) == {
+        "1.a": "The loss is convex.\nMore on it.", "1.b": "The gradient is zero.", "2.a": "The rate is 0.1.",
+        "2.b": "It converges."}
+
+
+@pytest.mark.parametrize("first", ["", "### 1\n"])
+def test_short_labels_answered_in_reverse_under_bare_number_headings(first: str) -> None:
+    text = first + "(b) The gradient is zero.\n(a) The loss is convex.\n### 2\n(b) It converges.\n(a) The rate is 0.1."
+    assert _texts(segment(_doc(text), ["1.a", "1.b", "2.a", "2.b"])) == {
+        "1.a": "The loss is convex.", "1.b": "The gradient is zero.", "2.a": "The rate is 0.1.", "2.b": "It converges."}
+
+
+def test_a_short_label_repeated_in_a_question_does_not_reorder_its_parts() -> None:
+    text = "## Question 1\n(a) First, in steps:\n(b) a step.\n(a) another step.\n(b) Second."
+    answers = _texts(segment(_doc(text), ["1.a", "1.b"]))
+    assert answers["1.a"] is not None and answers["1.a"].startswith("First")
+
+
+def test_a_list_inside_a_part_does_not_take_the_next_part_from_its_exam_heading() -> None:
+    tex = "\n".join([
+        r"\begin{questions}", r"\question Gradients.", r"\begin{parts}",
+        r"\part What is the gradient of the loss?", r"The gradient is $2x$.",
+        r"\part Which steps does backpropagation take?", r"The steps:", r"\begin{itemize}",
+        r"\item i. the forward pass", r"\item ii. the loss", r"\item iii. the backward pass", r"\end{itemize}",
+        r"\part What is the learning rate?", r"It is $0.1$.", r"\end{parts}", r"\end{questions}"])
+    prompts = {"1.a": "What is the gradient of the loss?", "1.b": "Which steps does backpropagation take?",
+               "1.c": "Say how large each update is."}  # "iii." is the third item of 1.b's list, not part 1.c
+    answers = _texts(segment(read_latex(tex, "t.tex"), ["1.a", "1.b", "1.c"], prompts))
+    assert answers["1.b"] is not None and answers["1.b"].endswith("iii. the backward pass")
+    assert answers["1.c"] is not None and answers["1.c"].endswith("It is $0.1$.") and "backward" not in answers["1.c"]
