@@ -61,7 +61,7 @@ def claims_about(answer: object, near: tuple[str, ...], avoid: tuple[str, ...],
                  foreign: tuple[str, ...] = ()) -> list[tuple[str, int, str]]:
     """The O/Θ/Ω claims of the answer (its Reading, or the Answer itself) introduced by a `near` word rather than
     an `avoid` word or a `foreign` one (the `near` words of the question's other checks: "The time is
-    $\Theta(n^2 d)$. The memory is $\Theta(n^2)$." gives the memory's claim to the memory's check); all,
+    $\\Theta(n^2 d)$. The memory is $\\Theta(n^2)$." gives the memory's claim to the memory's check); all,
     without `near`."""
     claims = list(answer.claims) if isinstance(answer, rd.Reading) else rd.asymptotic_claims(answer)  # type: ignore[arg-type]
     if not near:
