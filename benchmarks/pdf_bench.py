@@ -1,4 +1,4 @@
-"""Measure the PDF reader over the typeset fixtures against the .tex sources they were made from.
+r"""Measure the PDF reader over the typeset fixtures against the .tex sources they were made from.
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/pdf_bench.py [--show]
 
