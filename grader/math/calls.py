@@ -50,7 +50,11 @@ def read_products(roots: Sequence[N.Node], extra: Iterable[str] = ()) -> list[N.
     """The trees with `g(x)` read as the product `g x` wherever `g` is used as a value in any of them (or is
     in `extra`: names a rubric declares a scalar, vector or matrix). Calls with primes, an inverse, a
     subscript, a superscript, several arguments or a condition (`p(x|y)`, `f'(x)`, `L(f(x), y)`) stay calls."""
-    names = value_names(roots) | set(extra)
+    declared = set(extra)
+    if not any(isinstance(n, N.Func) and (n.name in FUNC_LETTERS or n.name in declared)
+               for r in roots for n in N.walk(r)):
+        return list(roots)  # no call that could be a product (most formulas): skip the rewrite
+    names = value_names(roots) | declared
     if not names:
         return list(roots)
     return [_rewrite(r, names) for r in roots]
@@ -69,6 +73,8 @@ def _is_condition(n: N.Node) -> bool:
 def read_indicators(node: N.Node) -> N.Node:
     r"""`\mathbf 1[x > 0]`, `\mathbb 1\{x > 0\}`, `\mathbb 1_{x > 0}`: the indicator, the number 1 times the
     Iverson bracket; elsewhere a bold 1 stays the ones vector."""
+    if not any(_is_one(n) for n in N.walk(node)):
+        return node  # no bold 1 (most formulas): nothing to reread
     def walk(n: N.Node) -> N.Node:
         if isinstance(n, N.Index) and _is_one(n.base) and len(n.items) == 1 and _is_condition(n.items[0]):
             cond = n.items[0].items[0] if isinstance(n.items[0], (N.SetN, N.TupleN)) else n.items[0]
@@ -167,6 +173,8 @@ def e_is_variable(roots: Iterable[N.Node]) -> bool:
 def read_euler(roots: Sequence[N.Node], declared: bool = False) -> list[N.Node]:
     """A bare `e` is Euler's number (`\\lim_k (1+1/k)^k = e`), as `e^{x}` always was, unless the trees use `e`
     as a variable or a rubric declares it (`declared`): then every `e`, `e^{x}` included, is the symbol."""
+    if not any(n == N.Const("e") or (isinstance(n, N.Sym) and n.name == "e") for r in roots for n in N.walk(r)):
+        return list(roots)  # no `e` at all (most formulas): nothing to reread
     if declared or e_is_variable(roots):
         def to_sym(n: N.Node) -> N.Node:
             return N.Sym("e") if n == N.Const("e") else map_children(n, to_sym)

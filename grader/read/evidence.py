@@ -141,8 +141,10 @@ _GREEK = frozenset("alpha beta gamma delta epsilon varepsilon zeta eta theta var
                    "pi rho sigma tau upsilon phi varphi chi psi omega".split())
 
 
-def tokens(text: str) -> list[tuple[str, int, int]]:
-    """A normalised reading (`readings`) as notation tokens with where each starts and ends in it."""
+@lru_cache(maxsize=8192)
+def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """A normalised reading (`readings`) as notation tokens with where each starts and ends in it (cached: every
+    notation and ordered-words claim of a question reads the same lines)."""
     out, held = [], None  # held: where a decoration dropped just before starts (shown with its symbol)
     for m in _TOKEN.finditer(text):
         tok = m.group(0)
@@ -152,9 +154,10 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
         out.append(("\\" + tok if tok in _GREEK else _SAME_SYMBOL.get(tok, tok), m.start() if held is None else held,
                     m.end()))
         held = None
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=1024)
 def notation_tokens(notation: str) -> tuple[str, ...]:
     """A notation claim's tokens, read as an answer's line is (normalised, lowercased)."""
     return tuple(t for t, _, _ in tokens(_normalise(notation)))
@@ -210,6 +213,7 @@ WITHIN_MAX = 40  # most other words allowed between two of its words
 _SENTENCE_END = frozenset(".;!?")
 
 
+@lru_cache(maxsize=8192)
 def word_keys(word: str) -> frozenset[str]:
     """What an answer's word matches in an ordered-words claim: itself and each of its starts with `*`."""
     return frozenset({word, *(word[:j] + "*" for j in range(1, len(word) + 1))})
@@ -221,7 +225,8 @@ def claim_word_keys(word: str) -> frozenset[str]:
     return frozenset({w}) if w.endswith("*") else frozenset(inflections(w))
 
 
-def sentence_words(text: str) -> list[tuple[int, str, int, int]]:
+@lru_cache(maxsize=4096)
+def sentence_words(text: str) -> tuple[tuple[int, str, int, int], ...]:
     """A reading's words (letter and digit runs) with the index of their sentence (`.`, `;`, `!`, `?` end one,
     a decimal point does not) and where each starts and ends."""
     toks = tokens(text)
@@ -232,7 +237,7 @@ def sentence_words(text: str) -> list[tuple[int, str, int, int]]:
             sentence += 0 if decimal else 1
         elif tok.isalnum():
             out.append((sentence, tok, start, end))
-    return out
+    return tuple(out)
 
 
 def gaps(within: int | Sequence[int], n: int) -> list[int]:

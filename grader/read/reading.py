@@ -697,6 +697,7 @@ def _product(text: str) -> str:
     return re.sub(_PROSE_TIMES, r" \\times ", text.strip())
 
 
+@lru_cache(maxsize=8192)
 def same_quantity(a: str, b: str) -> bool:
     """Whether two pieces of LaTeX name the same quantity as written (not merely the same value): the same
     reading, or the same tokens as the math reader splits them (`\\mathrm{KL}(p \\,\\|\\, q)` and `KL(p‖q)`)."""
@@ -715,6 +716,7 @@ _ACCENTS = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar", "\u0303": "tilde"
 _ACCENTED = re.compile("([A-Za-z\u0370-\u03ff])([" + "".join(_ACCENTS) + "])")
 
 
+@lru_cache(maxsize=8192)
 def written_tokens(latex: str) -> tuple[tuple[str, str], ...] | str:
     """A name as written, for telling whether two spellings are the same quantity: the math reader's tokens
     (spacing dropped, Unicode read as commands), with `\\mathrm{KL}` as its letters, `\\left(` as `(`, `||` as
