@@ -362,6 +362,8 @@ def _power(base: str, exponent: str) -> str:
 
 def _power_at(tokens: Sequence[_Token], i: int) -> tuple[str, int] | None:
     """`N to the power (of) T`, `two to the T`, `N squared`, `N cubed` starting at token `i`: (LaTeX, end)."""
+    if not (_is_word(tokens, i + 1, "squared", "cubed") or _is_word(tokens, i + 1, "to")):
+        return None  # the words come first: only then is the operand worth reading
     base = _operand(tokens, i)
     if base is None or _is_word(tokens, i - 1, "from") or _inside_term(tokens, i):
         return None
@@ -390,6 +392,8 @@ def _power_at(tokens: Sequence[_Token], i: int) -> tuple[str, int] | None:
 def _values_at(tokens: Sequence[_Token], i: int) -> tuple[list[str], int] | None:
     """`$c$ and $\\mu$ (are) both zero`, `$x$ is zero`, `k equals two` starting at token `i`: the relations
     `name = value` it states and the token after it."""
+    if not any(_is_word(tokens, k, *_COPULA, "to") for k in range(i + 1, min(i + 16, len(tokens)))):
+        return None  # no verb near: nothing is said to be a value here (checked before any operand is read)
     if _is_word(tokens, i - 1, *_NOT_SUBJECT) or _inside_term(tokens, i):
         return None
     names, j = [], i
