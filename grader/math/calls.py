@@ -14,6 +14,22 @@ from grader.math.vocab import FUNC_LETTERS
 _VALUE_PARENTS = (N.Add, N.Neg, N.Mul, N.Div, N.Hadamard, N.Inner, N.Norm, N.Abs)
 
 
+def rereadings(root: N.Node) -> tuple[bool, bool, bool]:
+    """Which rereadings of a parsed formula can change it: (a bold 1 for `read_indicators`, a call of a
+    function-like letter for `read_products`, an `e` for `read_euler`), found in one walk."""
+    ones = calls = euler = False
+    for n in N.walk(root):
+        if isinstance(n, N.Num):
+            ones = ones or _is_one(n)
+        elif isinstance(n, N.Func):
+            calls = calls or n.name in FUNC_LETTERS
+        elif isinstance(n, N.Sym):
+            euler = euler or n.name == "e"
+        elif isinstance(n, N.Const):
+            euler = euler or n == N.Const("e")
+    return ones, calls, euler
+
+
 def value_names(roots: Iterable[N.Node]) -> set[str]:
     """Function-like letters (`g`, `h`, `p`, `N`, `\\sigma`...) that these trees use as values: transposed
     (`g^\\top`, `g^T`), bold (`\\mathbf g`), or bare as an operand (`h(1-h)`, `N(N-1)`, `g^\\top H g`).

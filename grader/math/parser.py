@@ -8,7 +8,7 @@ import re
 from fractions import Fraction
 
 from grader.math import nodes as N
-from grader.math.calls import read_euler, read_indicators, read_products
+from grader.math.calls import read_euler, read_indicators, read_products, rereadings
 from grader.math.errors import LimitExceeded, MathError
 from grader.math.lexer import Token, tokenize
 from grader.math.limits import DEFAULT_LIMITS, Limits
@@ -1594,7 +1594,13 @@ def parse_node(latex: str, limits: Limits = DEFAULT_LIMITS) -> N.Node:
     """Parse a LaTeX formula (without delimiters) into an AST root node."""
     tokens = tokenize(latex, limits)
     try:
-        return read_euler(read_products([read_indicators(Parser(tokens, limits).parse_top())]))[0]
+        root = Parser(tokens, limits).parse_top()
+        ones, calls, euler = rereadings(root)  # one walk decides which whole-formula rereadings can apply
+        if ones:
+            root = read_indicators(root)
+        if calls:
+            root = read_products([root])[0]
+        return read_euler([root])[0] if euler else root
     except RecursionError as exc:
         raise LimitExceeded("formula nested too deeply") from exc
 
