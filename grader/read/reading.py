@@ -546,18 +546,24 @@ def _heads(text: str, found: Sequence[MathSpan]) -> list[str]:
     return out
 
 
+def _brace_end(latex: str, opening: int) -> int:
+    """Where the `}` closing the `{` at `opening` is (the text's length when it is never closed)."""
+    i, depth = opening, 0
+    while i < len(latex):
+        depth += {"{": 1, "}": -1}.get(latex[i], 0)
+        if depth == 0:
+            break
+        i += 1
+    return i
+
+
 def _unbox(latex: str) -> str:
     """`\\boxed{x = 3}` read as `x = 3` (the box marks the answer; its relation is read as any other)."""
     while True:
         start = latex.find("\\boxed{")
         if start < 0:
             return latex
-        i, depth = start + len("\\boxed"), 0
-        while i < len(latex):
-            depth += {"{": 1, "}": -1}.get(latex[i], 0)
-            if depth == 0:
-                break
-            i += 1
+        i = _brace_end(latex, start + len("\\boxed"))
         latex = latex[:start] + latex[start + len("\\boxed{"):i] + latex[i + 1:]
 
 
@@ -836,12 +842,7 @@ def _drop_underbraces(latex: str) -> str:
         start = latex.find("\\underbrace{")
         if start < 0:
             return latex
-        i, depth = start + len("\\underbrace"), 0
-        while i < len(latex):
-            depth += {"{": 1, "}": -1}.get(latex[i], 0)
-            if depth == 0:
-                break
-            i += 1
+        i = _brace_end(latex, start + len("\\underbrace"))
         body, rest = latex[start + len("\\underbrace{"):i], latex[i + 1:]
         note = re.match(r"\s*_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\S)", rest)
         latex = latex[:start] + "{" + body + "}" + (rest[note.end():] if note else rest)
