@@ -222,24 +222,12 @@ def rename(node: N.Node, names: Mapping[str, str]) -> N.Node:
     """The tree with symbols (and functions) named in `names` renamed; the rest is shared, not copied."""
     from grader.math.printer import sym_name
 
-    def go(value: Any) -> Any:
-        if isinstance(value, N.Node):
-            return walk(value)
-        if isinstance(value, tuple):
-            items = tuple(go(v) for v in value)
-            return value if all(a is b for a, b in zip(items, value)) else items
-        return value
-
     def walk(n: N.Node) -> N.Node:
-        changes: dict[str, Any] = {}
+        n = map_children(n, walk)
         if isinstance(n, (N.Sym, N.Func)) and sym_name(n) in names:
-            changes["name"], changes["accent"], changes["primes"] = _split_name(names[sym_name(n)], n.primes)
-        for f in dataclasses.fields(n):  # type: ignore[arg-type]
-            old = getattr(n, f.name)
-            new = go(old)
-            if new is not old:
-                changes[f.name] = new
-        return dataclasses.replace(n, **changes) if changes else n  # type: ignore[type-var]
+            name, accent, primes = _split_name(names[sym_name(n)], n.primes)
+            n = dataclasses.replace(n, name=name, accent=accent, primes=primes)  # type: ignore[type-var]
+        return n
 
     return walk(node)
 
