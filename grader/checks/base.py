@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from enum import Enum
 import types
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
@@ -191,6 +192,27 @@ Assumption = Annotated[str, AfterValidator(_readable_assumption)]
 # The PDF reader's mark for a glyph of a formula it could not rebuild (grader.read.pdf.rebuild.UNREADABLE): a
 # formula holding it was not read, so it cannot be judged wrong.
 UNREBUILT = "\\unreadable"
+
+
+def sibling_params(ctx: CheckContext, kind: str, about: Callable[[Any], Hashable]) -> list[Any]:
+    """The params of the question's other checks of `kind` about the same quantity as this one (`about` says
+    which; None: no quantity named, no siblings): two checks about one quantity (the momentum rule and the running
+    average, one head and h heads, the best and the second beam) are told apart by their values."""
+    p = ctx.params
+    mine = about(p)
+    if mine is None or ctx.question is None:
+        return []
+    out = []
+    for spec in getattr(ctx.question, "checks", ()):
+        if spec.kind != kind or spec.label == ctx.label:
+            continue
+        try:
+            other = type(p).model_validate(spec.params)
+        except ValueError:
+            continue
+        if other != p and about(other) == mine:
+            out.append(other)
+    return out
 
 
 def review_unrebuilt(out: CheckOutcome, ctx: CheckContext) -> CheckOutcome:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import field_validator
 
 from grader.read import reading as rd
-from grader.checks.base import Assumption, Check, CheckContext, CheckOutcome, Params, Verdict
+from grader.checks.base import Assumption, Check, CheckContext, CheckOutcome, Params, Verdict, sibling_params
 from grader.grading.results import Finding, Severity
 
 if TYPE_CHECKING:  # for types only: the math layer is imported when a check runs
@@ -268,18 +268,7 @@ def _concluded(label: str, claims: Sequence[tuple[str, int, str]], verdicts: lis
 def siblings(ctx: CheckContext) -> list[Any]:
     """The params of the question's other checks of this kind about the same words (`near`): the time of one
     head and the time of h heads are told apart by their classes."""
-    p = ctx.params
-    out = []
-    for spec in getattr(ctx.question, "checks", ()) if ctx.question is not None else ():
-        if spec.kind != ctx_kind(ctx) or spec.label == ctx.label:
-            continue
-        try:
-            other = type(p).model_validate(spec.params)
-        except ValueError:
-            continue
-        if other != p and tuple(getattr(other, "near", ())) == tuple(getattr(p, "near", ())):
-            out.append(other)
-    return out
+    return sibling_params(ctx, ctx_kind(ctx), lambda q: tuple(getattr(q, "near", ())))
 
 
 def ctx_kind(ctx: CheckContext) -> str:

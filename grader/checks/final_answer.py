@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import field_validator
 
 from grader.read import reading as rd
-from grader.checks.base import Assumption, Check, CheckContext, CheckOutcome, Params, Verdict
+from grader.checks.base import Assumption, Check, CheckContext, CheckOutcome, Params, Verdict, sibling_params
 from grader.grading.results import Finding, Severity
 
 if TYPE_CHECKING:  # for types only: the math layer is imported when a check runs
@@ -402,22 +402,7 @@ def sibling_forms(ctx: CheckContext, kind: str, forms_of: Callable[[Any], Sequen
     """The accepted forms of the question's other checks of this kind that ask about the same target: two
     rules for the same symbol (the momentum rule and the running average, each for Δθ_t) are told apart by
     their values, so that each check concludes from its own."""
-    p = ctx.params
-    target = getattr(p, "target", None)
-    question = ctx.question
-    if target is None or question is None:
-        return []
-    out = []
-    for spec in getattr(question, "checks", ()):
-        if spec.kind != kind or spec.label == ctx.label:
-            continue
-        try:
-            other = type(p).model_validate(spec.params)
-        except ValueError:
-            continue
-        if other != p and getattr(other, "target", None) == target:
-            out.append(forms_of(other))
-    return out
+    return [forms_of(o) for o in sibling_params(ctx, kind, lambda q: getattr(q, "target", None))]
 
 
 class FinalAnswerCheck(Check):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
-from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict
+from grader.checks.base import Check, CheckContext, CheckOutcome, Params, Verdict, sibling_params
 from grader.grading.results import Finding, Severity
 from grader.read.reading import Mark, conclusion, mark_before
 
@@ -198,20 +198,8 @@ def _substituted(reading: Any, candidates: list[Candidate], target: str | None) 
 def siblings(ctx: CheckContext) -> list[Any]:
     """The params of the question's other checks of this kind about the same quantity (the same `target` and
     `near` words): the log-likelihoods of the best and the second beam are told apart by their values."""
-    p = ctx.params
-    kind = "pack_number" if type(p).__name__.startswith("Pack") else "number"
-    out = []
-    for spec in getattr(ctx.question, "checks", ()) if ctx.question is not None else ():
-        if spec.kind != kind or spec.label == ctx.label:
-            continue
-        try:
-            other = type(p).model_validate(spec.params)
-        except ValueError:
-            continue
-        if other != p and (getattr(other, "target", None), tuple(getattr(other, "near", ()))) == (
-                getattr(p, "target", None), tuple(getattr(p, "near", ()))):
-            out.append(other)
-    return out
+    kind = "pack_number" if type(ctx.params).__name__.startswith("Pack") else "number"
+    return sibling_params(ctx, kind, lambda q: (getattr(q, "target", None), tuple(getattr(q, "near", ()))))
 
 
 def _right(label: str, line: int, how: str) -> CheckOutcome:
