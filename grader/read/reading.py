@@ -531,13 +531,21 @@ def plain_found(answer: Answer) -> tuple[MathSpan, ...]:
                  for latex, _, _ in plain_relations(text))
 
 
-def _heads(text: str, found: Sequence[MathSpan]) -> list[str]:
-    """For each delimited span, the text of the answer before it (for its mark)."""
+def _placed(text: str, found: Sequence[MathSpan]) -> list[tuple[int, int]]:
+    """Where each delimited span's LaTeX starts and ends in the answer's text, found in order."""
     out, cursor = [], 0
     for s in found:
         pos = text.find(s.latex, cursor)
         pos = pos if pos >= 0 else cursor
         cursor = pos + len(s.latex)
+        out.append((pos, cursor))
+    return out
+
+
+def _heads(text: str, found: Sequence[MathSpan]) -> list[str]:
+    """For each delimited span, the text of the answer before it (for its mark)."""
+    out = []
+    for pos, _ in _placed(text, found):
         # from the paragraph's start (or a line start not too far back): a mark never reaches further
         start = text.rfind("\n\n", 0, pos) + 1
         if pos - start > 1500:
@@ -988,12 +996,9 @@ NAMED_AFTER = re.compile(r"^\s*(?:for|as|to\s+be|to\s+denote|to\s+mean)\s+(?:the
 
 def _tails(text: str, found: Sequence[MathSpan]) -> list[str]:
     """For each delimited span, the rest of its line after the closing delimiter."""
-    out, cursor = [], 0
-    for s in found:
-        pos = text.find(s.latex, cursor)
-        pos = pos if pos >= 0 else cursor
-        cursor = pos + len(s.latex)
-        rest = text[cursor:].split("\n", 1)[0]
+    out = []
+    for _, end in _placed(text, found):
+        rest = text[end:].split("\n", 1)[0]
         out.append(re.sub(r"^\s*(?:\$\$?|\\\]|\\\))", "", rest))
     return out
 
