@@ -70,6 +70,17 @@ def load_edits(path: Path, *, with_ta: bool) -> list[Edit]:
     return edits
 
 
+def select(edits: list[Edit], only: str, what: str) -> list[Edit]:
+    """The edits named in `only` (comma-separated ids; all when empty); ValueError names the unknown ones."""
+    if not only:
+        return edits
+    wanted = set(only.split(","))
+    unknown = wanted - {e.id for e in edits}
+    if unknown:
+        raise ValueError(f"unknown {what} ids: {', '.join(sorted(unknown))}")
+    return [e for e in edits if e.id in wanted]
+
+
 def source_path(source: str) -> Path:
     """Where a source lives: corpus/<file> under ../shared/corpus, anything else under this repository."""
     if source.startswith("corpus/"):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from edited_copies import Edit, Outcome, load_edits, run, show  # noqa: E402
+from edited_copies import Edit, Outcome, load_edits, run, select, show  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "rewrites.yaml"
 
@@ -63,12 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help="the rewrites (default benchmarks/data/rewrites.yaml)")
     args = parser.parse_args(argv)
     edits: list[Edit] = load_edits(args.data, with_ta=False)
-    if args.only:
-        wanted = set(args.only.split(","))
-        unknown = wanted - {e.id for e in edits}
-        if unknown:
-            parser.error(f"unknown rewrite ids: {', '.join(sorted(unknown))}")
-        edits = [e for e in edits if e.id in wanted]
+    try:
+        edits = select(edits, args.only, "rewrite")
+    except ValueError as exc:
+        parser.error(str(exc))
     _, _, lines = report(run(edits, args.jobs))
     print("\n".join(lines))
     return 0
