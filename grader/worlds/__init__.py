@@ -5,8 +5,9 @@ from grader.worlds.world import (
     Instance,
     Scope,
     World,
+    handout_module,
     moment_matched,
     standard_draws,
 )
 
-__all__ = ["Draw", "Instance", "Scope", "World", "moment_matched", "standard_draws"]
+__all__ = ["Draw", "Instance", "Scope", "World", "handout_module", "moment_matched", "standard_draws"]

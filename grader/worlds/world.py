@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -256,3 +260,18 @@ def standard_draws(*, sizes: Sequence[int] = (3, 4, 2), activations: Sequence[st
     """Independent draws with different sizes, seeds and activations (one of them non-invertible)."""
     return tuple(Draw(seed=seed * 100 + k + 1, size=n, activation=a, horizon=horizon, options=options)
                  for k, (n, a) in enumerate(zip(sizes, activations)))
+
+
+def handout_module(world_file: str, relative: str) -> ModuleType:
+    """The public handout module a private world builds on (`HANDOUT`, a path under reference/), imported by path
+    and named as the course names reference modules, once per process: the world and a pack take the same one."""
+    path = Path(world_file).resolve().parents[1] / relative
+    name = "grader_course_reference." + ".".join(Path(relative).with_suffix("").parts)
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -3,14 +3,9 @@ and the L2-regularised world of question 2.3."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import numpy as np
 
-from grader.worlds import Draw, Scope, World
+from grader.worlds import Draw, Scope, World, handout_module
 
 PUBLIC = False  # not in self-check packs: the L2-regularised loss that question 2.3 asks to write, and its
 # minimiser w^L_2. The handout's part is public: see HANDOUT.
@@ -18,21 +13,7 @@ PUBLIC = False  # not in self-check packs: the L2-regularised loss that question
 HANDOUT = "worlds/handout/dropout_world.py"  # a pack takes `model` from there, without w^L_2 (docs/worlds.md)
 
 
-def _sibling(relative: str) -> ModuleType:
-    """A module of reference/ by its path, named as the course names it (grader.course.directory)."""
-    path = Path(__file__).resolve().parents[1] / relative
-    name = "grader_course_reference." + ".".join(Path(relative).with_suffix("").parts)
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None, path
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_handout = _sibling(HANDOUT)
+_handout = handout_module(__file__, HANDOUT)
 
 
 def _l2_minimiser(s: Scope, drawn: dict[str, np.ndarray]) -> np.ndarray:

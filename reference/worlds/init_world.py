@@ -3,14 +3,9 @@ question's choice of mu, sigma^2 and c holds."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import numpy as np
 
-from grader.worlds import Draw, Scope, World
+from grader.worlds import Draw, Scope, World, handout_module
 
 PUBLIC = False  # not in self-check packs: `chosen` and `relu_chosen` set mu = c = 0 and sigma^2 = 1/d or 2/d, the
 # answers; `relu` takes mu = 0 as those answers do. The handout's part is public: see HANDOUT.
@@ -18,21 +13,7 @@ PUBLIC = False  # not in self-check packs: `chosen` and `relu_chosen` set mu = c
 HANDOUT = "worlds/handout/init_world.py"  # a pack takes `variances` and `general` from there (docs/worlds.md)
 
 
-def _sibling(relative: str) -> ModuleType:
-    """A module of reference/ by its path, named as the course names it (grader.course.directory)."""
-    path = Path(__file__).resolve().parents[1] / relative
-    name = "grader_course_reference." + ".".join(Path(relative).with_suffix("").parts)
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None, path
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_handout = _sibling(HANDOUT)
+_handout = handout_module(__file__, HANDOUT)
 variances, general = _handout.variances, _handout.general
 
 
