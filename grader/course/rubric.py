@@ -365,27 +365,28 @@ def parse_rubric(text: str, path: Path, bank_dir: Path | None = None) -> LoadedR
             question, field = _loc(tuple(err["loc"]), data, origins)
             problems.append(_problem(path, question, field, err["msg"]))
         raise RubricError(problems) from None
-    problems = bank_problems + _semantic_problems(assignment, path, unresolved, origins)
+    read: dict[int, BaseModel] = {}  # each check's parameters as its kind read them, by id of its spec
+    problems = bank_problems + _semantic_problems(assignment, path, unresolved, origins, read)
     if problems:
         raise RubricError(problems)
     digest = hashlib.sha256((text + bank_text).encode()).hexdigest()[:16]
-    return LoadedRubric(assignment=_params_as_read(assignment), path=path, digest=digest, origins=origins)
+    return LoadedRubric(assignment=_params_as_read(assignment, read), path=path, digest=digest, origins=origins)
 
 
-def _params_as_read(a: Assignment) -> Assignment:
+def _params_as_read(a: Assignment, read: dict[int, BaseModel]) -> Assignment:
     """Each check's parameters with the values its kind reads them as where the rubric's differ in form (`12` as
     `'12'`, `near: output` as `[output]`, a bare growth as its Θ class), so that every reader of a check's raw
-    parameters (the self-check pack, `grader try --variants`) reads what grading reads."""
+    parameters (the self-check pack, `grader try --variants`) reads what grading reads. `read` holds the
+    parameters as validation read them."""
     questions = []
     for q in a.questions:
-        checks = tuple(spec.model_copy(update={"params": _read_params(spec)}) for spec in q.checks)
+        checks = tuple(spec.model_copy(update={"params": _read_params(spec, read[id(spec)])}) for spec in q.checks)
         changed = any(new.params is not old.params for new, old in zip(checks, q.checks))
         questions.append(q.model_copy(update={"checks": checks}) if changed else q)
     return a.model_copy(update={"questions": tuple(questions)})
 
 
-def _read_params(spec: CheckSpec) -> dict[str, Any]:
-    read = kinds.kind(spec.kind).Params.model_validate(spec.params)
+def _read_params(spec: CheckSpec, read: BaseModel) -> dict[str, Any]:
     out: dict[str, Any] | None = None
     for key, raw in spec.params.items():
         value = getattr(read, key, None)
@@ -400,8 +401,10 @@ def _read_params(spec: CheckSpec) -> dict[str, Any]:
 
 
 def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | set[str] = frozenset(),
-                       origins: dict[str, BankOrigin] | None = None) -> list[str]:
-    """What pydantic cannot see: duplicate ids, unknown check kinds, bad check params, over-allocated items."""
+                       origins: dict[str, BankOrigin] | None = None,
+                       read: dict[int, BaseModel] | None = None) -> list[str]:
+    """What pydantic cannot see: duplicate ids, unknown check kinds, bad check params, over-allocated items;
+    each check's parameters as read go into `read` (by id of its spec)."""
     problems: list[str] = []
     origins = origins or {}
     qid = ""  # the question being checked, for `_problem` below
@@ -443,7 +446,9 @@ def _semantic_problems(a: Assignment, path: Path, unresolved: frozenset[str] | s
                                          f"unknown check kind {spec.kind!r} (known: {', '.join(kinds.rubric_kinds())})"))
                 continue
             try:
-                cls.Params.model_validate(spec.params)
+                params = cls.Params.model_validate(spec.params)
+                if read is not None:
+                    read[id(spec)] = params
             except ValidationError as exc:
                 for err in exc.errors():
                     # items of a list are numbered from 1, as the checks are (`checks[2].any.3`: its third entry)
